@@ -1,0 +1,104 @@
+// A town's configuration: loader and validator. Used by the executables only.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bcp/model/situation.hpp"
+
+namespace bcp::config {
+
+enum class Role { ingest, operator_, display };
+
+struct Token {
+  std::string name;
+  std::vector<Role> roles;
+  std::optional<std::string> secret;         // plain secret, or
+  std::optional<std::string> secret_sha256;  // lowercase hex SHA-256 of the secret
+  bool has(Role r) const;
+};
+
+struct Bot {  // a LINE WORKS bot
+  std::string id;      // X-WORKS-BotId
+  std::string secret;  // bot secret for X-WORKS-Signature
+};
+
+struct Group {  // a talk group (LINE WORKS channel)
+  std::string id;
+  std::string name;
+  std::string lineworks_channel;
+  char level = 'C';  // 'A', 'B' or 'C'; only C may reach the wall
+  bool drill_group = false;
+};
+
+struct Department {
+  std::string id;
+  std::string name;
+};
+
+struct Staff {
+  std::string id;
+  std::string name;
+  std::string department;
+  std::optional<std::string> lineworks_user;
+};
+
+struct Wall {
+  std::string id;
+  std::string title;
+  nlohmann::json layout;  // the wall's layout document (display/ interprets it)
+};
+
+struct TownConfig {
+  std::filesystem::path file;      // town.json as given
+  std::filesystem::path base_dir;  // its directory; relative paths resolve against it
+  std::string town_name;
+  std::string language = "ja-JP";
+  int utc_offset_minutes = 540;
+  std::string listen = "127.0.0.1:8470";
+  std::string data_dir = "var/feedd";
+  std::vector<Department> departments;
+  std::vector<Staff> staff;
+  std::vector<Group> groups;
+  std::vector<Token> tokens;
+  std::vector<Bot> bots;
+  std::vector<Wall> walls;
+  // Sections interpreted by later components (alerts/, display/): kept as JSON here,
+  // validated by their owners.
+  nlohmann::json rules = nlohmann::json::array();   // keyword rules
+  nlohmann::json alerts = nlohmann::json::object(); // JMA area codes, thresholds, poller
+  nlohmann::json display = nlohmann::json::object();
+
+  const Staff* find_staff(std::string_view id) const;
+  const Staff* find_staff_by_lineworks(std::string_view user_id) const;
+  const Group* find_group(std::string_view id) const;
+  const Group* find_group_by_channel(std::string_view channel) const;
+  const Bot* find_bot(std::string_view id) const;
+  const Wall* find_wall(std::string_view id) const;
+  // The token whose secret matches `presented` (checks plain and SHA-256 forms).
+  const Token* find_token(std::string_view presented) const;
+
+  // The level-C directory for the Situation: departments, staff, level-C groups only.
+  model::Directory directory() const;
+};
+
+// One problem: file, JSON pointer (or CSV line), what is wrong.
+// to_string(): `config/sample-town/roster.json: /staff/12/department: unknown department "総務"`.
+struct ConfigError {
+  std::string file;
+  std::string where;  // JSON pointer like "/staff/12/department", or "line 14" for CSV
+  std::string message;
+  std::string to_string() const;
+};
+
+struct LoadResult {
+  std::optional<TownConfig> config;  // set only when errors is empty
+  std::vector<ConfigError> errors;   // every problem found, not just the first
+};
+
+LoadResult load_town(const std::filesystem::path& town_json);
+
+}  // namespace bcp::config

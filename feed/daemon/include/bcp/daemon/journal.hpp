@@ -1,0 +1,40 @@
+// The durable, gap-free event journal. Kept behind this small interface so that a later
+// bridge (NATS JetStream) can sit beside it without touching the model.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bcp/model/events.hpp"
+
+namespace bcp::daemon {
+
+// Opening failed (corrupt, foreign or newer-schema file) or a commit failed.
+class JournalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Journal {
+ public:
+  virtual ~Journal() = default;
+  // Assigns consecutive seqs (last_seq()+1, ...) to `events`, sets their `received` if
+  // unset, and commits them durably in ONE transaction. On return every event is on disk.
+  // Throws JournalError and assigns nothing when the commit fails.
+  virtual void append(std::vector<model::Event>& events) = 0;
+  // Events with seq > since, in seq order, at most `limit`.
+  virtual std::vector<model::Event> read(model::Seq since, std::size_t limit) const = 0;
+  virtual model::Seq last_seq() const = 0;
+};
+
+// SQLite, WAL, synchronous=FULL, one file `<dir>/journal.sqlite3`. Schema version kept in
+// PRAGMA user_version with one migration per step. Throws JournalError with a clear
+// message for a corrupt, foreign or newer-schema file; never silently starts empty.
+std::unique_ptr<Journal> open_sqlite_journal(const std::filesystem::path& file);
+
+}  // namespace bcp::daemon

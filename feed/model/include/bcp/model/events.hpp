@@ -1,0 +1,167 @@
+// Event vocabulary of protocol version 1 (DESIGN.md "Event vocabulary").
+// Pure data: no I/O, no Asio, no ImGui. The JSON codec lives in codec.hpp.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace bcp::model {
+
+using TimePoint = std::chrono::sys_time<std::chrono::milliseconds>;
+using Seq = std::int64_t;
+
+// ---- talk.message ---------------------------------------------------------
+struct Sender {
+  std::string id;
+  std::string name;
+  std::optional<std::string> department;
+  bool operator==(const Sender&) const = default;
+};
+
+enum class AttachmentKind { image, file, location, sticker };
+
+struct Attachment {
+  AttachmentKind kind = AttachmentKind::file;
+  std::optional<std::string> name;
+  std::optional<double> lat;
+  std::optional<double> lon;
+  std::optional<std::string> address;
+  bool operator==(const Attachment&) const = default;
+};
+
+enum class TalkSource { lineworks, api };
+
+struct TalkMessage {
+  std::string group;
+  std::string message_id;
+  Sender sender;
+  std::string text;
+  std::vector<Attachment> attachments;
+  TalkSource source = TalkSource::api;
+  bool operator==(const TalkMessage&) const = default;
+};
+
+// ---- staff.availability -----------------------------------------------------
+enum class Availability { in_office, out, meeting, remote, trip, leave, off_duty, en_route, unknown };
+enum class AvailabilitySource { manual, calendar, checkin };
+
+struct StaffAvailability {
+  std::string staff;
+  Availability status = Availability::unknown;
+  std::optional<TimePoint> until;
+  std::optional<std::string> note;
+  AvailabilitySource source = AvailabilitySource::manual;
+  bool operator==(const StaffAvailability&) const = default;
+};
+
+// ---- roll calls (安否確認) --------------------------------------------------
+enum class RollcallTrigger { manual, jma, api };
+
+struct RollcallStarted {
+  std::string rollcall;
+  std::string title;
+  bool drill = false;
+  std::vector<std::string> departments;  // empty = all departments
+  RollcallTrigger trigger = RollcallTrigger::manual;
+  bool operator==(const RollcallStarted&) const = default;
+};
+
+enum class Safety { safe, minor_injury, serious_injury, needs_help };
+enum class CanWork { yes, later, no, unknown };
+
+struct RollcallCheckin {
+  std::string rollcall;
+  std::string staff;
+  Safety safety = Safety::safe;
+  CanWork can_work = CanWork::unknown;
+  std::optional<std::string> location;
+  std::optional<std::string> note;
+  std::string source;  // "api", "lineworks", ...
+  bool operator==(const RollcallCheckin&) const = default;
+};
+
+struct RollcallClosed {
+  std::string rollcall;
+  bool operator==(const RollcallClosed&) const = default;
+};
+
+// ---- alerts ------------------------------------------------------------------
+enum class AlertKind { bear, earthquake, tsunami, weather, fire, other };
+enum class Severity { info, advisory, warning, critical };
+enum class AlertSourceKind { rule, cap, jma, manual };
+
+struct AlertSource {
+  AlertSourceKind kind = AlertSourceKind::manual;
+  std::optional<std::string> ref;
+  bool operator==(const AlertSource&) const = default;
+};
+
+struct AlertRaised {
+  std::string alert;
+  AlertKind kind = AlertKind::other;
+  Severity severity = Severity::info;
+  bool drill = false;
+  std::string title;
+  std::string body;
+  std::optional<std::string> area;
+  std::optional<TimePoint> expires;
+  AlertSource source;
+  bool operator==(const AlertRaised&) const = default;
+};
+
+// Only the fields present changed.
+struct AlertUpdated {
+  std::string alert;
+  std::optional<AlertKind> kind;
+  std::optional<Severity> severity;
+  std::optional<bool> drill;
+  std::optional<std::string> title;
+  std::optional<std::string> body;
+  std::optional<std::string> area;
+  std::optional<TimePoint> expires;
+  bool operator==(const AlertUpdated&) const = default;
+};
+
+struct AlertCancelled {
+  std::string alert;
+  std::optional<std::string> reason;
+  bool operator==(const AlertCancelled&) const = default;
+};
+
+struct AlertAcknowledged {
+  std::string alert;
+  std::string by;
+  bool operator==(const AlertAcknowledged&) const = default;
+};
+
+// ---- notice --------------------------------------------------------------------
+enum class NoticeLevel { info, warning };
+
+struct Notice {
+  std::string text;
+  NoticeLevel level = NoticeLevel::info;
+  bool operator==(const Notice&) const = default;
+};
+
+using Payload = std::variant<TalkMessage, StaffAvailability, RollcallStarted, RollcallCheckin,
+                             RollcallClosed, AlertRaised, AlertUpdated, AlertCancelled,
+                             AlertAcknowledged, Notice>;
+
+// One journaled (or about to be journaled) event. seq == 0 means "not yet journaled".
+struct Event {
+  Seq seq = 0;
+  TimePoint at{};
+  std::optional<TimePoint> received;
+  Payload body;
+  bool operator==(const Event&) const = default;
+};
+
+// "talk.message", "rollcall.checkin", ... for the payload held.
+std::string_view type_name(const Payload& body);
+
+}  // namespace bcp::model
