@@ -1,0 +1,1 @@
+// alerts implementation (issue 4)

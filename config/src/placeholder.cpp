@@ -1,0 +1,1 @@
+// config implementation (issue 2)

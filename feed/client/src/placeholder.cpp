@@ -1,0 +1,1 @@
+// stream client: see stream_client.hpp (issue 3)

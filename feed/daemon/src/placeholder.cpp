@@ -1,0 +1,1 @@
+// daemon components (issue 3)

@@ -1,0 +1,1 @@
+// model implementation (issue 2)
