@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bcp/model/situation.hpp"
@@ -12,6 +13,10 @@
 namespace bcp::config {
 
 enum class Role { ingest, operator_, display };
+
+// "ingest", "operator", "display"; nullopt for anything else.
+std::optional<Role> parse_role(std::string_view name);
+std::string_view role_name(Role r);
 
 struct Token {
   std::string name;
@@ -21,7 +26,7 @@ struct Token {
   bool has(Role r) const;
 };
 
-struct Bot {  // a LINE WORKS bot
+struct Bot {           // a LINE WORKS bot
   std::string id;      // X-WORKS-BotId
   std::string secret;  // bot secret for X-WORKS-Signature
 };
@@ -60,6 +65,9 @@ struct TownConfig {
   int utc_offset_minutes = 540;
   std::string listen = "127.0.0.1:8470";
   std::string data_dir = "var/feedd";
+  // Text that marks a talk message or alert title as a drill (訓練), so that drill items are
+  // labelled as such on the wall.
+  std::string drill_prefix = "【訓練】";
   std::vector<Department> departments;
   std::vector<Staff> staff;
   std::vector<Group> groups;
@@ -68,8 +76,8 @@ struct TownConfig {
   std::vector<Wall> walls;
   // Sections interpreted by later components (alerts/, display/): kept as JSON here,
   // validated by their owners.
-  nlohmann::json rules = nlohmann::json::array();   // keyword rules
-  nlohmann::json alerts = nlohmann::json::object(); // JMA area codes, thresholds, poller
+  nlohmann::json rules = nlohmann::json::array();    // keyword rules
+  nlohmann::json alerts = nlohmann::json::object();  // JMA area codes, thresholds, poller
   nlohmann::json display = nlohmann::json::object();
 
   const Staff* find_staff(std::string_view id) const;

@@ -1,1 +1,0 @@
-// alerts implementation (issue 4)

@@ -1,1 +1,0 @@
-// config implementation (issue 2)

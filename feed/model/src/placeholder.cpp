@@ -1,1 +1,0 @@
-// model implementation (issue 2)
