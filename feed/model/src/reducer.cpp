@@ -1,0 +1,175 @@
+// The reducer. It must stay a pure function of (state, event): the daemon and every wall
+// run it independently and must arrive at the same state, so nothing here may read a
+// clock, a random source or iteration order of an unordered container.
+#include <algorithm>
+
+#include "bcp/model/reducer.hpp"
+
+namespace bcp::model {
+
+namespace {
+
+constexpr std::array<std::size_t, 4> kMilestonePercent{25, 50, 75, 90};
+
+void saw(Situation& s, const std::string& staff_id, TimePoint at) {
+  auto& last_seen = s.staff[staff_id].last_seen;
+  // Sources deliver late (a phone back in coverage); seen-at never moves backwards.
+  if (!last_seen || *last_seen < at) last_seen = at;
+}
+
+void add(RollcallCounts& c, const RollcallCheckin& answer) {
+  ++c.by_safety[static_cast<std::size_t>(answer.safety)];
+  ++c.by_can_work[static_cast<std::size_t>(answer.can_work)];
+}
+void remove(RollcallCounts& c, const RollcallCheckin& answer) {
+  --c.by_safety[static_cast<std::size_t>(answer.safety)];
+  --c.by_can_work[static_cast<std::size_t>(answer.can_work)];
+}
+
+class Reducer {
+ public:
+  Reducer(Situation& s, const Event& e) : s_(s), e_(e) {}
+
+  void operator()(const TalkMessage& m) {
+    GroupTalk& group = s_.talk[m.group];
+    group.recent.push_back({e_.seq, e_.at, m});
+    while (group.recent.size() > s_.talk_history_limit) group.recent.pop_front();
+    ++group.total;
+    // Outside members (協力隊, "external") post too; only roster staff have a staff state.
+    if (s_.directory.find_staff(m.sender.id)) saw(s_, m.sender.id, e_.at);
+  }
+
+  void operator()(const StaffAvailability& a) {
+    StaffState& staff = s_.staff[a.staff];
+    staff.availability = a;
+    staff.availability_at = e_.at;
+    saw(s_, a.staff, e_.at);
+  }
+
+  void operator()(const RollcallStarted& r) {
+    if (s_.rollcalls.contains(r.rollcall)) return;
+    RollcallState state;
+    state.started = r;
+    state.started_at = e_.at;
+    const auto wanted = [&](const std::string& department) {
+      return r.departments.empty() || std::find(r.departments.begin(), r.departments.end(),
+                                                department) != r.departments.end();
+    };
+    // Every department in scope gets a row, even one without staff, so the wall's table
+    // has the same rows on every screen.
+    for (const auto& d : s_.directory.departments) {
+      if (wanted(d.id)) state.by_department[d.id];
+    }
+    for (const auto& d : r.departments) state.by_department[d];
+    for (const auto& staff : s_.directory.staff) {
+      if (!wanted(staff.department)) continue;
+      state.scope.push_back(staff.id);
+      ++state.by_department[staff.department].in_scope;
+    }
+    state.total.in_scope = state.scope.size();
+    state.curve.push_back({e_.at, 0});
+    s_.rollcalls.emplace(r.rollcall, std::move(state));
+    s_.rollcall_order.push_back(r.rollcall);
+  }
+
+  void operator()(const RollcallCheckin& c) {
+    auto it = s_.rollcalls.find(c.rollcall);
+    if (it == s_.rollcalls.end() || !it->second.open()) return;
+    RollcallState& r = it->second;
+    if (std::find(r.scope.begin(), r.scope.end(), c.staff) == r.scope.end()) return;
+
+    const DirectoryStaff* person = s_.directory.find_staff(c.staff);
+    RollcallCounts* department =
+        person ? &r.by_department[person->department] : nullptr;  // null if roster changed
+    auto previous = r.latest.find(c.staff);
+    if (previous != r.latest.end()) {
+      // A corrected answer replaces the earlier one; it is not a second person answering.
+      remove(r.total, previous->second.answer);
+      if (department) remove(*department, previous->second.answer);
+    } else {
+      ++r.total.answered;
+      if (department) ++department->answered;
+      r.curve.push_back({e_.at, r.total.answered});
+      for (std::size_t i = 0; i < kMilestonePercent.size(); ++i) {
+        if (!r.reached[i] && r.total.answered * 100 >= kMilestonePercent[i] * r.total.in_scope) {
+          r.reached[i] = e_.at;
+        }
+      }
+    }
+    add(r.total, c);
+    if (department) add(*department, c);
+    r.latest[c.staff] = {e_.seq, e_.at, c};
+    saw(s_, c.staff, e_.at);
+  }
+
+  void operator()(const RollcallClosed& c) {
+    auto it = s_.rollcalls.find(c.rollcall);
+    if (it != s_.rollcalls.end() && it->second.open()) it->second.closed_at = e_.at;
+  }
+
+  void operator()(const AlertRaised& a) {
+    auto it = s_.alerts.find(a.alert);
+    if (it != s_.alerts.end()) {
+      // Sources repeat a bulletin with the same id when its content changes (CAP Update,
+      // JMA 続報): that is the same alert on the wall, not a second one.
+      it->second.alert = a;
+      it->second.updated_at = e_.at;
+      ++it->second.updates;
+      return;
+    }
+    AlertState state;
+    state.alert = a;
+    state.raised_at = e_.at;
+    state.updated_at = e_.at;
+    s_.alerts.emplace(a.alert, std::move(state));
+  }
+
+  void operator()(const AlertUpdated& u) {
+    auto it = s_.alerts.find(u.alert);
+    if (it == s_.alerts.end()) return;
+    AlertRaised& a = it->second.alert;
+    if (u.kind) a.kind = *u.kind;
+    if (u.severity) a.severity = *u.severity;
+    if (u.drill) a.drill = *u.drill;
+    if (u.title) a.title = *u.title;
+    if (u.body) a.body = *u.body;
+    if (u.area) a.area = *u.area;
+    if (u.expires) a.expires = *u.expires;
+    ++it->second.updates;
+    it->second.updated_at = e_.at;
+  }
+
+  void operator()(const AlertCancelled& c) {
+    auto it = s_.alerts.find(c.alert);
+    if (it == s_.alerts.end()) return;
+    it->second.cancelled = true;
+    it->second.cancel_reason = c.reason;
+  }
+
+  void operator()(const AlertAcknowledged& a) {
+    auto it = s_.alerts.find(a.alert);
+    if (it == s_.alerts.end()) return;
+    it->second.acknowledged_by = a.by;
+    it->second.acknowledged_at = e_.at;
+  }
+
+  void operator()(const Notice& n) {
+    s_.notices.push_back({e_.seq, e_.at, n});
+    while (s_.notices.size() > s_.notice_limit) s_.notices.pop_front();
+  }
+
+ private:
+  Situation& s_;
+  const Event& e_;
+};
+
+}  // namespace
+
+bool apply(Situation& s, const Event& event) {
+  if (event.seq != 0 && event.seq <= s.last_seq) return false;
+  std::visit(Reducer(s, event), event.body);
+  if (event.seq != 0) s.last_seq = event.seq;
+  return true;
+}
+
+}  // namespace bcp::model
