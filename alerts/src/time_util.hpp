@@ -1,0 +1,25 @@
+// Date-times as CAP and JMA write them (RFC 3339 / xs:dateTime with offset).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bcp/model/events.hpp"
+
+namespace bcp::alerts::detail {
+
+// "2021-02-17T23:06:00+09:00", "2011-09-02T11:36:50-00:00", "2021-02-17T14:08:07Z",
+// optional fraction. nullopt when malformed; an offset is required (CAP demands one).
+std::optional<model::TimePoint> parse_datetime(std::string_view text);
+
+// "2021-02-17 23:06" in the given UTC offset (minutes), for Japanese alert bodies.
+std::string format_local(model::TimePoint t, int utc_offset_minutes);
+
+// "20210217T140600Z", compact UTC for ids.
+std::string compact_utc(model::TimePoint t);
+
+// Stable 64-bit FNV-1a as 16 hex digits: ids must not change between runs or builds.
+std::string stable_hash(std::string_view a, std::string_view b = {});
+
+}  // namespace bcp::alerts::detail
