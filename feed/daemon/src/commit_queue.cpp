@@ -1,0 +1,134 @@
+#include "bcp/daemon/commit_queue.hpp"
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+#include "bcp/daemon/log.hpp"
+
+namespace bcp::daemon {
+
+CommitQueue::CommitQueue(Journal& journal, OnCommitted on_committed)
+    : journal_(journal), on_committed_(std::move(on_committed)) {
+  committer_ = std::thread([this] { run(); });
+}
+
+CommitQueue::~CommitQueue() { stop(); }
+
+void CommitQueue::submit(std::vector<model::Event> events, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      pending_.push_back(Request{std::move(events), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  // Outside the lock: the callback may well submit again or take its own locks.
+  if (done) done({}, std::make_exception_ptr(JournalError("commit queue is stopped")));
+}
+
+void CommitQueue::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  std::lock_guard lock(stop_mu_);
+  if (committer_.joinable() && committer_.get_id() != std::this_thread::get_id()) {
+    committer_.join();
+  }
+}
+
+void CommitQueue::run() {
+  std::deque<Request> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return !pending_.empty() || stopping_; });
+      // Drain first: everything accepted before stop() is committed (graceful shutdown).
+      if (pending_.empty()) return;
+      batch.swap(pending_);
+    }
+    commit(batch);
+    batch.clear();
+  }
+}
+
+void CommitQueue::commit(std::deque<Request>& batch) {
+  std::vector<model::Event> events;
+  std::size_t total = 0;
+  for (const auto& r : batch) total += r.events.size();
+  events.reserve(total);
+  for (auto& r : batch) {
+    for (auto& e : r.events) events.push_back(std::move(e));
+  }
+
+  std::exception_ptr error;
+  if (!events.empty()) {
+    auto t0 = std::chrono::steady_clock::now();
+    try {
+      journal_.append(events);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    stats_.last_latency_us = static_cast<std::uint64_t>(us);
+    stats_.latency_us_sum += static_cast<std::uint64_t>(us);
+  }
+
+  if (error) {
+    stats_.failed_batches++;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      log(LogLevel::error, "journal",
+          std::string("commit failed, ") + std::to_string(batch.size()) +
+              " requests refused: " + e.what());
+    } catch (...) {
+      log(LogLevel::error, "journal", "commit failed with an unknown error");
+    }
+  } else if (!events.empty()) {
+    stats_.batches++;
+    stats_.events += events.size();
+    if (events.size() > stats_.max_batch_events) stats_.max_batch_events = events.size();
+    if (on_committed_) {
+      // The events are durable whatever happens here, so the requests still succeed; a
+      // throwing reducer must not kill the committer and stall every later request.
+      try {
+        on_committed_(events);
+      } catch (const std::exception& e) {
+        stats_.callback_errors++;
+        log(LogLevel::error, "journal", std::string("on_committed threw: ") + e.what());
+      } catch (...) {
+        stats_.callback_errors++;
+        log(LogLevel::error, "journal", "on_committed threw an unknown exception");
+      }
+    }
+  }
+  stats_.requests += batch.size();
+
+  // Hand each request back its own slice of the batch, in submission order.
+  std::size_t at = 0;
+  static const std::vector<model::Event> kNone;
+  for (auto& r : batch) {
+    const std::size_t n = r.events.size();
+    std::vector<model::Event> mine;
+    if (!error) {
+      mine.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) mine.push_back(std::move(events[at + i]));
+    }
+    at += n;
+    if (!r.done) continue;
+    try {
+      r.done(error ? kNone : mine, error);
+    } catch (...) {
+      stats_.callback_errors++;
+      log(LogLevel::error, "journal", "a commit callback threw");
+    }
+  }
+}
+
+}  // namespace bcp::daemon
