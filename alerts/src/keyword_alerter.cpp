@@ -33,7 +33,7 @@ std::vector<KeywordDecision> KeywordAlerter::on_message(const model::TalkMessage
   bool drill = drill_group || std::find(rules_.drill_groups.begin(), rules_.drill_groups.end(),
                                         msg.group) != rules_.drill_groups.end();
   if (!drill && !rules_.drill_prefix.empty()) {
-    // Normalised, so a prefix typed with half-width brackets or spaces still counts.
+    // Normalised, so width variants of the prefix (e.g. ＡＢＣ vs ABC) still count.
     drill = normalize_for_match(trim_front(msg.text))
                 .starts_with(normalize_for_match(rules_.drill_prefix));
   }
