@@ -35,11 +35,11 @@ json encode_attachment(const Attachment& v) {
   return out;
 }
 
-std::optional<double> coordinate(ObjectReader& in, std::string_view key, double limit) {
+std::optional<double> coordinate(ObjectReader& in, std::string_view key, int limit) {
   auto value = in.optional_number(key);
   if (value && (*value < -limit || *value > limit)) {
-    fail(in.pointer_of(key),
-         "out of range (expected -" + json(limit).dump() + ".." + json(limit).dump() + ")");
+    const std::string bound = std::to_string(limit);
+    fail(in.pointer_of(key), "out of range (expected -" + bound + ".." + bound + ")");
   }
   return value;
 }
