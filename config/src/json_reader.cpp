@@ -107,7 +107,9 @@ namespace {
 // Line and column (in characters, both 1-based) of byte offset `pos`.
 std::pair<int, int> line_column(std::string_view text, std::size_t pos) {
   int line = 1, column = 1;
-  for (std::size_t i = 0; i < pos && i < text.size(); ++i) {
+  // An editor shows no BOM, so it takes no column.
+  const std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  for (std::size_t i = start; i < pos && i < text.size(); ++i) {
     auto c = static_cast<unsigned char>(text[i]);
     if (c == '\n') {
       ++line, column = 1;
