@@ -1,0 +1,38 @@
+// bcp-wall's command line (DESIGN.md "Command lines").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace bcp::display {
+
+struct Options {
+  std::string config;                // --config town.json
+  std::string wall = "main";         // --wall ID
+  std::string feed;                  // --feed ws://…; default from the config's listen address
+  std::optional<std::string> token;  // --token; default: the config's display token
+  int monitor = 0;                   // --monitor N
+  bool windowed = false;             // --windowed
+  bool headless = false;             // --headless
+  int width = 1920, height = 1080;   // --size WxH (headless)
+  std::string capture;               // --capture out.png
+  double every = 0;                  // --every SECONDS (0 = once)
+  double wait_seconds = 10;          // --wait SECONDS: first snapshot deadline for --capture
+  std::string situation_file;        // --situation snapshot.json (no daemon)
+  std::string layout_file;           // --layout layout.json (overrides the config's)
+  std::optional<bool> demo;          // --demo drill|actual (built-in scripted situation)
+  int bench_frames = 0;              // --bench N: render N frames headless, print timings
+};
+
+struct Help {
+  std::string text;
+};
+struct CliError {
+  std::string message;  // one line
+};
+
+std::variant<Options, Help, CliError> parse_args(const std::vector<std::string>& args);
+
+}  // namespace bcp::display

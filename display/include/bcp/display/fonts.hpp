@@ -1,0 +1,125 @@
+// The glyph atlas. Dear ImGui 1.86 bakes a fixed atlas and its Japanese range lacks many
+// name kanji, so the atlas holds exactly the characters the content uses (plus kana, ASCII
+// and the UI's own strings) and is rebuilt when new characters arrive.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bcp/model/events.hpp"
+#include "bcp/model/situation.hpp"
+
+struct ImFont;
+struct ImFontAtlas;
+
+namespace bcp::display {
+
+// Pixel sizes, all from the screen height so that 1080p and 4K show the same picture.
+struct FontSizes {
+  float body = 27;     // >= height / 40
+  float heading = 38;  // panel titles, alert titles, names that matter
+  float large = 68;    // feed state, the 訓練 band
+  float huge = 108;    // the clock and the response rate (digits only)
+  static FontSizes for_screen(int width, int height, float text_scale = 1.0f);
+  bool operator==(const FontSizes&) const = default;
+};
+
+struct Fonts {
+  ImFont* body = nullptr;
+  ImFont* heading = nullptr;
+  ImFont* large = nullptr;
+  ImFont* huge = nullptr;
+};
+
+// Decodes UTF-8 (invalid bytes are skipped) and calls f(char32_t) for each code point.
+template <typename F>
+void for_each_codepoint(std::string_view s, F&& f);
+
+class GlyphAtlas {
+ public:
+  // `face_index` picks the face inside the .ttc: Noto Sans CJK JP is face 0 in Debian's
+  // fonts-noto-cjk (fc-query -f '%{index}: %{family}\n' shows the list).
+  GlyphAtlas(std::string regular_ttc = BCP_FONT_REGULAR, std::string bold_ttc = BCP_FONT_BOLD,
+             int face_index = 0);
+
+  // Registers the characters of a text / everything a situation or event can show.
+  // Returns true when a character never requested before was added (rebuild needed).
+  bool add_text(std::string_view utf8);
+  bool add_situation(const model::Situation& s);
+  bool add_event(const model::Event& e);
+  // Text shown only in the large font (UI strings, town name): kept small on purpose.
+  bool add_large_text(std::string_view utf8);
+
+  bool dirty() const { return dirty_; }
+  // Clears `atlas` and bakes the fonts at `sizes`; false when a font file cannot be read.
+  // The caller re-uploads the texture (ImGui_ImplSDLRenderer_CreateFontsTexture).
+  bool build(ImFontAtlas& atlas, const FontSizes& sizes);
+  const Fonts& fonts() const { return fonts_; }
+  const std::string& error() const { return error_; }
+
+  // Whether the last build baked `cp` into the body font (and so renders it, not '?').
+  bool has_glyph(char32_t cp) const;
+  std::size_t codepoints() const { return content_.size(); }
+  int texture_width() const { return tex_w_; }
+  int texture_height() const { return tex_h_; }
+  double last_build_ms() const { return last_build_ms_; }
+
+ private:
+  bool add_to(std::set<std::uint32_t>& set, std::string_view utf8);
+  bool load_files();
+
+  std::string regular_path_, bold_path_;
+  int face_index_ = 0;
+  std::vector<unsigned char> regular_data_, bold_data_;
+  std::set<std::uint32_t> content_;  // body + heading
+  std::set<std::uint32_t> large_;    // large font only
+  std::vector<uint16_t> content_ranges_, large_ranges_, huge_ranges_;
+  bool dirty_ = true;
+  Fonts fonts_;
+  std::string error_;
+  int tex_w_ = 0, tex_h_ = 0;
+  double last_build_ms_ = 0;
+};
+
+template <typename F>
+void for_each_codepoint(std::string_view s, F&& f) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    char32_t cp = 0;
+    int len = 0;
+    if (c < 0x80) {
+      cp = c, len = 1;
+    } else if ((c & 0xE0) == 0xC0) {
+      cp = c & 0x1F, len = 2;
+    } else if ((c & 0xF0) == 0xE0) {
+      cp = c & 0x0F, len = 3;
+    } else if ((c & 0xF8) == 0xF0) {
+      cp = c & 0x07, len = 4;
+    } else {
+      ++i;
+      continue;
+    }
+    if (i + len > s.size()) break;
+    bool ok = true;
+    for (int k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) {
+        ok = false;
+        break;
+      }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (!ok) {
+      ++i;
+      continue;
+    }
+    f(cp);
+    i += len;
+  }
+}
+
+}  // namespace bcp::display

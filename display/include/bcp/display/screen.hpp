@@ -1,0 +1,82 @@
+// SDL + Dear ImGui plumbing: a window (or an off-screen surface for headless capture), its
+// renderer, the ImGui context and the glyph atlas texture.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bcp/display/fonts.hpp"
+#include "bcp/display/layout.hpp"
+#include "bcp/display/wall.hpp"
+
+struct SDL_Window;
+struct SDL_Renderer;
+struct SDL_Surface;
+struct ImGuiContext;
+
+namespace bcp::display {
+
+struct Image {
+  int width = 0, height = 0;
+  std::vector<std::uint8_t> rgba;           // row-major, 4 bytes per pixel
+  std::uint32_t pixel(int x, int y) const;  // 0xRRGGBBAA
+};
+
+bool write_png(const std::string& path, const Image& img);
+
+class Screen {
+ public:
+  // Off-screen: SDL software renderer on a surface; works with SDL_VIDEODRIVER=dummy.
+  static std::unique_ptr<Screen> headless(int width, int height, std::string* error);
+  // A window on display `monitor` (0-based), full screen unless `windowed`.
+  static std::unique_ptr<Screen> window(int monitor, bool windowed, std::string* error);
+  ~Screen();
+  Screen(const Screen&) = delete;
+  Screen& operator=(const Screen&) = delete;
+
+  int width() const { return width_; }
+  int height() const { return height_; }
+  GlyphAtlas& atlas() { return atlas_; }
+  const Fonts& fonts() const { return atlas_.fonts(); }
+  float text_scale = 1.0f;
+
+  // Rebuilds the atlas when new characters arrived or the size changed; false on failure.
+  bool ensure_fonts(std::string* error);
+  // The renderer lost its textures (device reset): the next ensure_fonts re-uploads.
+  void invalidate_textures() { texture_ok_ = false; }
+  // Draws one frame and shows it (windowed) or leaves it in the surface (headless).
+  void render(const model::Situation& s, const WallView& v, const WallSettings& settings,
+              const Layout& layout, model::TimePoint now, double mono);
+  bool read(Image& out);
+
+  // Window management (no-ops headless).
+  void toggle_fullscreen();
+  void place_on_monitor();  // after a monitor was plugged back in
+  void refresh_size();      // after a resize or display change
+  bool is_headless() const { return surface_ != nullptr; }
+  SDL_Window* sdl_window() const { return window_; }
+
+ private:
+  Screen() = default;
+  bool init_imgui(std::string* error);
+
+  SDL_Window* window_ = nullptr;
+  SDL_Surface* surface_ = nullptr;
+  SDL_Renderer* renderer_ = nullptr;
+  ImGuiContext* imgui_ = nullptr;
+  int width_ = 0, height_ = 0;
+  int monitor_ = 0;
+  bool fullscreen_ = false;
+  GlyphAtlas atlas_;
+  FontSizes built_sizes_{0, 0, 0, 0};
+  bool texture_ok_ = false;
+};
+
+// One headless frame, for tests and --situation captures. Builds the atlas from `s`.
+bool render_image(const model::Situation& s, const WallView& v, const WallSettings& settings,
+                  const Layout& layout, int width, int height, model::TimePoint now, double mono,
+                  Image& out, std::string* error);
+
+}  // namespace bcp::display

@@ -1,0 +1,70 @@
+// One frame of the wall: the whole picture as a function of the situation, the feed's
+// health, local operator state and the clock. The SDL/ImGui plumbing is in screen.hpp.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bcp/display/fonts.hpp"
+#include "bcp/display/layout.hpp"
+#include "bcp/display/staleness.hpp"
+#include "bcp/model/situation.hpp"
+
+struct ImDrawList;
+
+namespace bcp::display {
+
+// The config's "display" section (all optional), plus command-line overrides.
+struct WallSettings {
+  StalenessThresholds staleness;            // "stale_after_seconds", "lost_after_seconds"
+  double flash_seconds = 60;                // "flash_seconds": new warning/critical alerts flash
+  double list_page_seconds = 8;             // "list_page_seconds": paging of long name lists
+  float text_scale = 1.0f;                  // "text_scale": >= 1 keeps body text >= height/40
+  std::vector<std::string> keywords;        // "highlight_keywords": talk messages to mark
+  bool chime = true;                        // "chime"
+  float pixel_shift = 1.0f / 540;           // "pixel_shift_fraction": amplitude, share of height
+  double pixel_shift_period_seconds = 600;  // "pixel_shift_period_seconds"
+};
+WallSettings settings_from_json(const nlohmann::json& display, std::vector<std::string>* warnings);
+
+// Per-frame facts that are not in the Situation.
+struct WallView {
+  FeedHealth health = FeedHealth::connecting;
+  std::optional<double> silence_seconds;
+  std::optional<model::TimePoint> data_as_of;
+  std::string detail;    // connection detail for the full-screen panels
+  std::string feed_url;  // shown while connecting
+  std::size_t page = 0;
+  std::size_t pages = 1;
+  bool paused = false;
+  bool muted = false;
+  bool quit_confirm = false;
+  const std::set<std::string>* acked_locally = nullptr;  // alert ids acknowledged here
+  float shift_x = 0, shift_y = 0;                        // burn-in protection offset, pixels
+};
+
+// Where the fixed parts go: the 訓練 band at the top when any drill item shows, the
+// stale/lost banner at the bottom when the feed is not live, the page's panels between.
+struct WallRegions {
+  std::optional<Rect> drill_band;
+  std::optional<Rect> status_banner;
+  Rect content;
+  std::vector<PanelPlacement> panels;
+};
+WallRegions wall_regions(const Layout& layout, std::size_t page, float width, float height,
+                         bool drill, bool banner, float text_scale = 1.0f);
+
+// Draws the whole wall into `dl` (a background draw list of a width x height display).
+void draw_wall(ImDrawList* dl, const Fonts& fonts, const model::Situation& s, const WallView& v,
+               const WallSettings& settings, const Layout& layout, float width, float height,
+               model::TimePoint now, double mono_seconds);
+
+// Whether an alert flashes now: warning or critical, raised less than flash_seconds ago,
+// acknowledged neither centrally nor on this wall.
+bool alert_flashing(const model::AlertState& a, const WallSettings& st,
+                    const std::set<std::string>* acked_locally, model::TimePoint now);
+
+}  // namespace bcp::display

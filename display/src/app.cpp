@@ -1,0 +1,390 @@
+#include "bcp/display/app.hpp"
+
+#include <SDL.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <csignal>
+#include <fstream>
+#include <set>
+
+#include "bcp/config/config.hpp"
+#include "bcp/display/demo.hpp"
+#include "bcp/display/screen.hpp"
+#include "bcp/model/codec.hpp"
+#include "chime.hpp"
+#include "frame_stats.hpp"
+#include "source.hpp"
+
+namespace bcp::display {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+std::atomic<bool> g_stop{false};
+
+void on_signal(int) { g_stop = true; }
+
+int fail(const std::string& msg, int code = 1) {
+  std::fprintf(stderr, "bcp-wall: %s\n", msg.c_str());
+  return code;
+}
+
+model::TimePoint wall_now() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+std::optional<nlohmann::json> read_json(const std::string& path, std::string& error) {
+  std::ifstream in(path);
+  if (!in) {
+    error = "cannot read " + path;
+    return std::nullopt;
+  }
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const std::exception& e) {
+    error = path + ": " + e.what();
+    return std::nullopt;
+  }
+}
+
+// Everything the loop needs that comes from the config or the flags.
+struct Setup {
+  Layout layout = default_layout();
+  WallSettings settings;
+  std::unique_ptr<Source> source;
+  std::string feed_url;
+};
+
+std::optional<Setup> prepare(const Options& o, std::string& error) {
+  Setup s;
+  std::optional<config::TownConfig> town;
+  if (!o.config.empty()) {
+    auto loaded = config::load_town(o.config);
+    if (!loaded.config) {
+      error = loaded.errors.empty() ? "cannot load " + o.config : loaded.errors.front().to_string();
+      if (loaded.errors.size() > 1)
+        error += " (and " + std::to_string(loaded.errors.size() - 1) + " more)";
+      return std::nullopt;
+    }
+    town = std::move(loaded.config);
+    const auto* wall = town->find_wall(o.wall);
+    if (!wall) {
+      error = "wall \"" + o.wall + "\" is not in " + o.config;
+      return std::nullopt;
+    }
+    auto parsed = parse_layout(wall->layout);
+    for (const auto& w : parsed.warnings)
+      std::fprintf(stderr, "bcp-wall: layout %s: %s\n", o.wall.c_str(), w.c_str());
+    s.layout = std::move(parsed.layout);
+    std::vector<std::string> warnings;
+    s.settings = settings_from_json(town->display, &warnings);
+    for (const auto& w : warnings) std::fprintf(stderr, "bcp-wall: config %s\n", w.c_str());
+  }
+  if (!o.layout_file.empty()) {
+    auto doc = read_json(o.layout_file, error);
+    if (!doc) return std::nullopt;
+    auto parsed = parse_layout(*doc);
+    for (const auto& w : parsed.warnings)
+      std::fprintf(stderr, "bcp-wall: %s: %s\n", o.layout_file.c_str(), w.c_str());
+    s.layout = std::move(parsed.layout);
+  }
+  if (o.demo) {
+    s.source = std::make_unique<Source>(demo_situation(wall_now(), DemoOptions{.drill = *o.demo}));
+  } else if (!o.situation_file.empty()) {
+    auto doc = read_json(o.situation_file, error);
+    if (!doc) return std::nullopt;
+    try {
+      // Accept a bare situation or a stream snapshot frame around one.
+      const auto& body = doc->contains("situation") ? (*doc)["situation"] : *doc;
+      s.source = std::make_unique<Source>(model::situation_from_json(body));
+    } catch (const std::exception& e) {
+      error = o.situation_file + ": " + e.what();
+      return std::nullopt;
+    }
+  } else {
+    client::ClientOptions co;
+    co.url = o.feed.empty() ? "ws://" + town->listen + "/v1/stream" : o.feed;
+    co.display = o.wall;
+    if (o.token) {
+      co.token = *o.token;
+    } else {
+      for (const auto& t : town->tokens) {
+        if (t.has(config::Role::display) && t.secret) {
+          co.token = *t.secret;
+          break;
+        }
+      }
+      if (co.token.empty()) {
+        error = "the config has no display token with a plain secret; pass --token";
+        return std::nullopt;
+      }
+    }
+    s.feed_url = co.url;
+    s.source = std::make_unique<Source>(std::move(co));
+  }
+  return s;
+}
+
+// Operator state on this PC only (nothing here reaches the daemon).
+struct Local {
+  std::set<std::string> acked;
+  std::set<std::string> seen_alerts;
+  bool muted = false;
+  bool quit_confirm = false;
+  Clock::time_point quit_asked{};
+  Clock::time_point last_mouse{};
+  bool cursor_shown = true;
+  bool quit = false;
+};
+
+const model::AlertState* top_unacked(const model::Situation& s, const Local& l,
+                                     model::TimePoint now) {
+  for (const auto* a : s.active_alerts(now)) {
+    if (!a->acknowledged_by && !l.acked.count(a->alert.alert)) return a;
+  }
+  return nullptr;
+}
+
+void handle_key(const SDL_Keysym& k, Local& l, PageRotation& rot, Screen& screen,
+                const model::Situation& s, double mono, model::TimePoint now) {
+  if (l.quit_confirm) {
+    if (k.sym == SDLK_y || k.sym == SDLK_RETURN) l.quit = true;
+    l.quit_confirm = false;
+    return;
+  }
+  switch (k.sym) {
+    case SDLK_a:
+      if (const auto* a = top_unacked(s, l, now)) l.acked.insert(a->alert.alert);
+      break;
+    case SDLK_m:
+      l.muted = !l.muted;
+      break;
+    case SDLK_RIGHT:
+    case SDLK_PAGEDOWN:
+      rot.next(mono);
+      break;
+    case SDLK_LEFT:
+    case SDLK_PAGEUP:
+      rot.previous(mono);
+      break;
+    case SDLK_SPACE:
+    case SDLK_p:
+      rot.toggle_pause(mono);
+      break;
+    case SDLK_f:
+    case SDLK_F11:
+      screen.toggle_fullscreen();
+      break;
+    case SDLK_ESCAPE:
+    case SDLK_q:
+      l.quit_confirm = true;
+      l.quit_asked = Clock::now();
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+int run_wall(const Options& o) {
+  std::string error;
+  auto setup = prepare(o, error);
+  if (!setup) return fail(error);
+  // Our own handlers: SIGTERM from systemd quits at once, unlike a window close.
+  SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  if (SDL_Init(0) != 0) return fail(std::string("SDL_Init: ") + SDL_GetError());
+
+  auto screen = o.headless ? Screen::headless(o.width, o.height, &error)
+                           : Screen::window(o.monitor, o.windowed, &error);
+  if (!screen) return fail(error);
+  screen->text_scale = setup->settings.text_scale;
+  Source& src = *setup->source;
+  Chime chime;
+  bool audio = !o.headless && setup->settings.chime && chime.open();
+  (void)audio;
+
+  Local local;
+  PageRotation rot;
+  const auto start = Clock::now();
+  auto mono_of = [&](Clock::time_point t) {
+    return std::chrono::duration<double>(t - start).count();
+  };
+  rot.reset(setup->layout.pages.size(), setup->layout.rotate_seconds, 0);
+  local.last_mouse = start;
+
+  FrameStats stats;
+  WallView view;
+  view.feed_url = setup->feed_url;
+  view.acked_locally = &local.acked;
+  auto next_capture = start;
+  bool wrote_once = false;
+  auto last_atlas_build = start - std::chrono::hours(1);
+  std::uint64_t drawn_key = ~0ull;
+
+  while (!g_stop && !local.quit) {
+    auto now_steady = Clock::now();
+    double mono = mono_of(now_steady);
+    model::TimePoint now = wall_now();
+
+    if (!screen->is_headless()) {
+      SDL_Event e;
+      while (SDL_PollEvent(&e)) {
+        switch (e.type) {
+          case SDL_QUIT:
+            local.quit_confirm = true;
+            local.quit_asked = now_steady;
+            break;
+          case SDL_KEYDOWN:
+            handle_key(e.key.keysym, local, rot, *screen, src.situation(), mono, now);
+            drawn_key = ~0ull;
+            break;
+          case SDL_MOUSEMOTION:
+            local.last_mouse = now_steady;
+            if (!local.cursor_shown) SDL_ShowCursor(SDL_ENABLE), local.cursor_shown = true;
+            break;
+          case SDL_WINDOWEVENT:
+            screen->refresh_size();
+            drawn_key = ~0ull;
+            break;
+          case SDL_DISPLAYEVENT:
+            // A monitor came back: return to it, full screen again.
+            screen->place_on_monitor();
+            drawn_key = ~0ull;
+            break;
+          case SDL_RENDER_TARGETS_RESET:
+          case SDL_RENDER_DEVICE_RESET:
+            screen->invalidate_textures();
+            screen->ensure_fonts(nullptr);
+            drawn_key = ~0ull;
+            break;
+          default:
+            break;
+        }
+      }
+      if (local.cursor_shown && now_steady - local.last_mouse > std::chrono::seconds(3)) {
+        SDL_ShowCursor(SDL_DISABLE);
+        local.cursor_shown = false;
+      }
+      if (local.quit_confirm && now_steady - local.quit_asked > std::chrono::seconds(10)) {
+        local.quit_confirm = false;
+      }
+    }
+
+    src.poll(screen->atlas(), now_steady);
+    const model::Situation& s = src.situation();
+    rot.tick(mono);
+
+    // New warning/critical alerts chime once, unless muted or already acknowledged.
+    bool flashing = false;
+    for (const auto* a : s.active_alerts(now)) {
+      bool flash = alert_flashing(*a, setup->settings, &local.acked, now);
+      flashing |= flash;
+      if (local.seen_alerts.insert(a->alert.alert).second && flash && !local.muted) chime.play();
+    }
+
+    view.health = src.health(setup->settings.staleness, now_steady);
+    view.silence_seconds = src.has_data() ? src.silence(now_steady) : std::optional<double>(mono);
+    view.data_as_of = src.data_as_of();
+    view.detail = src.detail();
+    view.page = rot.page();
+    view.pages = setup->layout.pages.size();
+    view.paused = rot.paused();
+    view.muted = local.muted;
+    view.quit_confirm = local.quit_confirm;
+    if (!screen->is_headless() && setup->settings.pixel_shift > 0) {
+      // Lissajous drift of a few pixels over minutes: no static edge burns in.
+      double ph = 2 * 3.14159265358979 * mono / setup->settings.pixel_shift_period_seconds;
+      float amp = setup->settings.pixel_shift * static_cast<float>(screen->height());
+      view.shift_x = std::round(amp * static_cast<float>(std::sin(ph)));
+      view.shift_y = std::round(amp * static_cast<float>(std::sin(ph * 0.77 + 1.0)));
+    }
+
+    // Rebuilding the atlas costs a frame's worth of work: at most once a second.
+    if (screen->atlas().dirty() && now_steady - last_atlas_build >= std::chrono::seconds(1)) {
+      last_atlas_build = now_steady;
+      if (!screen->ensure_fonts(&error)) return fail(error);
+      std::fprintf(stderr, "bcp-wall: glyph atlas %zu characters, %dx%d, %.0f ms\n",
+                   screen->atlas().codepoints(), screen->atlas().texture_width(),
+                   screen->atlas().texture_height(), screen->atlas().last_build_ms());
+      drawn_key = ~0ull;
+    }
+
+    // Redraw only when something visible changed: data, health, the clock's second, the
+    // flash phase, page or operator flags.
+    long long tick = static_cast<long long>(std::floor(
+        std::chrono::duration<double>(now.time_since_epoch()).count() * (flashing ? 2 : 1)));
+    std::uint64_t key = src.revision() * 1000003u ^ static_cast<std::uint64_t>(tick) * 7919u ^
+                        (static_cast<std::uint64_t>(view.health) << 56) ^
+                        (static_cast<std::uint64_t>(view.page) << 48) ^
+                        (static_cast<std::uint64_t>(view.shift_x + 64) << 40) ^
+                        (static_cast<std::uint64_t>(view.shift_y + 64) << 32) ^
+                        (local.muted ? 1ull << 62 : 0) ^ (local.quit_confirm ? 1ull << 61 : 0) ^
+                        (rot.paused() ? 1ull << 60 : 0) ^ (local.acked.size() << 24);
+    bool capture_due = !o.capture.empty() && now_steady >= next_capture;
+    bool bench = o.bench_frames > 0;
+    if (key != drawn_key || capture_due || bench) {
+      auto t0 = Clock::now();
+      screen->render(s, view, setup->settings, setup->layout, now, mono);
+      stats.add(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      drawn_key = key;
+    }
+    if (bench && static_cast<int>(stats.count()) >= o.bench_frames) {
+      stats.print(stderr, o.width, o.height);
+      return 0;
+    }
+
+    if (capture_due) {
+      bool have = src.has_data() && view.health != FeedHealth::connecting;
+      bool timed_out = mono >= o.wait_seconds;
+      if (have || timed_out || o.every > 0) {
+        Image img;
+        if (!screen->read(img) || !write_png(o.capture, img)) {
+          return fail("cannot write " + o.capture);
+        }
+        wrote_once = true;
+        if (o.every <= 0) {
+          if (!have) {
+            return fail("no snapshot from " + setup->feed_url + " within " +
+                        std::to_string(static_cast<int>(o.wait_seconds)) + " s (" +
+                        std::string(to_string(view.health)) +
+                        "); wrote the connecting picture to " + o.capture);
+          }
+          return 0;
+        }
+        next_capture =
+            now_steady + std::chrono::milliseconds(static_cast<long long>(o.every * 1000));
+      }
+    }
+
+    if (bench) continue;
+    // Sleep until the next thing time changes: the next second (or half second while
+    // flashing), a page change, the next capture; updates from the feed wake us earlier.
+    auto since_epoch = std::chrono::duration<double>(wall_now().time_since_epoch()).count();
+    double step = flashing ? 0.5 : 1.0;
+    double to_tick = step - std::fmod(since_epoch, step) + 0.002;
+    auto deadline = Clock::now() + std::chrono::microseconds(static_cast<long long>(to_tick * 1e6));
+    if (auto change = rot.next_change()) {
+      deadline = std::min(deadline,
+                          start + std::chrono::microseconds(static_cast<long long>(*change * 1e6)));
+    }
+    if (!o.capture.empty()) deadline = std::min(deadline, std::max(next_capture, Clock::now()));
+    if (screen->is_headless()) {
+      src.wait(deadline);
+    } else {
+      // SDL cannot wait on our queue; a 100 ms cap bounds the feed's latency to the screen.
+      auto ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      SDL_WaitEventTimeout(nullptr, static_cast<int>(std::clamp<long long>(ms, 1, 100)));
+    }
+  }
+  (void)wrote_once;
+  if (stats.count() > 0 && std::getenv("BCP_WALL_STATS"))
+    stats.print(stderr, screen->width(), screen->height());
+  return 0;
+}
+
+}  // namespace bcp::display

@@ -1,0 +1,128 @@
+#include "bcp/display/cli.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace bcp::display {
+namespace {
+
+constexpr const char* kHelp =
+    R"(bcp-wall — the situation-room wall display
+
+usage: bcp-wall --config town.json --wall ID [--feed URL] [--token T]
+                [--monitor N] [--windowed]
+                [--headless --size WxH --capture out.png [--every SECONDS]]
+
+  --config FILE      the town's config (town.json); gives the wall's layout, the display
+                     settings, the feed address and the display token
+  --wall ID          which wall of the config to show (default: main)
+  --feed URL         the daemon's stream (default: ws://<config listen>/v1/stream)
+  --token T          display token (default: the config's token with the display role)
+  --monitor N        full screen on display N, counted from 0 (default: 0)
+  --windowed         a resizable window instead of full screen
+  --headless         render off-screen (no display needed; SDL software renderer)
+  --size WxH         headless picture size (default: 1920x1080), e.g. 3840x2160
+  --capture FILE     write the picture as PNG; without --every: once the first snapshot
+                     has been applied (exit 0), or the connecting picture after --wait
+                     seconds without one (exit 1)
+  --every SECONDS    keep running and rewrite the PNG every SECONDS
+  --wait SECONDS     how long --capture waits for the first snapshot (default: 10)
+  --situation FILE   show a snapshot JSON (GET /v1/snapshot) instead of a live feed
+  --layout FILE      use this layout JSON instead of the config's
+  --demo MODE        show a built-in scripted situation: drill or actual
+  --bench N          render N frames headless and print frame times (ms)
+  --help             this text
+
+keys: A acknowledge top alert (this wall only)  M mute chime  Left/Right page
+      Space pause rotation  F/F11 full screen  Esc/Q quit (asks Y/N)
+)";
+
+bool parse_double(const std::string& s, double& out) {
+  try {
+    std::size_t used = 0;
+    out = std::stod(s, &used);
+    return used == s.size() && std::isfinite(out);
+  } catch (...) {
+    return false;
+  }
+}
+
+bool parse_int(const std::string& s, int& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+std::variant<Options, Help, CliError> parse_args(const std::vector<std::string>& args) {
+  Options o;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string& out) -> bool {
+      if (i + 1 >= args.size()) return false;
+      out = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") return Help{kHelp};
+    if (a == "--windowed") {
+      o.windowed = true;
+    } else if (a == "--headless") {
+      o.headless = true;
+    } else if (a == "--config" || a == "--wall" || a == "--feed" || a == "--token" ||
+               a == "--monitor" || a == "--size" || a == "--capture" || a == "--every" ||
+               a == "--wait" || a == "--situation" || a == "--layout" || a == "--demo" ||
+               a == "--bench") {
+      if (!value(v)) return CliError{a + " needs a value (see --help)"};
+      if (a == "--config") o.config = v;
+      if (a == "--wall") o.wall = v;
+      if (a == "--feed") o.feed = v;
+      if (a == "--token") o.token = v;
+      if (a == "--capture") o.capture = v;
+      if (a == "--situation") o.situation_file = v;
+      if (a == "--layout") o.layout_file = v;
+      if (a == "--monitor" && (!parse_int(v, o.monitor) || o.monitor < 0)) {
+        return CliError{"--monitor: expected a display number >= 0, got \"" + v + "\""};
+      }
+      if (a == "--size") {
+        auto x = v.find('x');
+        if (x == std::string::npos || !parse_int(v.substr(0, x), o.width) ||
+            !parse_int(v.substr(x + 1), o.height) || o.width < 320 || o.height < 240 ||
+            o.width > 16384 || o.height > 16384) {
+          return CliError{"--size: expected WIDTHxHEIGHT between 320x240 and 16384x16384, got \"" +
+                          v + "\""};
+        }
+      }
+      if (a == "--every" && (!parse_double(v, o.every) || o.every <= 0)) {
+        return CliError{"--every: expected seconds > 0, got \"" + v + "\""};
+      }
+      if (a == "--wait" && (!parse_double(v, o.wait_seconds) || o.wait_seconds < 0)) {
+        return CliError{"--wait: expected seconds >= 0, got \"" + v + "\""};
+      }
+      if (a == "--bench" && (!parse_int(v, o.bench_frames) || o.bench_frames <= 0)) {
+        return CliError{"--bench: expected a frame count > 0, got \"" + v + "\""};
+      }
+      if (a == "--demo") {
+        if (v != "drill" && v != "actual")
+          return CliError{"--demo: expected drill or actual, got \"" + v + "\""};
+        o.demo = v == "drill";
+      }
+    } else {
+      return CliError{"unknown argument \"" + a + "\" (see --help)"};
+    }
+  }
+  if (o.config.empty() && o.situation_file.empty() && !o.demo) {
+    return CliError{"--config is required (or --situation FILE / --demo MODE without a daemon)"};
+  }
+  if (!o.capture.empty() && !o.headless) {
+    return CliError{"--capture needs --headless"};
+  }
+  if (o.every > 0 && o.capture.empty()) return CliError{"--every needs --capture"};
+  if (o.bench_frames > 0 && !o.headless) return CliError{"--bench needs --headless"};
+  if (o.headless && o.windowed) return CliError{"--headless and --windowed exclude each other"};
+  if (!o.situation_file.empty() && o.demo)
+    return CliError{"--situation and --demo exclude each other"};
+  return o;
+}
+
+}  // namespace bcp::display

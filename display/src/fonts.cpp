@@ -1,0 +1,229 @@
+#include "bcp/display/fonts.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <variant>
+
+#include "bcp/display/labels.hpp"
+
+namespace bcp::display {
+namespace {
+
+// Always baked: what any message is likely to contain, so a rebuild is needed only for kanji.
+constexpr std::uint32_t kBaseRanges[][2] = {
+    {0x0020, 0x007E},  // ASCII
+    {0x00B0, 0x00B0},  // °
+    {0x00D7, 0x00D7},  // ×
+    {0x2010, 0x2027},  // dashes, quotes, …
+    {0x2190, 0x2193},  // arrows
+    {0x25A0, 0x25CF},  // ■□▲△○●
+    {0x3000, 0x303F},  // CJK punctuation
+    {0x3040, 0x309F},  // hiragana
+    {0x30A0, 0x30FF},  // katakana
+    {0xFF01, 0xFF5E},  // full-width ASCII
+};
+
+std::vector<ImWchar> to_ranges(const std::set<std::uint32_t>& cps) {
+  std::vector<ImWchar> out;
+  std::uint32_t start = 0, prev = 0;
+  bool open = false;
+  for (std::uint32_t cp : cps) {
+    if (cp == 0 || cp > 0xFFFF) continue;  // ImWchar is 16-bit in Debian's build
+    if (open && cp == prev + 1) {
+      prev = cp;
+      continue;
+    }
+    if (open) {
+      out.push_back(static_cast<ImWchar>(start));
+      out.push_back(static_cast<ImWchar>(prev));
+    }
+    start = prev = cp;
+    open = true;
+  }
+  if (open) {
+    out.push_back(static_cast<ImWchar>(start));
+    out.push_back(static_cast<ImWchar>(prev));
+  }
+  out.push_back(0);
+  return out;
+}
+
+bool read_file(const std::string& path, std::vector<unsigned char>& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  in.seekg(0, std::ios::end);
+  auto size = in.tellg();
+  if (size <= 0) return false;
+  out.resize(static_cast<std::size_t>(size));
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(out.data()), size);
+  return static_cast<bool>(in);
+}
+
+}  // namespace
+
+FontSizes FontSizes::for_screen(int width, int height, float text_scale) {
+  (void)width;  // height alone, so portrait and landscape of one panel model read alike
+  float h = static_cast<float>(std::max(height, 240));
+  float s = std::max(0.5f, text_scale);
+  FontSizes f;
+  f.body = std::round(h / 40.0f * s);
+  f.heading = std::round(h / 28.0f * s);
+  f.large = std::round(h / 16.0f * s);
+  f.huge = std::round(h / 10.0f * s);
+  return f;
+}
+
+GlyphAtlas::GlyphAtlas(std::string regular_ttc, std::string bold_ttc, int face_index)
+    : regular_path_(std::move(regular_ttc)),
+      bold_path_(std::move(bold_ttc)),
+      face_index_(face_index) {
+  for (const auto& r : kBaseRanges) {
+    for (std::uint32_t cp = r[0]; cp <= r[1]; ++cp) {
+      content_.insert(cp);
+    }
+  }
+  for (std::uint32_t cp = 0x20; cp <= 0x7E; ++cp) large_.insert(cp);
+  for (auto s : ui_strings()) {
+    add_to(content_, s);
+    add_to(large_, s);
+  }
+  dirty_ = true;
+}
+
+bool GlyphAtlas::add_to(std::set<std::uint32_t>& set, std::string_view utf8) {
+  bool added = false;
+  for_each_codepoint(utf8, [&](char32_t cp) {
+    if (cp >= 0x20 && set.insert(static_cast<std::uint32_t>(cp)).second) added = true;
+  });
+  if (added) dirty_ = true;
+  return added;
+}
+
+bool GlyphAtlas::add_text(std::string_view utf8) { return add_to(content_, utf8); }
+bool GlyphAtlas::add_large_text(std::string_view utf8) { return add_to(large_, utf8); }
+
+bool GlyphAtlas::add_situation(const model::Situation& s) {
+  bool added = add_text(s.directory.town_name);
+  added |= add_large_text(s.directory.town_name);
+  for (const auto& d : s.directory.departments) added |= add_text(d.name);
+  for (const auto& p : s.directory.staff) added |= add_text(p.name);
+  for (const auto& g : s.directory.groups) added |= add_text(g.name);
+  for (const auto& [id, talk] : s.talk) {
+    for (const auto& e : talk.recent) {
+      model::Event ev;
+      ev.body = e.message;
+      added |= add_event(ev);
+    }
+  }
+  for (const auto& [id, st] : s.staff) {
+    if (st.availability && st.availability->note) added |= add_text(*st.availability->note);
+  }
+  for (const auto& [id, rc] : s.rollcalls) added |= add_text(rc.started.title);
+  for (const auto& [id, a] : s.alerts) {
+    model::Event ev;
+    ev.body = a.alert;
+    added |= add_event(ev);
+  }
+  for (const auto& n : s.notices) added |= add_text(n.notice.text);
+  return added;
+}
+
+bool GlyphAtlas::add_event(const model::Event& e) {
+  bool added = false;
+  std::visit(
+      [&](const auto& b) {
+        using T = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<T, model::TalkMessage>) {
+          added |= add_text(b.text);
+          added |= add_text(b.sender.name);
+          if (b.sender.department) added |= add_text(*b.sender.department);
+          for (const auto& a : b.attachments) {
+            if (a.name) added |= add_text(*a.name);
+            if (a.address) added |= add_text(*a.address);
+          }
+        } else if constexpr (std::is_same_v<T, model::AlertRaised>) {
+          added |= add_text(b.title);
+          added |= add_text(b.body);
+          if (b.area) added |= add_text(*b.area);
+          if (b.source.ref) added |= add_text(*b.source.ref);
+        } else if constexpr (std::is_same_v<T, model::AlertUpdated>) {
+          if (b.title) added |= add_text(*b.title);
+          if (b.body) added |= add_text(*b.body);
+          if (b.area) added |= add_text(*b.area);
+        } else if constexpr (std::is_same_v<T, model::RollcallStarted>) {
+          added |= add_text(b.title);
+        } else if constexpr (std::is_same_v<T, model::RollcallCheckin>) {
+          if (b.location) added |= add_text(*b.location);
+        } else if constexpr (std::is_same_v<T, model::StaffAvailability>) {
+          if (b.note) added |= add_text(*b.note);
+        } else if constexpr (std::is_same_v<T, model::Notice>) {
+          added |= add_text(b.text);
+        }
+      },
+      e.body);
+  return added;
+}
+
+bool GlyphAtlas::load_files() {
+  if (regular_data_.empty() && !read_file(regular_path_, regular_data_)) {
+    error_ = "cannot read font " + regular_path_;
+    return false;
+  }
+  if (bold_data_.empty() && !read_file(bold_path_, bold_data_)) {
+    // Bold is a nicety: fall back to the regular face rather than failing the wall.
+    bold_data_ = regular_data_;
+  }
+  return true;
+}
+
+bool GlyphAtlas::build(ImFontAtlas& atlas, const FontSizes& sizes) {
+  auto t0 = std::chrono::steady_clock::now();
+  if (!load_files()) return false;
+  content_ranges_ = to_ranges(content_);
+  large_ranges_ = to_ranges(large_);
+  std::set<std::uint32_t> digits;
+  for (char c : std::string_view("0123456789:%/.-— ")) digits.insert(static_cast<unsigned char>(c));
+  huge_ranges_ = to_ranges(digits);
+
+  atlas.Clear();
+  // Power-of-two heights would double the memory of a big CJK atlas for nothing.
+  atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
+  ImFontConfig cfg;
+  cfg.FontDataOwnedByAtlas = false;
+  cfg.FontNo = face_index_;
+  // Oversampling triples the atlas width per glyph; at these sizes it is not visible.
+  cfg.OversampleH = 1;
+  cfg.OversampleV = 1;
+  cfg.PixelSnapH = true;
+  auto add = [&](std::vector<unsigned char>& data, float size, const std::vector<ImWchar>& r) {
+    return atlas.AddFontFromMemoryTTF(data.data(), static_cast<int>(data.size()), size, &cfg,
+                                      r.data());
+  };
+  fonts_.body = add(regular_data_, sizes.body, content_ranges_);
+  fonts_.heading = add(bold_data_, sizes.heading, content_ranges_);
+  fonts_.large = add(bold_data_, sizes.large, large_ranges_);
+  fonts_.huge = add(bold_data_, sizes.huge, huge_ranges_);
+  if (!atlas.Build()) {
+    error_ = "font atlas build failed";
+    fonts_ = {};
+    return false;
+  }
+  tex_w_ = atlas.TexWidth;
+  tex_h_ = atlas.TexHeight;
+  dirty_ = false;
+  last_build_ms_ =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return true;
+}
+
+bool GlyphAtlas::has_glyph(char32_t cp) const {
+  if (!fonts_.body || cp > 0xFFFF) return false;
+  return fonts_.body->FindGlyphNoFallback(static_cast<ImWchar>(cp)) != nullptr;
+}
+
+}  // namespace bcp::display

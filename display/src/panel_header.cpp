@@ -1,0 +1,135 @@
+#include <algorithm>
+
+#include "panels.hpp"
+#include "ui_words.hpp"
+
+namespace bcp::display {
+
+void draw_header(const Frame& f, const Rect& r) {
+  const auto& dir = f.situation->directory;
+  f.dl->AddRectFilled(tl(r), br(r), color::kPanelHeader, f.unit * 0.25f);
+  float pad = f.unit * 0.8f;
+
+  // The clock is the largest thing in the room; it shrinks only if the row is too short.
+  ImFont* clock = f.fonts->huge->FontSize <= r.h * 0.9f ? f.fonts->huge : f.fonts->large;
+  char hms[16];
+  format_hms(hms, sizeof hms, f.now, dir.utc_offset_minutes);
+  float cw = text_width(clock, hms);
+  float cx = r.x + (r.w - cw) * 0.5f;
+  text(f, clock, {cx, r.y + (r.h - clock->FontSize) * 0.5f}, color::kText, hms);
+
+  // Town name on the left, the feed state on the right, both vertically centred.
+  ImFont* name_font = f.fonts->large->FontSize <= r.h * 0.8f ? f.fonts->large : f.fonts->heading;
+  text_fit(f, name_font, {r.x + pad, r.y + (r.h - name_font->FontSize) * 0.5f}, color::kText,
+           dir.town_name, cx - r.x - 2 * pad);
+
+  std::string_view state = words::kLive;
+  ImU32 bg = color::kGreen;
+  ImU32 fg = color::kBlack;
+  switch (f.view->health) {
+    case FeedHealth::live:
+      break;
+    case FeedHealth::stale:
+      state = words::kStale, bg = color::kOrange;
+      break;
+    case FeedHealth::lost:
+      state = words::kLost, bg = color::kVermillion, fg = color::kText;
+      break;
+    case FeedHealth::offline_file:
+      state = words::kFile, bg = color::kGrey, fg = color::kText;
+      break;
+    default:
+      state = words::kConnecting, bg = color::kGrey, fg = color::kText;
+      break;
+  }
+  ImFont* sf = f.fonts->heading;
+  char sub[96] = "";
+  if (f.view->health == FeedHealth::stale && f.view->silence_seconds) {
+    std::snprintf(sub, sizeof sub, "%.0f%s", *f.view->silence_seconds, words::kSecond.data());
+  }
+  char asof[64] = "";
+  if (f.view->data_as_of) {
+    char t[16];
+    format_hms(t, sizeof t, *f.view->data_as_of, dir.utc_offset_minutes);
+    std::snprintf(asof, sizeof asof, "%s %s", words::kDataAsOf.data(), t);
+  }
+  float pill_h = sf->FontSize * 1.4f;
+  float label_w = text_width(sf, state) + (sub[0] ? text_width(sf, sub) + f.unit * 0.5f : 0);
+  float pill_w = label_w + f.unit * 1.2f;
+  float right = r.right() - pad;
+  float asof_w = text_width(f.fonts->body, asof);
+  float block_h = pill_h + (asof[0] ? f.fonts->body->FontSize * 1.1f : 0);
+  float top = r.y + (r.h - block_h) * 0.5f;
+  ImVec2 p0{right - pill_w, top};
+  f.dl->AddRectFilled(p0, {right, top + pill_h}, bg, pill_h * 0.5f);
+  float tx = p0.x + f.unit * 0.6f;
+  float ty = top + (pill_h - sf->FontSize) * 0.5f;
+  tx += text(f, sf, {tx, ty}, fg, state);
+  if (sub[0]) text(f, sf, {tx + f.unit * 0.5f, ty}, fg, sub);
+  if (asof[0]) {
+    text(f, f.fonts->body, {right - asof_w, top + pill_h + f.unit * 0.1f}, color::kDim, asof);
+  }
+
+  // Operator-side flags, small, under the clock: only when set.
+  char flags[64] = "";
+  std::size_t n = 0;
+  if (f.view->muted) n += std::snprintf(flags + n, sizeof flags - n, "%s ", words::kMuted.data());
+  if (f.view->paused) n += std::snprintf(flags + n, sizeof flags - n, "%s ", words::kPaused.data());
+  if (f.view->pages > 1 && n < sizeof flags) {
+    std::snprintf(flags + n, sizeof flags - n, "%s %zu/%zu", words::kPage.data(), f.view->page + 1,
+                  f.view->pages);
+  }
+  if (flags[0] && clock->FontSize + f.fonts->body->FontSize <= r.h) {
+    float fw = text_width(f.fonts->body, flags);
+    text(f, f.fonts->body, {cx + cw + pad, r.bottom() - f.fonts->body->FontSize * 1.2f},
+         color::kDim, flags);
+    (void)fw;
+  }
+}
+
+void draw_drill_band(const Frame& f, const Rect& r) {
+  f.dl->AddRectFilled(tl(r), br(r), color::kDrillBand);
+  // Hazard stripes at both ends make the band recognisable even in a grey photo.
+  float sw = r.h * 0.5f;
+  for (int side = 0; side < 2; ++side) {
+    float x0 = side == 0 ? r.x : r.right() - r.h * 4;
+    f.dl->PushClipRect({x0, r.y}, {x0 + r.h * 4, r.bottom()}, true);
+    for (float x = x0 - r.h; x < x0 + r.h * 4; x += sw * 2) {
+      f.dl->AddQuadFilled({x, r.bottom()}, {x + r.h, r.y}, {x + r.h + sw, r.y},
+                          {x + sw, r.bottom()}, color::kBlack);
+    }
+    f.dl->PopClipRect();
+  }
+  ImFont* font = f.fonts->large->FontSize <= r.h ? f.fonts->large : f.fonts->heading;
+  text_centered(f, font, r, color::kBlack, words::kDrillBand);
+}
+
+void draw_status_banner(const Frame& f, const Rect& r) {
+  bool lost = f.view->health == FeedHealth::lost;
+  f.dl->AddRectFilled(tl(r), br(r), lost ? color::kVermillion : color::kOrange);
+  char buf[192];
+  char asof[16] = "--:--:--";
+  if (f.view->data_as_of) {
+    format_hms(asof, sizeof asof, *f.view->data_as_of, f.situation->directory.utc_offset_minutes);
+  }
+  if (lost) {
+    std::snprintf(buf, sizeof buf, "%s  %s — %s %s", words::kLost.data(), words::kLostBanner.data(),
+                  words::kDataAsOf.data(), asof);
+  } else {
+    std::snprintf(buf, sizeof buf, "%s %.0f%s  %s — %s %s", words::kStale.data(),
+                  f.view->silence_seconds.value_or(0), words::kSecond.data(),
+                  words::kStaleBanner.data(), words::kDataAsOf.data(), asof);
+  }
+  text_centered(f, f.fonts->heading, r, lost ? color::kText : color::kBlack, buf);
+}
+
+float chip(const Frame& f, ImFont* font, ImVec2 pos, ImU32 bg, ImU32 fg, std::string_view s) {
+  float padx = font->FontSize * 0.3f;
+  float w = text_width(font, s) + 2 * padx;
+  float h = font->FontSize * 1.2f;
+  f.dl->AddRectFilled(pos, {pos.x + w, pos.y + h}, bg, font->FontSize * 0.2f);
+  text(f, font, {pos.x + padx, pos.y + font->FontSize * 0.1f}, fg, s);
+  return w;
+}
+
+}  // namespace bcp::display

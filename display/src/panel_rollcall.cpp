@@ -1,0 +1,185 @@
+#include <algorithm>
+
+#include "bcp/display/labels.hpp"
+#include "bcp/display/paging.hpp"
+#include "panels.hpp"
+#include "ui_words.hpp"
+
+namespace bcp::display {
+namespace {
+
+// An actual roll call outranks a drill: during a real event nobody needs the drill's figures.
+const model::RollcallState* pick(const model::Situation& s) {
+  if (const auto* r = s.open_rollcall(false)) return r;
+  if (const auto* r = s.open_rollcall(true)) return r;
+  for (auto it = s.rollcall_order.rbegin(); it != s.rollcall_order.rend(); ++it) {
+    auto found = s.rollcalls.find(*it);
+    if (found != s.rollcalls.end()) return &found->second;
+  }
+  return nullptr;
+}
+
+void sparkline(const Frame& f, const model::RollcallState& rc, const Rect& r) {
+  f.dl->AddRect(tl(r), br(r), color::kRule);
+  if (rc.total.in_scope == 0) return;
+  model::TimePoint end = rc.closed_at.value_or(f.now);
+  double span = std::max(60.0, std::chrono::duration<double>(end - rc.started_at).count());
+  auto px = [&](model::TimePoint t) {
+    return r.x +
+           static_cast<float>(std::chrono::duration<double>(t - rc.started_at).count() / span) *
+               r.w;
+  };
+  auto py = [&](std::size_t answered) {
+    return r.bottom() - static_cast<float>(answered) / static_cast<float>(rc.total.in_scope) * r.h;
+  };
+  ImVec2 prev{r.x, r.bottom()};
+  float thick = std::max(2.0f, f.unit * 0.12f);
+  for (const auto& p : rc.curve) {
+    ImVec2 step{px(p.at), prev.y};
+    ImVec2 up{step.x, py(p.answered)};
+    f.dl->AddLine(prev, step, color::kSkyBlue, thick);
+    f.dl->AddLine(step, up, color::kSkyBlue, thick);
+    prev = up;
+  }
+  f.dl->AddLine(prev, {px(end), prev.y}, color::kSkyBlue, thick);
+}
+
+}  // namespace
+
+void draw_rollcall(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
+  const auto& s = *f.situation;
+  const model::RollcallState* rc = pick(s);
+  if (!rc) {
+    Rect body = panel_frame(f, r, words::kRollcall);
+    text(f, f.fonts->body, tl(body), color::kDim, words::kNoRollcall);
+    return;
+  }
+  char title[256];
+  std::snprintf(title, sizeof title, "%s  %s", words::kRollcall.data(), rc->started.title.c_str());
+  Rect body = panel_frame(f, r, title, rc->started.drill ? color::kDrillBand : color::kVermillion);
+  f.dl->PushClipRect(tl(body), br(body), true);
+  ImFont* bf = f.fonts->body;
+  ImFont* hf = f.fonts->heading;
+  float y = body.y;
+
+  // Drill or actual, and the elapsed time, first: the two facts that frame the figures.
+  float x = body.x;
+  x += chip(f, hf, {x, y}, rc->started.drill ? color::kDrillBand : color::kVermillion,
+            rc->started.drill ? color::kBlack : color::kText,
+            rc->started.drill ? words::kDrill : words::kActual) +
+       f.unit * 0.5f;
+  if (!rc->open())
+    x += chip(f, hf, {x, y}, color::kGrey, color::kText, words::kClosed) + f.unit * 0.5f;
+  char el[64], et[32];
+  format_elapsed(et, sizeof et,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                     rc->closed_at.value_or(f.now) - rc->started_at));
+  std::snprintf(el, sizeof el, "%s %s", words::kElapsed.data(), et);
+  text(f, hf, {x, y + hf->FontSize * 0.1f}, color::kText, el);
+  y += hf->FontSize * 1.5f;
+
+  // The response rate, as big as the clock, with the curve beside it.
+  const auto& t = rc->total;
+  int pct =
+      t.in_scope
+          ? static_cast<int>(
+                100.0 * static_cast<double>(t.answered) / static_cast<double>(t.in_scope) + 0.5)
+          : 0;
+  char rate[16];
+  std::snprintf(rate, sizeof rate, "%d%%", pct);
+  ImFont* big = f.fonts->huge;
+  float rw = text(f, big, {body.x, y}, color::kText, rate);
+  char cnt[64];
+  std::snprintf(cnt, sizeof cnt, "%s %zu/%zu", words::kAnswered.data(), t.answered, t.in_scope);
+  text(f, bf, {body.x, y + big->FontSize * 1.0f}, color::kDim, cnt);
+  float sx = body.x + std::max(rw, text_width(bf, cnt)) + f.unit;
+  if (body.right() - sx > f.unit * 3) {
+    sparkline(f, *rc, Rect{sx, y + big->FontSize * 0.15f, body.right() - sx, big->FontSize * 1.0f});
+  }
+  y += big->FontSize * 1.0f + bf->FontSize * 1.5f;
+
+  // Safety and can-work counts: colour plus label plus number.
+  x = body.x;
+  char buf[64];
+  for (int i = 0; i < 4; ++i) {
+    auto sf = static_cast<model::Safety>(i);
+    std::snprintf(buf, sizeof buf, "%s %zu", label(sf).data(), t.by_safety[i]);
+    ImU32 fg = sf == model::Safety::needs_help ? color::kText : color::kBlack;
+    float w = text_width(bf, buf) + bf->FontSize * 0.6f;
+    if (x + w > body.right()) break;
+    x += chip(f, bf, {x, y}, safety_color(sf), fg, buf) + f.unit * 0.4f;
+  }
+  y += bf->FontSize * 1.5f;
+  x = body.x;
+  for (int i = 0; i < 4; ++i) {
+    auto cw = static_cast<model::CanWork>(i);
+    std::snprintf(buf, sizeof buf, "%s %zu", label(cw).data(), t.by_can_work[i]);
+    float w = text_width(bf, buf) + bf->FontSize * 0.6f;
+    if (x + w > body.right()) break;
+    x += chip(f, bf, {x, y}, color::kRule, color::kText, buf) + f.unit * 0.4f;
+  }
+  y += bf->FontSize * 1.7f;
+
+  // Per-department bars: name, answered share, n/m.
+  float name_w = body.w * 0.32f;
+  float num_w = text_width(bf, "000/000");
+  float bar_h = bf->FontSize * 0.8f;
+  for (const auto& [dept_id, c] : rc->by_department) {
+    if (y + bf->FontSize * 1.3f > body.bottom() - bf->FontSize * 2.6f) break;
+    const auto* d = s.directory.find_department(dept_id);
+    text_fit(f, bf, {body.x, y}, color::kText,
+             d ? std::string_view(d->name) : std::string_view(dept_id), name_w - f.unit * 0.3f);
+    float bx = body.x + name_w;
+    float bw = body.w - name_w - num_w - f.unit * 0.5f;
+    float by = y + (bf->FontSize * 1.2f - bar_h) * 0.5f;
+    f.dl->AddRectFilled({bx, by}, {bx + bw, by + bar_h}, color::kRule);
+    if (c.in_scope) {
+      float fw = bw * static_cast<float>(c.answered) / static_cast<float>(c.in_scope);
+      f.dl->AddRectFilled({bx, by}, {bx + fw, by + bar_h}, color::kSkyBlue);
+    }
+    std::snprintf(buf, sizeof buf, "%zu/%zu", c.answered, c.in_scope);
+    text(f, bf, {body.right() - text_width(bf, buf), y}, color::kText, buf);
+    y += bf->FontSize * 1.3f;
+  }
+  y += f.unit * 0.3f;
+
+  // Not yet answered: names in columns, paged automatically so each gets its turn.
+  std::size_t missing = 0;
+  for (const auto& id : rc->scope) missing += rc->latest.count(id) ? 0 : 1;
+  float line = bf->FontSize * 1.25f;
+  float cell_w = bf->FontSize * 6.5f;
+  std::size_t cols = std::max<std::size_t>(1, static_cast<std::size_t>(body.w / cell_w));
+  std::size_t rows = body.bottom() - y > line * 2
+                         ? static_cast<std::size_t>((body.bottom() - y - line) / line)
+                         : 0;
+  PageSlice ps = page_slice(missing, std::max<std::size_t>(1, rows * cols), f.mono,
+                            f.settings->list_page_seconds);
+  if (missing == 0) {
+    if (rows > 0) text(f, hf, {body.x, y}, color::kGreen, words::kAllAnswered);
+  } else if (rows > 0) {
+    char head[96];
+    int n = std::snprintf(head, sizeof head, "%s %zu%s", words::kNotAnswered.data(), missing,
+                          words::kPeople.data());
+    if (ps.pages > 1 && n > 0) {
+      std::snprintf(head + n, sizeof head - n, "  (%zu/%zu)", ps.page + 1, ps.pages);
+    }
+    text(f, bf, {body.x, y}, color::kOrange, head);
+    y += line;
+    std::size_t idx = 0, shown = 0;
+    cell_w = body.w / static_cast<float>(cols);
+    for (const auto& id : rc->scope) {
+      if (rc->latest.count(id)) continue;
+      if (idx++ < ps.first) continue;
+      if (shown >= ps.count) break;
+      const auto* p = s.directory.find_staff(id);
+      float cx = body.x + static_cast<float>(shown / rows) * cell_w;
+      float cy = y + static_cast<float>(shown % rows) * line;
+      text_fit(f, bf, {cx, cy}, color::kText, p ? std::string_view(p->name) : std::string_view(id),
+               cell_w - f.unit * 0.4f);
+      ++shown;
+    }
+  }
+  f.dl->PopClipRect();
+}
+
+}  // namespace bcp::display

@@ -1,0 +1,21 @@
+// One function per panel (one file each); all draw into Frame::dl inside `r`.
+#pragma once
+
+#include "draw.hpp"
+
+namespace bcp::display {
+
+void draw_header(const Frame& f, const Rect& r);
+void draw_alerts(const Frame& f, const Rect& r, const PanelSpec& spec);
+void draw_talk(const Frame& f, const Rect& r, const PanelSpec& spec);
+void draw_rollcall(const Frame& f, const Rect& r, const PanelSpec& spec);
+void draw_staff(const Frame& f, const Rect& r, const PanelSpec& spec);
+
+// Full-screen states: connecting, auth failure, protocol mismatch.
+void draw_fullscreen_state(const Frame& f, const Rect& r);
+void draw_drill_band(const Frame& f, const Rect& r);
+void draw_status_banner(const Frame& f, const Rect& r);
+// A small chip: filled rounded rect with a label; returns its width.
+float chip(const Frame& f, ImFont* font, ImVec2 pos, ImU32 bg, ImU32 fg, std::string_view s);
+
+}  // namespace bcp::display

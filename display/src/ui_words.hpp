@@ -1,0 +1,105 @@
+// The panels' own words. Kept here (not inline in the panels) so the atlas bakes them.
+#pragma once
+
+#include <string_view>
+
+namespace bcp::display::words {
+
+inline constexpr std::string_view kDrill = "訓練";
+inline constexpr std::string_view kDrillBand = "訓練  EXERCISE  訓練";
+inline constexpr std::string_view kActual = "実災害";
+inline constexpr std::string_view kLive = "LIVE";
+inline constexpr std::string_view kStale = "STALE";
+inline constexpr std::string_view kLost = "LOST";
+inline constexpr std::string_view kDataAsOf = "データ時刻";
+inline constexpr std::string_view kStaleBanner = "更新が止まっています";
+inline constexpr std::string_view kLostBanner = "接続が切れています — 表示は古い情報です";
+inline constexpr std::string_view kConnecting = "接続中…";
+inline constexpr std::string_view kConnectingDetail = "配信サーバーに接続しています";
+inline constexpr std::string_view kNoConnection = "配信サーバーに接続できません";
+inline constexpr std::string_view kAuthFailed = "認証エラー";
+inline constexpr std::string_view kAuthFailedDetail =
+    "この表示端末のトークンが拒否されました。設定ファイルの display トークンを確認してください。";
+inline constexpr std::string_view kVersionMismatch = "プロトコル不一致";
+inline constexpr std::string_view kVersionMismatchDetail =
+    "配信サーバーと表示端末のバージョンが合いません。どちらかを更新してください。";
+inline constexpr std::string_view kAlerts = "警報・注意報";
+inline constexpr std::string_view kNoAlerts = "発表中の警報はありません";
+inline constexpr std::string_view kTalk = "トーク";
+inline constexpr std::string_view kNoTalk = "メッセージはまだありません";
+inline constexpr std::string_view kRollcall = "安否確認";
+inline constexpr std::string_view kNoRollcall = "実施中の安否確認はありません";
+inline constexpr std::string_view kClosed = "締切";
+inline constexpr std::string_view kElapsed = "経過";
+inline constexpr std::string_view kResponse = "回答率";
+inline constexpr std::string_view kAnswered = "回答";
+inline constexpr std::string_view kNotAnswered = "未回答";
+inline constexpr std::string_view kStaff = "職員の状況";
+inline constexpr std::string_view kAvailable = "対応可";
+inline constexpr std::string_view kPeople = "人";
+inline constexpr std::string_view kAgo = "前";
+inline constexpr std::string_view kUntil = "まで";
+inline constexpr std::string_view kSecond = "秒";
+inline constexpr std::string_view kMinute = "分";
+inline constexpr std::string_view kHour = "時間";
+inline constexpr std::string_view kDay = "日";
+inline constexpr std::string_view kAcked = "確認済";
+inline constexpr std::string_view kAckedLocal = "確認済(この端末)";
+inline constexpr std::string_view kMuted = "消音";
+inline constexpr std::string_view kPaused = "停止";
+inline constexpr std::string_view kPage = "ページ";
+inline constexpr std::string_view kQuitConfirm = "終了しますか？  Y = 終了 / N = 続ける";
+inline constexpr std::string_view kAllOthers = "他";
+inline constexpr std::string_view kFile = "ファイル表示";
+inline constexpr std::string_view kUpdated = "更新";
+inline constexpr std::string_view kAllAnswered = "全員回答済";
+
+inline constexpr std::string_view kAll[] = {kDrill,
+                                            kDrillBand,
+                                            kActual,
+                                            kLive,
+                                            kStale,
+                                            kLost,
+                                            kDataAsOf,
+                                            kStaleBanner,
+                                            kLostBanner,
+                                            kConnecting,
+                                            kConnectingDetail,
+                                            kNoConnection,
+                                            kAuthFailed,
+                                            kAuthFailedDetail,
+                                            kVersionMismatch,
+                                            kVersionMismatchDetail,
+                                            kAlerts,
+                                            kNoAlerts,
+                                            kTalk,
+                                            kNoTalk,
+                                            kRollcall,
+                                            kNoRollcall,
+                                            kClosed,
+                                            kElapsed,
+                                            kResponse,
+                                            kAnswered,
+                                            kNotAnswered,
+                                            kStaff,
+                                            kAvailable,
+                                            kPeople,
+                                            kAgo,
+                                            kUntil,
+                                            kSecond,
+                                            kMinute,
+                                            kHour,
+                                            kDay,
+                                            kAcked,
+                                            kAckedLocal,
+                                            kMuted,
+                                            kPaused,
+                                            kPage,
+                                            kQuitConfirm,
+                                            kAllOthers,
+                                            kFile,
+                                            kUpdated,
+                                            kAllAnswered,
+                                            "0123456789:%/()[]・—…〜、。「」＋－"};
+
+}  // namespace bcp::display::words
