@@ -45,8 +45,8 @@ std::vector<CapReference> parse_references(const pugi::xml_node& alert) {
     auto c2 = c1 == std::string::npos ? c1 : triple.find(',', c1 + 1);
     if (c2 == std::string::npos || triple.find(',', c2 + 1) != std::string::npos)
       fail("/alert/references: \"" + triple + "\" is not a sender,identifier,sent triple");
-    CapReference r{triple.substr(0, c1), triple.substr(c1 + 1, c2 - c1 - 1),
-                   triple.substr(c2 + 1), ""};
+    CapReference r{triple.substr(0, c1), triple.substr(c1 + 1, c2 - c1 - 1), triple.substr(c2 + 1),
+                   ""};
     if (r.sender.empty() || r.identifier.empty() || !detail::parse_datetime(r.sent))
       fail("/alert/references: \"" + triple + "\" is not a sender,identifier,sent triple");
     r.alert_id = cap_alert_id(r.sender, r.identifier);
@@ -134,7 +134,8 @@ CapResult parse_cap(std::string_view xml, const CapOptions& opts) {
 
   if (res.msg_type == "Cancel") {
     res.disposition = Disposition::cancel;
-    std::string reason = info && !info->headline.empty() ? info->headline : child_text(alert, "note");
+    std::string reason =
+        info && !info->headline.empty() ? info->headline : child_text(alert, "note");
     res.cancelled = model::AlertCancelled{
         a.alert, reason.empty() ? std::optional<std::string>{"CAP Cancel " + res.identifier}
                                 : std::optional<std::string>{reason}};

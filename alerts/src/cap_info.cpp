@@ -11,21 +11,22 @@
 namespace bcp::alerts::detail {
 namespace {
 
-constexpr std::array<std::string_view, 12> kCategories{
-    "Geo", "Met", "Safety", "Security", "Rescue", "Fire",
-    "Health", "Env", "Transport", "Infra", "CBRNE", "Other"};
+constexpr std::array<std::string_view, 12> kCategories{"Geo",       "Met",   "Safety", "Security",
+                                                       "Rescue",    "Fire",  "Health", "Env",
+                                                       "Transport", "Infra", "CBRNE",  "Other"};
 constexpr std::array<std::string_view, 5> kUrgency{"Immediate", "Expected", "Future", "Past",
-                                                    "Unknown"};
+                                                   "Unknown"};
 constexpr std::array<std::string_view, 5> kSeverity{"Extreme", "Severe", "Moderate", "Minor",
+                                                    "Unknown"};
+constexpr std::array<std::string_view, 5> kCertainty{"Observed", "Likely", "Possible", "Unlikely",
                                                      "Unknown"};
-constexpr std::array<std::string_view, 5> kCertainty{"Observed", "Likely", "Possible",
-                                                      "Unlikely", "Unknown"};
 
 template <size_t N>
 std::string checked(const pugi::xml_node& info, std::string_view name,
                     const std::array<std::string_view, N>& allowed, const std::string& where) {
   pugi::xml_node n = child(info, name);
-  if (!n) throw AlertParseError("CAP: missing required element <" + std::string(name) + "> in " + where);
+  if (!n)
+    throw AlertParseError("CAP: missing required element <" + std::string(name) + "> in " + where);
   std::string v = trimmed(n.child_value());
   if (std::find(allowed.begin(), allowed.end(), v) == allowed.end())
     throw AlertParseError("CAP: " + where + "/" + std::string(name) + ": unknown value \"" + v +
@@ -97,7 +98,8 @@ CapInfo parse_cap_info(const pugi::xml_node& node, size_t index) {
   }
   for_each_child(node, "area", [&](const pugi::xml_node& a) {
     std::string d = child_text(a, "areaDesc");
-    if (d.empty()) throw AlertParseError("CAP: missing required element <areaDesc> in " + where + "/area");
+    if (d.empty())
+      throw AlertParseError("CAP: missing required element <areaDesc> in " + where + "/area");
     info.area_descs.push_back(std::move(d));
   });
   return info;

@@ -64,8 +64,7 @@ JmaResult parse_jma(std::string_view xml, const JmaOptions& opts) {
   pugi::xml_document doc;
   detail::load_safely(doc, xml, "JMA");
   pugi::xml_node report = doc.document_element();
-  if (!report || detail::local_name(report) != "Report" ||
-      detail::namespace_uri(report) != kJmaNs)
+  if (!report || detail::local_name(report) != "Report" || detail::namespace_uri(report) != kJmaNs)
     fail("root element must be <Report> in namespace " + std::string(kJmaNs));
   detail::JmaDoc d{detail::child(report, "Control"), detail::child(report, "Head"),
                    detail::child(report, "Body")};
@@ -88,8 +87,7 @@ JmaResult parse_jma(std::string_view xml, const JmaOptions& opts) {
   r.event_id = r.event_id.substr(0, r.event_id.find_first_of(" \t\r\n"));
   if (std::string t = child_text(d.head, "ReportDateTime"); !t.empty()) {
     r.report_datetime = detail::parse_datetime(t);
-    if (!r.report_datetime)
-      fail("/Report/Head/ReportDateTime: not a date-time: \"" + t + "\"");
+    if (!r.report_datetime) fail("/Report/Head/ReportDateTime: not a date-time: \"" + t + "\"");
   }
   r.bulletin = classify(r.control_title);
   r.drill = r.status == "訓練";
@@ -108,10 +106,9 @@ JmaResult parse_jma(std::string_view xml, const JmaOptions& opts) {
   model::AlertRaised& a = r.alert;
   a.alert = id_prefix(r.bulletin) + r.event_id + (r.drill ? "-drill" : "");
   a.drill = r.drill;
-  a.kind = r.bulletin == JmaBulletin::tsunami ? model::AlertKind::tsunami
-                                              : model::AlertKind::earthquake;
-  a.source = model::AlertSource{model::AlertSourceKind::jma,
-                                r.control_title + " " + r.event_id};
+  a.kind =
+      r.bulletin == JmaBulletin::tsunami ? model::AlertKind::tsunami : model::AlertKind::earthquake;
+  a.source = model::AlertSource{model::AlertSourceKind::jma, r.control_title + " " + r.event_id};
 
   if (r.info_type == "取消") {
     // Retracting a 震源要素更新 does not undo the earthquake itself.
@@ -124,7 +121,8 @@ JmaResult parse_jma(std::string_view xml, const JmaOptions& opts) {
     if (reason.empty()) reason = child_text(d.body, "Text");
     a.title = r.control_title + "（取消）";
     a.body = reason;
-    r.cancelled = model::AlertCancelled{a.alert, reason.empty() ? r.control_title + "の取消" : reason};
+    r.cancelled =
+        model::AlertCancelled{a.alert, reason.empty() ? r.control_title + "の取消" : reason};
     return r;
   }
 
@@ -142,8 +140,8 @@ JmaResult parse_jma(std::string_view xml, const JmaOptions& opts) {
       detail::read_earthquake(d, opts, r);
       break;
   }
-  r.disposition = r.bulletin == JmaBulletin::hypocenter_update ? Disposition::update
-                                                                : Disposition::raise;
+  r.disposition =
+      r.bulletin == JmaBulletin::hypocenter_update ? Disposition::update : Disposition::raise;
   return r;
 }
 

@@ -1,9 +1,9 @@
 // Intensity scale and text helpers shared by the JMA bulletin readers.
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <vector>
-#include <cstdio>
 
 #include "jma_internal.hpp"
 #include "time_util.hpp"
@@ -91,7 +91,9 @@ void read_hypocenter(const pugi::xml_node& body, JmaResult& r) {
   for (size_t i = 0; i < coord.size();) {
     if (coord[i] != '+' && coord[i] != '-') break;
     size_t j = i + 1;
-    while (j < coord.size() && (std::isdigit(static_cast<unsigned char>(coord[j])) || coord[j] == '.')) ++j;
+    while (j < coord.size() &&
+           (std::isdigit(static_cast<unsigned char>(coord[j])) || coord[j] == '.'))
+      ++j;
     if (j == i + 1) break;
     parts.push_back(std::strtod(coord.substr(i, j - i).c_str(), nullptr));
     i = j;

@@ -30,8 +30,7 @@ void read_eew(const JmaDoc& doc, const JmaOptions& opts, JmaResult& r) {
   for_each_child(fc, "Pref", [&](const pugi::xml_node& pref) {
     for_each_child(pref, "Area", [&](const pugi::xml_node& area) {
       std::string code = child_text(area, "Code");
-      if (std::find(opts.area_codes.begin(), opts.area_codes.end(), code) ==
-          opts.area_codes.end())
+      if (std::find(opts.area_codes.begin(), opts.area_codes.end(), code) == opts.area_codes.end())
         return;
       town_warned = true;
       r.town_areas.push_back(child_text(area, "Name"));

@@ -83,8 +83,7 @@ void read_tsunami(const JmaDoc& doc, const JmaOptions& opts, JmaResult& r) {
     a.title = "津波情報 " + label(r.national_tsunami);
   }
   std::string body = r.headline;
-  if (town_configured)
-    body += "\n" + opts.town_label + "の沿岸: " + label(r.town_tsunami);
+  if (town_configured) body += "\n" + opts.town_label + "の沿岸: " + label(r.town_tsunami);
   for (const auto& [level, names] : areas) {
     std::string list;
     size_t shown = std::min<size_t>(names.size(), 8);

@@ -7,8 +7,8 @@ namespace bcp::alerts {
 namespace {
 
 std::string_view trim_front(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' ||
-                        s.front() == '\r'))
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
     s.remove_prefix(1);
   if (s.starts_with("\u3000")) return trim_front(s.substr(3));  // ideographic space
   return s;

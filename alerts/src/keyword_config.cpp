@@ -50,9 +50,8 @@ constexpr std::array<std::pair<std::string_view, model::Severity>, 4> kSeveritie
 
 KeywordRule parse_rule(const json& j, const std::string& where) {
   if (!j.is_object()) fail(where, "must be an object");
-  static const std::array<std::string_view, 7> kKnown{"id",    "keywords", "exclude",
-                                                      "kind",  "severity", "title",
-                                                      "debounce_seconds"};
+  static const std::array<std::string_view, 7> kKnown{
+      "id", "keywords", "exclude", "kind", "severity", "title", "debounce_seconds"};
   for (const auto& [key, _] : j.items()) {
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
       fail(where + "/" + key, "unknown field");

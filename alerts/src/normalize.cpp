@@ -17,8 +17,8 @@ utf8proc_int32_t fold_kana(utf8proc_int32_t cp, void*) {
   return cp;
 }
 
-constexpr auto kOptions = static_cast<utf8proc_option_t>(
-    UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+constexpr auto kOptions = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT |
+                                                         UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 
 void append_segment(NormalizedText& out, std::string_view original, size_t begin, size_t end) {
   utf8proc_uint8_t* mapped = nullptr;

@@ -22,10 +22,9 @@ bool digits(std::string_view s, size_t pos, size_t n, int& out) {
 
 std::optional<model::TimePoint> parse_datetime(std::string_view s) {
   int y, mo, d, h, mi, se;
-  if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) ||
-      s[7] != '-' || !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') ||
-      !digits(s, 11, 2, h) || s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' ||
-      !digits(s, 17, 2, se))
+  if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+      !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') || !digits(s, 11, 2, h) ||
+      s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, se))
     return std::nullopt;
   size_t pos = 19;
   int millis = 0;
@@ -69,9 +68,8 @@ std::string format_local(model::TimePoint t, int utc_offset_minutes) {
   std::chrono::year_month_day ymd{day};
   std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::seconds>(local - day)};
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d", int(ymd.year()), unsigned(ymd.month()),
+                unsigned(ymd.day()), int(hms.hours().count()), int(hms.minutes().count()));
   return buf;
 }
 

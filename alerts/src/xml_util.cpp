@@ -12,9 +12,10 @@ namespace {
 constexpr std::string_view kXInclude = "http://www.w3.org/2001/XInclude";
 
 bool contains_ci(std::string_view hay, std::string_view needle) {
-  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
-                        [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) ==
-                                                    std::toupper(static_cast<unsigned char>(b)); });
+  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+    return std::toupper(static_cast<unsigned char>(a)) ==
+           std::toupper(static_cast<unsigned char>(b));
+  });
   return it != hay.end();
 }
 

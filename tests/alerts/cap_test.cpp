@@ -20,9 +20,11 @@ std::string minimal(std::string_view status, std::string_view severity = "Severe
                     std::string_view extra_info = "") {
   return std::string(R"(<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
 <identifier>id-1</identifier><sender>s@example.jp</sender><sent>2026-11-24T10:00:00+09:00</sent>
-<status>)") + std::string(status) + R"(</status><msgType>Alert</msgType><scope>Public</scope>
+<status>)") +
+         std::string(status) + R"(</status><msgType>Alert</msgType><scope>Public</scope>
 <info><category>Geo</category><event>地震</event><urgency>Immediate</urgency>
-<severity>)" + std::string(severity) + R"(</severity><certainty>Observed</certainty>)" +
+<severity>)" +
+         std::string(severity) + R"(</severity><certainty>Observed</certainty>)" +
          std::string(extra_info) + "</info></alert>";
 }
 
@@ -40,7 +42,9 @@ TEST(Cap, JapaneseExerciseAlertUpdateCancelAreOneAlert) {
   EXPECT_EQ(alert.alert.area, "サンプル町 本町地区");
   EXPECT_NE(alert.alert.body.find("屋内で待機"), std::string::npos);
   ASSERT_TRUE(alert.alert.expires);
-  EXPECT_EQ(alert.alert.expires->time_since_epoch(), (std::chrono::sys_days{std::chrono::year{2026} / 11 / 24} + std::chrono::hours{9}).time_since_epoch());
+  EXPECT_EQ(alert.alert.expires->time_since_epoch(),
+            (std::chrono::sys_days{std::chrono::year{2026} / 11 / 24} + std::chrono::hours{9})
+                .time_since_epoch());
 
   EXPECT_EQ(update.disposition, Disposition::update);
   EXPECT_EQ(update.alert.alert, alert.alert.alert);
@@ -101,13 +105,15 @@ TEST(Cap, ErrorsNameTheElement) {
 }
 
 TEST(Cap, HostileDocumentsAreRefused) {
-  EXPECT_NE(error_of("<!DOCTYPE alert [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><alert>&x;</alert>")
-                .find("DOCTYPE"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("<!DOCTYPE alert [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><alert>&x;</alert>")
+          .find("DOCTYPE"),
+      std::string::npos);
   EXPECT_NE(error_of("<!ENTITY x \"y\"><alert/>").find("ENTITY"), std::string::npos);
   std::string xi = minimal("Actual");
-  xi.insert(xi.find("<identifier>"),
-            "<x xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"/etc/passwd\"/></x>");
+  xi.insert(
+      xi.find("<identifier>"),
+      "<x xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"/etc/passwd\"/></x>");
   EXPECT_NE(error_of(xi).find("XInclude"), std::string::npos);
   // A DOCTYPE hidden in UTF-16 is caught after decoding.
   std::string ascii = "<?xml version=\"1.0\" encoding=\"UTF-16LE\"?><!DOCTYPE a><a/>";

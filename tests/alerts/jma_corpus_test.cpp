@@ -47,10 +47,10 @@ Expected oracle(const std::string& xml) {
   e.disposition = info_type == "取消" ? "cancel" : hypo_update ? "update" : "raise";
   const bool tsunami = title.starts_with("津波警報・注意報・予報");
   e.kind = tsunami ? model::AlertKind::tsunami : model::AlertKind::earthquake;
-  std::string prefix = tsunami                              ? "jma-tsunami-"
-                       : title == "緊急地震速報（警報）"     ? "jma-eew-"
+  std::string prefix = tsunami                                   ? "jma-tsunami-"
+                       : title == "緊急地震速報（警報）"         ? "jma-eew-"
                        : title == "地震の活動状況等に関する情報" ? "jma-activity-"
-                                                             : "jma-eq-";
+                                                                 : "jma-eq-";
   e.id = prefix + event_id + (e.drill ? "-drill" : "");
   return e;
 }
@@ -128,9 +128,9 @@ TEST_P(JmaCorpus, ParsesToExpectedOutcome) {
       r.bulletin != JmaBulletin::eew_warning)
     EXPECT_NE(r.alert.body.find("全国の最大震度: " + intensity_label(*r.national_max_intensity)),
               std::string::npos)
-        << name << "\n" << r.alert.body;
-  if (!r.epicenter.empty())
-    EXPECT_NE(r.alert.body.find(r.epicenter), std::string::npos) << name;
+        << name << "\n"
+        << r.alert.body;
+  if (!r.epicenter.empty()) EXPECT_NE(r.alert.body.find(r.epicenter), std::string::npos) << name;
 
   if (auto it = town_table().find(name); it != town_table().end()) {
     EXPECT_EQ(r.town_max_intensity, it->second.town) << name;
@@ -147,9 +147,9 @@ TEST(JmaCorpusListing, TableEntriesExistAndAllTypesPresent) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   for (std::string type : {"VXSE51", "VXSE52", "VXSE53", "VTSE41", "VXSE43", "VXSE40", "VXSE41",
                            "VXSE42", "VXSE56", "VXSE60", "VXSE61"})
-    EXPECT_TRUE(std::any_of(names.begin(), names.end(),
-                            [&](const std::string& n) { return n.find(type) != n.npos; }))
-        << type;
+    EXPECT_TRUE(std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+      return n.find(type) != n.npos;
+    })) << type;
 }
 
 std::vector<std::string> corpus() {

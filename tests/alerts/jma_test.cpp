@@ -22,14 +22,19 @@ TEST(JmaIntensity, ParsesXmlAndConfigSpellings) {
 
 std::string quake(std::string_view status, std::string_view info_type, std::string_view town_int,
                   std::string_view national) {
-  return std::string(R"(<Report xmlns="http://xml.kishou.go.jp/jmaxml1/"><Control><Title>震度速報</Title>
-<Status>)") + std::string(status) + R"(</Status></Control>
+  return std::string(
+             R"(<Report xmlns="http://xml.kishou.go.jp/jmaxml1/"><Control><Title>震度速報</Title>
+<Status>)") +
+         std::string(status) + R"(</Status></Control>
 <Head xmlns="http://xml.kishou.go.jp/jmaxml1/informationBasis1/"><Title>震度速報</Title>
 <ReportDateTime>2026-11-24T10:01:00+09:00</ReportDateTime><EventID>20261124100000</EventID>
-<InfoType>)" + std::string(info_type) + R"(</InfoType><Headline><Text>強い揺れ</Text></Headline></Head>
+<InfoType>)" +
+         std::string(info_type) + R"(</InfoType><Headline><Text>強い揺れ</Text></Headline></Head>
 <Body xmlns="http://xml.kishou.go.jp/jmaxml1/body/seismology1/"><Intensity><Observation>
-<MaxInt>)" + std::string(national) + R"(</MaxInt><Pref><Name>北海道</Name><Code>01</Code>
-<Area><Name>渡島地方東部</Name><Code>150</Code><MaxInt>)" + std::string(town_int) +
+<MaxInt>)" +
+         std::string(national) + R"(</MaxInt><Pref><Name>北海道</Name><Code>01</Code>
+<Area><Name>渡島地方東部</Name><Code>150</Code><MaxInt>)" +
+         std::string(town_int) +
          R"(</MaxInt></Area></Pref></Observation></Intensity></Body></Report>)";
 }
 
@@ -40,7 +45,9 @@ JmaOptions town150() {
 }
 
 TEST(Jma, TownIntensityThresholds) {
-  auto sev = [](std::string_view i) { return parse_jma(quake("通常", "発表", i, "7"), town150()).alert.severity; };
+  auto sev = [](std::string_view i) {
+    return parse_jma(quake("通常", "発表", i, "7"), town150()).alert.severity;
+  };
   EXPECT_EQ(sev("5-"), model::Severity::critical);
   EXPECT_EQ(sev("4"), model::Severity::warning);
   EXPECT_EQ(sev("3"), model::Severity::advisory);

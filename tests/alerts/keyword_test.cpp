@@ -7,7 +7,8 @@ namespace {
 using namespace std::chrono_literals;
 
 KeywordRuleSet bear_rules() {
-  return parse_keyword_rules(nlohmann::json::parse(test::read_file(test::fixture("bear-rules.json"))));
+  return parse_keyword_rules(
+      nlohmann::json::parse(test::read_file(test::fixture("bear-rules.json"))));
 }
 
 model::TalkMessage talk(std::string text, std::string id = "m1", std::string group = "soumu") {
@@ -133,12 +134,14 @@ TEST(KeywordRules, ConfigErrorsNameThePointer) {
     }
     return "(accepted)";
   };
-  EXPECT_EQ(err(R"([{"id":"b","keywords":["熊"],"kind":"bears","severity":"warning","title":"t"}])"),
-            "rules: /0/kind: unknown value \"bears\"");
+  EXPECT_EQ(
+      err(R"([{"id":"b","keywords":["熊"],"kind":"bears","severity":"warning","title":"t"}])"),
+      "rules: /0/kind: unknown value \"bears\"");
   EXPECT_EQ(err(R"([{"id":"b","keywords":[],"kind":"bear","severity":"warning","title":"t"}])"),
             "rules: /0/keywords: must not be empty");
-  EXPECT_EQ(err(R"({"rules":[{"id":"b","keywords":["x"],"kind":"bear","severity":"warning","title":"t","debounce_seconds":-1}]})"),
-            "rules: /rules/0/debounce_seconds: must be an integer from 0 to 604800");
+  EXPECT_EQ(
+      err(R"({"rules":[{"id":"b","keywords":["x"],"kind":"bear","severity":"warning","title":"t","debounce_seconds":-1}]})"),
+      "rules: /rules/0/debounce_seconds: must be an integer from 0 to 604800");
   EXPECT_EQ(err(R"({"rulez":[]})"), "rules: /rulez: unknown field");
   EXPECT_EQ(err(R"([{"id":"b","keywords":["x"],"kind":"bear","severity":"warning","title":"t"},
                     {"id":"b","keywords":["y"],"kind":"bear","severity":"warning","title":"t"}])"),

@@ -38,11 +38,11 @@ inline std::vector<std::string> listing(const std::string& sub) {
   return names;
 }
 
-#define BCP_REQUIRE_TESTDATA(sub)                                                      \
-  do {                                                                                 \
-    if (!std::filesystem::is_directory(::bcp::alerts::test::testdata(sub)))           \
+#define BCP_REQUIRE_TESTDATA(sub)                                                            \
+  do {                                                                                       \
+    if (!std::filesystem::is_directory(::bcp::alerts::test::testdata(sub)))                  \
       GTEST_SKIP() << "public test data not found at " << ::bcp::alerts::test::testdata(sub) \
-                   << " (expected ../shared/testdata beside the checkout)";            \
+                   << " (expected ../shared/testdata beside the checkout)";                  \
   } while (0)
 
 }  // namespace bcp::alerts::test

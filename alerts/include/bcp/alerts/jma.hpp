@@ -56,10 +56,10 @@ enum class TsunamiLevel { none, forecast, advisory, warning, major_warning };
 
 struct JmaResult : Outcome {
   JmaBulletin bulletin = JmaBulletin::other;
-  std::string control_title;  // Control/Title
-  std::string status;         // Control/Status: 通常, 訓練, 試験
-  std::string info_type;      // Head/InfoType: 発表, 訂正, 取消, …
-  std::string event_id;       // Head/EventID
+  std::string control_title;                        // Control/Title
+  std::string status;                               // Control/Status: 通常, 訓練, 試験
+  std::string info_type;                            // Head/InfoType: 発表, 訂正, 取消, …
+  std::string event_id;                             // Head/EventID
   std::optional<model::TimePoint> report_datetime;  // Head/ReportDateTime
   std::optional<model::TimePoint> origin_time;
   bool drill = false;
@@ -67,13 +67,13 @@ struct JmaResult : Outcome {
   // nationally. Issue 5 starts a roll call from town_max_intensity.
   std::optional<Intensity> town_max_intensity;
   std::optional<Intensity> national_max_intensity;
-  std::string epicenter;                 // 震央地名
-  std::optional<double> depth_km;        // 0 = ごく浅い
-  std::optional<double> magnitude;       // nullopt when 不明 or not given
-  std::string magnitude_text;            // "M4.5", "M8を超える巨大地震", "M不明"
-  std::vector<std::string> town_areas;   // names of the town's areas/cities reported
-  std::string headline;                  // Head/Headline/Text
-  std::string comments;                  // 付加文 (e.g. この地震による津波の心配はありません。)
+  std::string epicenter;                // 震央地名
+  std::optional<double> depth_km;       // 0 = ごく浅い
+  std::optional<double> magnitude;      // nullopt when 不明 or not given
+  std::string magnitude_text;           // "M4.5", "M8を超える巨大地震", "M不明"
+  std::vector<std::string> town_areas;  // names of the town's areas/cities reported
+  std::string headline;                 // Head/Headline/Text
+  std::string comments;  // 付加文 (e.g. この地震による津波の心配はありません。)
   // Tsunami bulletins.
   TsunamiLevel town_tsunami = TsunamiLevel::none;
   TsunamiLevel national_tsunami = TsunamiLevel::none;
