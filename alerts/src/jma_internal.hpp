@@ -25,7 +25,7 @@ void read_tsunami(const JmaDoc& doc, const JmaOptions& opts, JmaResult& r);
 void read_hypocenter(const pugi::xml_node& body, JmaResult& r);
 
 // Renders title, body and severity of an earthquake alert from the structured fields, so that
-// a merged result (see JmaEventTracker) renders the same way as a parsed one.
+// the rendering rules live in one place for every earthquake bulletin type.
 void render_earthquake(JmaResult& r, const JmaOptions& opts, const std::string& headline,
                        const std::string& comments);
 
