@@ -68,7 +68,7 @@ model::Situation demo_situation(model::TimePoint now, const DemoOptions& o) {
     model::StaffState st;
     model::StaffAvailability a;
     a.staff = dir.staff[i].id;
-    a.status = kSpread[i % kSpread.size()];
+    a.status = kSpread[(i * 5 + i / 7) % kSpread.size()];
     st.availability = a;
     st.availability_at = now - 30min;
     s.staff[a.staff] = st;

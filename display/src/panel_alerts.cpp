@@ -17,56 +17,76 @@ bool alert_flashing(const model::AlertState& a, const WallSettings& st,
 
 namespace {
 
-// One alert: two lines, the first in the heading font. Returns the height used.
-float draw_alert(const Frame& f, const model::AlertState& a, float x, float y, float w) {
+struct CardMetrics {
+  float chips = 0, title = 0, line = 0, pad = 0;
+  float full() const { return chips + title + 2 * line + 2 * pad; }
+  float compact() const { return chips + line + 2 * pad; }
+};
+
+CardMetrics metrics(const Frame& f) {
+  return {f.fonts->heading->FontSize * 1.35f, f.fonts->heading->FontSize * 1.3f,
+          f.fonts->body->FontSize * 1.25f, f.unit * 0.25f};
+}
+
+// One alert card. Full: chips + age / title / where-source-expiry / body. Compact (short
+// rows): chips + title on one line / where-source-expiry.
+void draw_alert(const Frame& f, const model::AlertState& a, const Rect& c, bool compact) {
   const auto& al = a.alert;
   ImFont* hf = f.fonts->heading;
   ImFont* bf = f.fonts->body;
-  float line1 = hf->FontSize * 1.3f;
-  float line2 = bf->FontSize * 1.25f;
-  float h = line1 + line2 * 2 + f.unit * 0.4f;
+  CardMetrics m = metrics(f);
   ImU32 sev = severity_color(al.severity);
   bool flash = alert_flashing(a, *f.settings, f.view->acked_locally, f.now);
   // Flashing at 1 Hz, never faster: a strobing wall is unsafe and unreadable.
   bool on = flash && std::fmod(f.mono, 1.0) < 0.5;
-  f.dl->AddRectFilled({x, y}, {x + w, y + h}, on ? (sev & 0x80FFFFFF) : color::kPanelHeader,
-                      f.unit * 0.2f);
-  f.dl->AddRectFilled({x, y}, {x + f.unit * 0.4f, y + h}, sev, f.unit * 0.2f,
+  f.dl->AddRectFilled(tl(c), br(c), on ? (sev & 0x80FFFFFF) : color::kPanelHeader, f.unit * 0.2f);
+  f.dl->AddRectFilled(tl(c), {c.x + f.unit * 0.4f, c.bottom()}, sev, f.unit * 0.2f,
                       ImDrawFlags_RoundCornersLeft);
-  float cx = x + f.unit * 0.7f;
-  float cy = y + f.unit * 0.2f;
+  float left = c.x + f.unit * 0.7f;
+  float right = c.right() - f.unit * 0.4f;
+  float cx = left;
+  float cy = c.y + m.pad;
   ImU32 sev_fg = al.severity == model::Severity::critical ? color::kText : color::kBlack;
   cx += chip(f, hf, {cx, cy}, sev, sev_fg, label(al.severity)) + f.unit * 0.3f;
+  // A drill alert says so inside the item itself, so no crop of a photo can hide it.
   if (al.drill) {
     cx += chip(f, hf, {cx, cy}, color::kDrillBand, color::kBlack, words::kDrill) + f.unit * 0.3f;
   }
-  cx += chip(f, hf, {cx, cy}, color::kRule, color::kText, label(al.kind)) + f.unit * 0.3f;
-  text_fit(f, hf, {cx, cy + hf->FontSize * 0.1f}, color::kText, al.title,
-           x + w - cx - f.unit * 0.3f);
-
-  // Second line: where, who says so, how old, until when.
-  char meta[256];
+  // Compact cards give the kind's chip room to the title; the kind moves to the meta line.
+  if (!compact)
+    cx += chip(f, hf, {cx, cy}, color::kRule, color::kText, label(al.kind)) + f.unit * 0.3f;
   char age[48];
   format_age(age, sizeof age, a.raised_at, f.now);
-  int n = std::snprintf(meta, sizeof meta, "%s%s%s  ", al.area ? al.area->c_str() : "",
-                        al.area ? "  " : "", label(al.source.kind).data());
-  if (n > 0 && static_cast<std::size_t>(n) < sizeof meta) {
-    n += std::snprintf(meta + n, sizeof meta - n, "%s", age);
+  float aw = text_width(bf, age);
+  float title_y = cy + m.chips;
+  if (compact) {
+    text_fit(f, hf, {cx, cy + hf->FontSize * 0.1f}, color::kText, al.title,
+             right - aw - f.unit - cx);
+    title_y = cy;
+  } else {
+    text_fit(f, hf, {left, title_y}, color::kText, al.title, right - left);
   }
+  text(f, bf, {right - aw, cy + (hf->FontSize * 1.2f - bf->FontSize) * 0.5f}, color::kDim, age);
+
+  // Where, who says so, until when, acknowledged.
+  char meta[320];
+  int n = std::snprintf(meta, sizeof meta, "%s%s%s%s%s", compact ? label(al.kind).data() : "",
+                        compact ? "  " : "", al.area ? al.area->c_str() : "", al.area ? "  " : "",
+                        label(al.source.kind).data());
   if (al.expires && n > 0 && static_cast<std::size_t>(n) < sizeof meta) {
     char until[16];
     format_hm(until, sizeof until, *al.expires, f.situation->directory.utc_offset_minutes);
     n += std::snprintf(meta + n, sizeof meta - n, "  〜%s%s", until, words::kUntil.data());
   }
-  if (n > 0 && static_cast<std::size_t>(n) < sizeof meta &&
-      (a.acknowledged_by || (f.view->acked_locally && f.view->acked_locally->count(al.alert)))) {
+  bool acked_here = f.view->acked_locally && f.view->acked_locally->count(al.alert);
+  if (n > 0 && static_cast<std::size_t>(n) < sizeof meta && (a.acknowledged_by || acked_here)) {
     std::snprintf(meta + n, sizeof meta - n, "  %s",
                   a.acknowledged_by ? words::kAcked.data() : words::kAckedLocal.data());
   }
-  float ty = y + line1 + f.unit * 0.2f;
-  text_fit(f, bf, {x + f.unit * 0.7f, ty}, color::kDim, meta, w - f.unit * 1.0f);
-  text_fit(f, bf, {x + f.unit * 0.7f, ty + line2}, color::kText, al.body, w - f.unit * 1.0f);
-  return h;
+  float ty = title_y + m.title;
+  if (compact) ty = cy + m.chips;
+  text_fit(f, bf, {left, ty}, color::kDim, meta, right - left);
+  if (!compact) text_fit(f, bf, {left, ty + m.line}, color::kText, al.body, right - left);
 }
 
 }  // namespace
@@ -81,19 +101,37 @@ void draw_alerts(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
   f.dl->PushClipRect(tl(body), br(body), true);
   if (active.empty()) {
     text(f, f.fonts->body, tl(body), color::kDim, words::kNoAlerts);
+    f.dl->PopClipRect();
+    return;
   }
-  float y = body.y;
-  float more_h = f.fonts->body->FontSize * 1.3f;
-  for (std::size_t i = 0; i < active.size(); ++i) {
-    float need = f.fonts->heading->FontSize * 1.3f + f.fonts->body->FontSize * 2.5f + f.unit * 0.4f;
-    bool last = i + 1 == active.size();
-    if (y + need > body.bottom() - (last ? 0 : more_h)) {
-      char more[64];
-      std::snprintf(more, sizeof more, "%s %zu", words::kAllOthers.data(), active.size() - i);
-      text(f, f.fonts->body, {body.x, y}, color::kDim, more);
-      break;
-    }
-    y += draw_alert(f, *active[i], body.x, y, body.w) + f.unit * 0.4f;
+  // Cards in a grid: a narrow panel is one column, a full-width row holds several.
+  CardMetrics m = metrics(f);
+  float gap = f.unit * 0.4f;
+  bool compact = body.h < m.full();
+  float card_h = compact ? m.compact() : m.full();
+  std::size_t max_cols = std::max<std::size_t>(1, static_cast<std::size_t>(body.w / (f.unit * 20)));
+  std::size_t rows =
+      std::max<std::size_t>(1, static_cast<std::size_t>((body.h + gap) / (card_h + gap)));
+  std::size_t cols =
+      std::min(max_cols, std::max<std::size_t>(1, (active.size() + rows - 1) / rows));
+  float card_w = (body.w - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+  std::size_t capacity = rows * cols;
+  std::size_t shown = active.size() > capacity ? capacity - 1 : active.size();
+  for (std::size_t i = 0; i < shown; ++i) {
+    // Row-major in a single column, column-major otherwise: the top alert is always top-left.
+    std::size_t col = cols == 1 ? 0 : i / rows, row = cols == 1 ? i : i % rows;
+    Rect c{body.x + static_cast<float>(col) * (card_w + gap),
+           body.y + static_cast<float>(row) * (card_h + gap), card_w, card_h};
+    draw_alert(f, *active[i], c, compact);
+  }
+  if (shown < active.size()) {
+    std::size_t col = (capacity - 1) / rows, row = (capacity - 1) % rows;
+    char more[64];
+    std::snprintf(more, sizeof more, "%s %zu", words::kAllOthers.data(), active.size() - shown);
+    text(f, f.fonts->heading,
+         {body.x + static_cast<float>(col) * (card_w + gap),
+          body.y + static_cast<float>(row) * (card_h + gap)},
+         color::kDim, more);
   }
   f.dl->PopClipRect();
 }

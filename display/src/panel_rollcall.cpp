@@ -120,12 +120,26 @@ void draw_rollcall(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
   }
   y += bf->FontSize * 1.7f;
 
-  // Per-department bars: name, answered share, n/m.
+  // Not-yet-answered names keep at least four rows; department bars get the rest and
+  // page like the names when there are more departments than rows.
+  std::size_t missing = 0;
+  for (const auto& id : rc->scope) missing += rc->latest.count(id) ? 0 : 1;
+  float line = bf->FontSize * 1.25f;
+  float dline = bf->FontSize * 1.3f;
+  float names_min = missing > 0 ? line * 5 : line * 1.5f;
+  float avail = body.bottom() - y - names_min - f.unit * 0.3f;
+  std::size_t ndept = rc->by_department.size();
+  std::size_t drows = avail > dline ? std::min(ndept, static_cast<std::size_t>(avail / dline)) : 0;
+  PageSlice dps =
+      page_slice(ndept, std::max<std::size_t>(1, drows), f.mono, f.settings->list_page_seconds);
   float name_w = body.w * 0.32f;
   float num_w = text_width(bf, "000/000");
   float bar_h = bf->FontSize * 0.8f;
+  std::size_t di = 0;
   for (const auto& [dept_id, c] : rc->by_department) {
-    if (y + bf->FontSize * 1.3f > body.bottom() - bf->FontSize * 2.6f) break;
+    if (drows == 0) break;
+    if (di++ < dps.first) continue;
+    if (di > dps.first + dps.count) break;
     const auto* d = s.directory.find_department(dept_id);
     text_fit(f, bf, {body.x, y}, color::kText,
              d ? std::string_view(d->name) : std::string_view(dept_id), name_w - f.unit * 0.3f);
@@ -139,14 +153,11 @@ void draw_rollcall(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
     }
     std::snprintf(buf, sizeof buf, "%zu/%zu", c.answered, c.in_scope);
     text(f, bf, {body.right() - text_width(bf, buf), y}, color::kText, buf);
-    y += bf->FontSize * 1.3f;
+    y += dline;
   }
   y += f.unit * 0.3f;
 
   // Not yet answered: names in columns, paged automatically so each gets its turn.
-  std::size_t missing = 0;
-  for (const auto& id : rc->scope) missing += rc->latest.count(id) ? 0 : 1;
-  float line = bf->FontSize * 1.25f;
   float cell_w = bf->FontSize * 6.5f;
   std::size_t cols = std::max<std::size_t>(1, static_cast<std::size_t>(body.w / cell_w));
   std::size_t rows = body.bottom() - y > line * 2

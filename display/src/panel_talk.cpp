@@ -126,6 +126,8 @@ void draw_timeline(const Frame& f, const Rect& r, const GroupRef* groups, std::s
     if (best == count) break;
     const auto& e = groups[best].talk->recent[--next[best]];
     Measured m = measure(f, e, r.w - f.unit * 0.5f);
+    // Only whole messages: a half-cut one reads as a different message from across the room.
+    if (y - m.total() < r.y && any) break;
     y -= m.total();
     draw_entry(f, e, label_groups ? &groups[best] : nullptr, r.x, y, r.w, m);
     y -= gap;

@@ -1,0 +1,212 @@
+// Headless renders of scripted situations, checked by sampling pixels at the rectangles the
+// layout maths says each part occupies.
+#include <gtest/gtest.h>
+
+#include <SDL.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "bcp/display/demo.hpp"
+#include "bcp/display/screen.hpp"
+#include "bcp/display/wall.hpp"
+
+namespace bcp::display {
+namespace {
+
+using namespace std::chrono;
+
+constexpr std::uint32_t kYellow = 0xF0E442FF;
+constexpr std::uint32_t kOrange = 0xE69F00FF;
+constexpr std::uint32_t kVermillion = 0xD55E00FF;
+constexpr std::uint32_t kPanelHeader = 0x222A36FF;
+
+model::TimePoint test_now() {
+  return time_point_cast<milliseconds>(sys_days{year{2026} / 11 / 24} + hours{5} + minutes{12});
+}
+
+Layout sample_main_layout() {
+  return parse_layout(nlohmann::json::parse(R"({"pages":[{"rows":[
+      {"height":0.08,"panels":[{"panel":"header","width":1.0}]},
+      {"height":0.22,"panels":[{"panel":"alerts","width":1.0}]},
+      {"height":0.70,"panels":[{"panel":"talk","width":0.45},{"panel":"rollcall","width":0.25},
+                               {"panel":"staff","width":0.30}]}]}]})"))
+      .layout;
+}
+
+std::string out_dir() {
+  std::string d = std::string(BCP_BINARY_DIR) + "/test-output/display";
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+Image render(const model::Situation& s, const WallView& v, int w, int h, const Layout& layout,
+             const char* png = nullptr) {
+  Image img;
+  std::string error;
+  WallSettings settings;
+  EXPECT_TRUE(render_image(s, v, settings, layout, w, h, test_now(), 0.25, img, &error)) << error;
+  if (png) write_png(out_dir() + "/" + png, img);
+  return img;
+}
+
+WallView live_view() {
+  WallView v;
+  v.health = FeedHealth::live;
+  v.silence_seconds = 0.4;
+  v.data_as_of = test_now();
+  return v;
+}
+
+// A point that shows the panel-header colour when the panel is drawn: the right end of a
+// panel's title bar; for the header (whose right end holds the feed state) its lower left.
+std::pair<int, int> probe(const PanelPlacement& p, int h) {
+  float unit = float(h) / 40;
+  if (p.panel->kind == PanelKind::header)
+    return {int(p.rect.x + unit), int(p.rect.bottom() - unit * 0.2f)};
+  return {int(p.rect.right() - unit), int(p.rect.y + unit * 0.3f)};
+}
+
+class Render : public ::testing::TestWithParam<std::pair<int, int>> {};
+
+TEST_P(Render, PanelsAndDrillBand) {
+  auto [w, h] = GetParam();
+  Layout layout = sample_main_layout();
+  auto drill = demo_situation(test_now(), {.drill = true});
+  auto actual = demo_situation(test_now(), {.drill = false});
+  ASSERT_TRUE(drill.shows_drill(test_now()));
+  ASSERT_FALSE(actual.shows_drill(test_now()));
+  std::string name = std::to_string(h);
+  Image d = render(drill, live_view(), w, h, layout, ("drill-" + name + ".png").c_str());
+  Image a = render(actual, live_view(), w, h, layout, ("actual-" + name + ".png").c_str());
+
+  auto with_band = wall_regions(layout, 0, float(w), float(h), true, false);
+  ASSERT_TRUE(with_band.drill_band);
+  const Rect& band = *with_band.drill_band;
+  // Between the hazard stripes, above the text: pure band colour.
+  int bx = int(band.x + band.h * 4 + 4), by = int(band.y + 3);
+  EXPECT_EQ(d.pixel(bx, by), kYellow);
+  EXPECT_EQ(d.pixel(w / 2, int(band.bottom()) - 2), kYellow);
+  // Without drill content there is no band anywhere on the top rows.
+  for (int x = 0; x < w; x += 7) ASSERT_NE(a.pixel(x, by), kYellow) << "x=" << x;
+
+  // Every panel is drawn where the layout puts it: its title bar (or the header) shows
+  // the panel header colour at its right end.
+  for (const auto* regions : {&with_band}) {
+    for (const auto& p : regions->panels) {
+      auto [px, py] = probe(p, h);
+      EXPECT_EQ(d.pixel(px, py), kPanelHeader)
+          << to_string(p.panel->kind) << " at " << px << "," << py;
+    }
+  }
+  auto no_band = wall_regions(layout, 0, float(w), float(h), false, false);
+  for (const auto& p : no_band.panels) {
+    auto [px, py] = probe(p, h);
+    EXPECT_EQ(a.pixel(px, py), kPanelHeader) << to_string(p.panel->kind);
+  }
+  // No band and no banner: the live wall's content starts at the top margin.
+  EXPECT_LT(no_band.content.y, band.bottom());
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, Render,
+                         ::testing::Values(std::pair{1920, 1080}, std::pair{3840, 2160}));
+
+TEST(RenderBanner, StaleAndLost) {
+  Layout layout = sample_main_layout();
+  auto s = demo_situation(test_now(), {.drill = false});
+  WallView v = live_view();
+  v.health = FeedHealth::stale;
+  v.silence_seconds = 12;
+  v.data_as_of = test_now() - seconds(12);
+  Image stale = render(s, v, 1920, 1080, layout, "stale-1080.png");
+  auto reg = wall_regions(layout, 0, 1920, 1080, false, true);
+  ASSERT_TRUE(reg.status_banner);
+  EXPECT_EQ(stale.pixel(4, int(reg.status_banner->y) + 4), kOrange);
+  v.health = FeedHealth::lost;
+  v.silence_seconds = 45;
+  Image lost = render(s, v, 1920, 1080, layout, "lost-1080.png");
+  EXPECT_EQ(lost.pixel(4, int(reg.status_banner->y) + 4), kVermillion);
+  Image live = render(s, live_view(), 1920, 1080, layout);
+  EXPECT_NE(live.pixel(4, int(reg.status_banner->y) + 4), kOrange);
+  EXPECT_NE(live.pixel(4, int(reg.status_banner->y) + 4), kVermillion);
+}
+
+TEST(RenderFullScreen, AuthFailureAndVersionMismatch) {
+  auto s = demo_situation(test_now());
+  for (auto health : {FeedHealth::auth_failed, FeedHealth::version_mismatch}) {
+    WallView v;
+    v.health = health;
+    v.detail = "protocol version 2, wall speaks 1";
+    Image img = render(s, v, 1920, 1080, default_layout(),
+                       health == FeedHealth::auth_failed ? "auth-1080.png" : "version-1080.png");
+    EXPECT_EQ(img.pixel(1919, 1079), kVermillion);
+    EXPECT_EQ(img.pixel(960, 1079), kVermillion);
+  }
+}
+
+// 﨑 and 髙 are not in ImGui's Japanese range; the atlas must bake them once content has them.
+TEST(GlyphAtlas, RareKanjiBakedAndRendered) {
+  std::string error;
+  auto screen = Screen::headless(1280, 720, &error);
+  ASSERT_TRUE(screen) << error;
+  ASSERT_TRUE(screen->ensure_fonts(&error)) << error;
+  EXPECT_TRUE(screen->atlas().has_glyph(U'あ'));
+  EXPECT_FALSE(screen->atlas().has_glyph(U'﨑'));
+  auto s = demo_situation(test_now(), {.staff = 6, .answered = 0, .talk_messages = 0});
+  s.directory.staff[0].name = "山﨑 髙志";
+  model::TalkEntry e;
+  e.seq = 99;
+  e.at = test_now();
+  e.message.group = "hq";
+  e.message.sender = {s.directory.staff[0].id, "山﨑 髙志", std::nullopt};
+  e.message.text = "﨑";
+  s.talk["hq"].recent.push_back(e);
+  EXPECT_TRUE(screen->atlas().add_situation(s));
+  EXPECT_FALSE(screen->atlas().add_situation(s));  // nothing new the second time
+  ASSERT_TRUE(screen->ensure_fonts(&error)) << error;
+  EXPECT_TRUE(screen->atlas().has_glyph(U'﨑'));
+  EXPECT_TRUE(screen->atlas().has_glyph(U'髙'));
+
+  // Pixels: the message rendered as 﨑 differs both from a blank and from the '?' a
+  // missing glyph would give, and the difference lies inside the talk panel.
+  Layout talk_only =
+      parse_layout(nlohmann::json::parse(R"({"rows":[{"panels":["talk"]}]})")).layout;
+  auto draw = [&](const char* text) {
+    s.talk["hq"].recent.back().message.text = text;
+    screen->render(s, live_view(), WallSettings{}, talk_only, test_now(), 0);
+    Image img;
+    EXPECT_TRUE(screen->read(img));
+    return img;
+  };
+  Image kanji = draw("﨑");
+  Image blank = draw("　");
+  Image question = draw("?");
+  write_png(out_dir() + "/rare-kanji.png", kanji);
+  auto diff_box = [](const Image& a, const Image& b) {
+    Rect box{1e9, 1e9, 0, 0};
+    float x1 = -1, y1 = -1;
+    for (int y = 0; y < a.height; ++y)
+      for (int x = 0; x < a.width; ++x)
+        if (a.pixel(x, y) != b.pixel(x, y)) {
+          box.x = std::min(box.x, float(x)), box.y = std::min(box.y, float(y));
+          x1 = std::max(x1, float(x)), y1 = std::max(y1, float(y));
+        }
+    box.w = x1 - box.x + 1, box.h = y1 - box.y + 1;
+    return box;
+  };
+  Rect vs_blank = diff_box(kanji, blank);
+  Rect vs_question = diff_box(kanji, question);
+  ASSERT_GT(vs_blank.w, 0);
+  ASSERT_GT(vs_question.w, 0);
+  auto panel = wall_regions(talk_only, 0, 1280, 720, false, false).panels.at(0).rect;
+  EXPECT_GE(vs_blank.x, panel.x);
+  EXPECT_LE(vs_blank.right(), panel.right());
+  EXPECT_GE(vs_blank.y, panel.y);
+  EXPECT_LE(vs_blank.bottom(), panel.bottom());
+  // One glyph at body size: roughly a body-text square, not a whole line.
+  EXPECT_LE(vs_blank.w, 720 / 40 * 2);
+  EXPECT_GE(vs_blank.h, 720 / 40 / 2);
+}
+
+}  // namespace
+}  // namespace bcp::display
