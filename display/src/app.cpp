@@ -14,6 +14,7 @@
 #include "bcp/display/screen.hpp"
 #include "bcp/model/codec.hpp"
 #include "chime.hpp"
+#include "draw.hpp"
 #include "frame_stats.hpp"
 #include "source.hpp"
 
@@ -202,6 +203,12 @@ int run_wall(const Options& o) {
                            : Screen::window(o.monitor, o.windowed, &error);
   if (!screen) return fail(error);
   screen->text_scale = setup->settings.text_scale;
+  {
+    // Month and weekday names differ by date: bake what today's clock shows, plus digits.
+    char sample[64];
+    format_clock(sample, sizeof sample, wall_now(), 540, setup->settings.clock_format.c_str());
+    screen->atlas().add_clock_text(sample);
+  }
   Source& src = *setup->source;
   Chime chime;
   bool audio = !o.headless && setup->settings.chime && chime.open();

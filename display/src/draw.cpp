@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <chrono>
+#include <ctime>
 
 namespace bcp::display {
 
@@ -151,6 +152,14 @@ void format_hms(char* buf, std::size_t n, model::TimePoint t, int offset) {
   std::chrono::hh_mm_ss hms{s - std::chrono::floor<std::chrono::days>(s)};
   std::snprintf(buf, n, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
                 static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+}
+
+void format_clock(char* buf, std::size_t n, model::TimePoint t, int offset, const char* fmt) {
+  // The offset is applied by hand and gmtime used, so the PC's own time zone never matters.
+  std::time_t secs = std::chrono::system_clock::to_time_t(local_seconds(t, offset));
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  if (std::strftime(buf, n, fmt, &tm) == 0 && n > 0) buf[0] = 0;
 }
 
 void format_hm(char* buf, std::size_t n, model::TimePoint t, int offset) {

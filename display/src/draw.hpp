@@ -76,6 +76,9 @@ ImVec2 br(const Rect& r);
 
 // Town-time formatting into caller buffers: nothing allocates per frame.
 void format_hms(char* buf, std::size_t n, model::TimePoint t, int utc_offset_minutes);
+// strftime of the town time (the clock's "clock_format").
+void format_clock(char* buf, std::size_t n, model::TimePoint t, int utc_offset_minutes,
+                  const char* fmt);
 void format_hm(char* buf, std::size_t n, model::TimePoint t, int utc_offset_minutes);
 // "12秒前", "5分前", "2時間3分前".
 void format_age(char* buf, std::size_t n, model::TimePoint since, model::TimePoint now);

@@ -106,6 +106,7 @@ bool GlyphAtlas::add_to(std::set<std::uint32_t>& set, std::string_view utf8) {
 
 bool GlyphAtlas::add_text(std::string_view utf8) { return add_to(content_, utf8); }
 bool GlyphAtlas::add_large_text(std::string_view utf8) { return add_to(large_, utf8); }
+bool GlyphAtlas::add_clock_text(std::string_view utf8) { return add_to(huge_, utf8); }
 
 bool GlyphAtlas::add_situation(const model::Situation& s) {
   bool added = add_text(s.directory.town_name);
@@ -186,9 +187,8 @@ bool GlyphAtlas::build(ImFontAtlas& atlas, const FontSizes& sizes) {
   if (!load_files()) return false;
   content_ranges_ = to_ranges(content_);
   large_ranges_ = to_ranges(large_);
-  std::set<std::uint32_t> digits;
-  for (char c : std::string_view("0123456789:%/.-— ")) digits.insert(static_cast<unsigned char>(c));
-  huge_ranges_ = to_ranges(digits);
+  for (char c : std::string_view("0123456789:%/.- ")) huge_.insert(static_cast<unsigned char>(c));
+  huge_ranges_ = to_ranges(huge_);
 
   atlas.Clear();
   // Power-of-two heights would double the memory of a big CJK atlas for nothing.

@@ -12,8 +12,8 @@ void draw_header(const Frame& f, const Rect& r) {
 
   // The clock is the largest thing in the room; it shrinks only if the row is too short.
   ImFont* clock = f.fonts->huge->FontSize <= r.h * 0.9f ? f.fonts->huge : f.fonts->large;
-  char hms[16];
-  format_hms(hms, sizeof hms, f.now, dir.utc_offset_minutes);
+  char hms[48];
+  format_clock(hms, sizeof hms, f.now, dir.utc_offset_minutes, f.settings->clock_format.c_str());
   float cw = text_width(clock, hms);
   float cx = r.x + (r.w - cw) * 0.5f;
   text(f, clock, {cx, r.y + (r.h - clock->FontSize) * 0.5f}, color::kText, hms);
@@ -58,9 +58,17 @@ void draw_header(const Frame& f, const Rect& r) {
   float pill_w = label_w + f.unit * 1.2f;
   float right = r.right() - pad;
   float asof_w = text_width(f.fonts->body, asof);
-  float block_h = pill_h + (asof[0] ? f.fonts->body->FontSize * 1.1f : 0);
+  // "data as of" goes under the pill when the row is tall enough, else left of it.
+  bool stacked = pill_h + f.fonts->body->FontSize * 1.1f <= r.h * 0.92f;
+  float block_h = pill_h + (asof[0] && stacked ? f.fonts->body->FontSize * 1.1f : 0);
   float top = r.y + (r.h - block_h) * 0.5f;
   ImVec2 p0{right - pill_w, top};
+  if (asof[0] && !stacked) {
+    text(f, f.fonts->body,
+         {p0.x - asof_w - f.unit * 0.6f, top + (pill_h - f.fonts->body->FontSize) * 0.5f},
+         color::kDim, asof);
+    asof[0] = 0;
+  }
   f.dl->AddRectFilled(p0, {right, top + pill_h}, bg, pill_h * 0.5f);
   float tx = p0.x + f.unit * 0.6f;
   float ty = top + (pill_h - sf->FontSize) * 0.5f;

@@ -6,6 +6,8 @@
 
 #include <cstring>
 
+#include "draw.hpp"
+
 namespace bcp::display {
 
 std::uint32_t Image::pixel(int x, int y) const {
@@ -188,6 +190,10 @@ bool render_image(const model::Situation& s, const WallView& v, const WallSettin
   if (!screen) return false;
   screen->text_scale = settings.text_scale;
   screen->atlas().add_situation(s);
+  char sample[64];
+  format_clock(sample, sizeof sample, now, s.directory.utc_offset_minutes,
+               settings.clock_format.c_str());
+  screen->atlas().add_clock_text(sample);
   if (!screen->ensure_fonts(error)) return false;
   screen->render(s, v, settings, layout, now, mono);
   return screen->read(out);

@@ -35,6 +35,10 @@ WallSettings settings_from_json(const nlohmann::json& d, std::vector<std::string
   num("pixel_shift_fraction", shift, 0);
   if (shift >= 0) s.pixel_shift = static_cast<float>(shift);
   num("pixel_shift_period_seconds", s.pixel_shift_period_seconds, 10);
+  if (d.contains("clock_format") && d["clock_format"].is_string() &&
+      !d["clock_format"].get<std::string>().empty()) {
+    s.clock_format = d["clock_format"].get<std::string>();
+  }
   if (d.contains("chime") && d["chime"].is_boolean()) s.chime = d["chime"].get<bool>();
   if (d.contains("highlight_keywords") && d["highlight_keywords"].is_array()) {
     for (const auto& k : d["highlight_keywords"]) {
@@ -87,9 +91,17 @@ void draw_fullscreen_state(const Frame& f, const Rect& r) {
       }
       break;
   }
-  f.dl->AddRectFilled(tl(r), br(r), bg);
+  // Dark ground with a thick coloured frame: white text keeps full contrast, and the
+  // colour still says "wrong" from across the room.
+  f.dl->AddRectFilled(tl(r), br(r), color::kBackground);
+  if (bg != color::kPanel) {
+    float t = f.unit * 0.8f;
+    f.dl->AddRect({r.x + t * 0.5f, r.y + t * 0.5f}, {r.right() - t * 0.5f, r.bottom() - t * 0.5f},
+                  bg, 0, 0, t);
+  }
   float y = r.y + r.h * 0.3f;
-  text_centered(f, f.fonts->large, {r.x, y, r.w, f.fonts->large->FontSize}, color::kText, title);
+  text_centered(f, f.fonts->large, {r.x, y, r.w, f.fonts->large->FontSize},
+                bg != color::kPanel ? bg : color::kText, title);
   y += f.fonts->large->FontSize * 1.6f;
   float wrap = r.w * 0.7f;
   float x = r.x + (r.w - wrap) * 0.5f;

@@ -139,8 +139,10 @@ TEST(RenderFullScreen, AuthFailureAndVersionMismatch) {
     v.detail = "protocol version 2, wall speaks 1";
     Image img = render(s, v, 1920, 1080, default_layout(),
                        health == FeedHealth::auth_failed ? "auth-1080.png" : "version-1080.png");
-    EXPECT_EQ(img.pixel(1919, 1079), kVermillion);
-    EXPECT_EQ(img.pixel(960, 1079), kVermillion);
+    // The thick frame round the whole screen, inside its anti-aliased edge.
+    EXPECT_EQ(img.pixel(1910, 1070), kVermillion);
+    EXPECT_EQ(img.pixel(960, 1070), kVermillion);
+    EXPECT_EQ(img.pixel(10, 540), kVermillion);
   }
 }
 

@@ -52,6 +52,8 @@ class GlyphAtlas {
   bool add_event(const model::Event& e);
   // Text shown only in the large font (UI strings, town name): kept small on purpose.
   bool add_large_text(std::string_view utf8);
+  // Characters the clock (huge font, otherwise digits only) shows besides digits.
+  bool add_clock_text(std::string_view utf8);
 
   bool dirty() const { return dirty_; }
   // Clears `atlas` and bakes the fonts at `sizes`; false when a font file cannot be read.
@@ -76,6 +78,7 @@ class GlyphAtlas {
   std::vector<unsigned char> regular_data_, bold_data_;
   std::set<std::uint32_t> content_;  // body + heading
   std::set<std::uint32_t> large_;    // large font only
+  std::set<std::uint32_t> huge_;     // clock and response rate
   std::vector<uint16_t> content_ranges_, large_ranges_, huge_ranges_;
   bool dirty_ = true;
   Fonts fonts_;

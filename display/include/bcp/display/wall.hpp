@@ -27,6 +27,7 @@ struct WallSettings {
   bool chime = true;                        // "chime"
   float pixel_shift = 1.0f / 540;           // "pixel_shift_fraction": amplitude, share of height
   double pixel_shift_period_seconds = 600;  // "pixel_shift_period_seconds"
+  std::string clock_format = "%H:%M:%S";    // "clock_format": strftime, town time
 };
 WallSettings settings_from_json(const nlohmann::json& display, std::vector<std::string>* warnings);
 
