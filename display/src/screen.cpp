@@ -129,7 +129,7 @@ void Screen::render(const model::Situation& s, const WallView& v, const WallSett
   draw_wall(ImGui::GetBackgroundDrawList(), fonts(), s, v, settings, layout,
             static_cast<float>(width_), static_cast<float>(height_), now, mono);
   ImGui::Render();
-  SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
+  SDL_SetRenderDrawColor(renderer_, 0x0B, 0x0E, 0x13, 255);  // color::kBackground
   SDL_RenderClear(renderer_);
   ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
   if (window_) {

@@ -122,7 +122,8 @@ void draw_wall(ImDrawList* dl, const Fonts& fonts, const model::Situation& s, co
                model::TimePoint now, double mono) {
   Frame f{dl, &fonts, &s, &v, &settings, now, mono, fonts.body ? fonts.body->FontSize : 27};
   if (!fonts.body) return;
-  dl->AddRectFilled({0, 0}, {width, height}, color::kBackground);
+  // The background is the renderer's clear colour (Screen::render): a full-screen blended
+  // quad costs the software renderer a large share of a frame.
   Rect screen{v.shift_x, v.shift_y, width, height};
   if (v.health == FeedHealth::connecting || v.health == FeedHealth::auth_failed ||
       v.health == FeedHealth::version_mismatch) {
