@@ -67,8 +67,9 @@ bool read_file(const std::string& path, std::vector<unsigned char>& out) {
 }  // namespace
 
 FontSizes FontSizes::for_screen(int width, int height, float text_scale) {
-  (void)width;  // height alone, so portrait and landscape of one panel model read alike
-  float h = static_cast<float>(std::max(height, 240));
+  // The short side: the height in landscape (so body text is height/40 there), the width on
+  // a portrait monitor, so a rotated panel shows text of the same physical size.
+  float h = static_cast<float>(std::max(std::min(width, height), 240));
   float s = std::max(0.5f, text_scale);
   FontSizes f;
   f.body = std::round(h / 40.0f * s);

@@ -116,7 +116,14 @@ void draw_alerts(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
       std::min(max_cols, std::max<std::size_t>(1, (active.size() + rows - 1) / rows));
   float card_w = (body.w - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
   std::size_t capacity = rows * cols;
-  std::size_t shown = active.size() > capacity ? capacity - 1 : active.size();
+  float more_h = f.fonts->heading->FontSize * 1.3f;
+  if (active.size() > capacity) {
+    // Overflow: keep one heading line below the cards for "他 N".
+    rows = std::max<std::size_t>(
+        1, static_cast<std::size_t>((body.h - more_h + gap) / (card_h + gap)));
+    capacity = rows * cols;
+  }
+  std::size_t shown = std::min(active.size(), capacity);
   for (std::size_t i = 0; i < shown; ++i) {
     // Row-major in a single column, column-major otherwise: the top alert is always top-left.
     std::size_t col = cols == 1 ? 0 : i / rows, row = cols == 1 ? i : i % rows;
@@ -125,13 +132,10 @@ void draw_alerts(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
     draw_alert(f, *active[i], c, compact);
   }
   if (shown < active.size()) {
-    std::size_t col = (capacity - 1) / rows, row = (capacity - 1) % rows;
     char more[64];
     std::snprintf(more, sizeof more, "%s %zu", words::kAllOthers.data(), active.size() - shown);
-    text(f, f.fonts->heading,
-         {body.x + static_cast<float>(col) * (card_w + gap),
-          body.y + static_cast<float>(row) * (card_h + gap)},
-         color::kDim, more);
+    float y = std::min(body.y + static_cast<float>(rows) * (card_h + gap), body.bottom() - more_h);
+    text(f, f.fonts->heading, {body.x, y}, color::kDim, more);
   }
   f.dl->PopClipRect();
 }

@@ -51,18 +51,19 @@ WallSettings settings_from_json(const nlohmann::json& d, std::vector<std::string
 WallRegions wall_regions(const Layout& layout, std::size_t page, float width, float height,
                          bool drill, bool banner, float text_scale) {
   WallRegions out;
-  float margin = std::round(height / 120.0f);
+  float ref = std::min(width, height);  // the short side, as for the fonts
+  float margin = std::round(ref / 120.0f);
   float gap = margin;
   Rect area{margin, margin, width - 2 * margin, height - 2 * margin};
   // Band heights follow the large font so the band text always fits.
-  float band_h = std::round(height / 16.0f * std::max(0.5f, text_scale) * 1.25f);
+  float band_h = std::round(ref / 16.0f * std::max(0.5f, text_scale) * 1.25f);
   if (drill) {
     out.drill_band = Rect{0, 0, width, band_h};
     area.y = band_h + gap;
     area.h = height - margin - area.y;
   }
   if (banner) {
-    float bh = std::round(height / 28.0f * std::max(0.5f, text_scale) * 1.6f);
+    float bh = std::round(ref / 28.0f * std::max(0.5f, text_scale) * 1.6f);
     out.status_banner = Rect{0, height - bh, width, bh};
     area.h = height - bh - gap - area.y;
   }
