@@ -1,0 +1,63 @@
+// bcp-feedd as a component: tests run it in-process on an ephemeral port, main() wires it
+// to the command line and signals.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "bcp/config/config.hpp"
+#include "bcp/daemon/metrics.hpp"
+
+namespace bcp::daemon {
+
+struct DaemonOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8470;  // 0 = ephemeral (tests)
+  std::filesystem::path data_dir = "var/feedd";
+  // Limits on every read: a request larger than these, or slower than read_timeout
+  // (slow-loris), is answered or cut without holding up anyone else.
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds write_timeout{10'000};
+  std::size_t max_connections = 4096;
+  // Stream hub: frames queued per subscriber before it is dropped as too slow.
+  std::size_t max_subscriber_queue = 4096;
+  std::chrono::milliseconds heartbeat_interval{1000};
+  std::chrono::milliseconds hello_timeout{10'000};
+  // A resuming subscriber further behind than this gets a snapshot instead of a replay.
+  std::size_t max_replay = 2000;
+  int socket_send_buffer = 0;  // 0 = system default; tests shrink it to provoke back-pressure
+};
+
+// Parses "host:port"; throws std::invalid_argument naming the problem.
+void parse_listen(const std::string& listen, DaemonOptions& options);
+
+class Daemon {
+ public:
+  // Opens (or creates) the journal under data_dir, replays it through the reducer and binds
+  // the listening socket. Throws std::runtime_error with a clear message on failure
+  // (corrupt journal, port in use, ...): the daemon never starts half-working.
+  Daemon(config::TownConfig town, DaemonOptions options);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  std::uint16_t port() const;
+  // Serves until stop(); call from one thread.
+  void run();
+  // Graceful: stops accepting, finishes in-flight commits and their answers, closes
+  // streams, then makes run() return. Thread-safe; blocks until commits are done.
+  void stop();
+  const Metrics& metrics() const;
+
+  struct Core;
+
+ private:
+  std::unique_ptr<Core> core_;
+};
+
+}  // namespace bcp::daemon

@@ -1,0 +1,48 @@
+// Counters for GET /metrics (Prometheus text format). Updated from the I/O thread and
+// the committer thread, hence atomics.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bcp::daemon {
+
+// Why an item was refused; each has its own counter and log line (never the content).
+enum class RefusalReason {
+  malformed,       // 400: bad JSON, missing field, wrong type, invalid UTF-8
+  unauthorized,    // 401: unknown token or bad signature
+  classification,  // 403: level other than C, or a level-B/A group
+  unknown_group,   // 403: group or channel not in the config
+  too_large,       // 413
+  content_type,    // 415
+  rate_limited,    // 429
+  conflict,        // 409: e.g. ambiguous roll call
+  not_shown,       // CAP/JMA Test/System/Draft: accepted but not shown
+  duplicate,       // replayed LINE WORKS callback
+  ignored,         // LINE WORKS event that maps to nothing (1:1 talk, unknown user type)
+  journal,         // 503
+};
+inline constexpr std::size_t kRefusalReasons = 12;
+std::string_view to_string(RefusalReason r);
+
+struct Metrics {
+  std::atomic<std::uint64_t> accepted{0};
+  std::array<std::atomic<std::uint64_t>, kRefusalReasons> refused{};
+  std::atomic<std::uint64_t> http_requests{0};
+  std::atomic<std::int64_t> connections{0};
+  std::atomic<std::int64_t> subscribers{0};
+  std::atomic<std::uint64_t> subscribers_dropped{0};
+  std::atomic<std::int64_t> journal_seq{0};
+  std::atomic<std::uint64_t> commit_batches{0};
+  std::atomic<std::uint64_t> commit_latency_us_sum{0};
+  std::atomic<std::uint64_t> commit_latency_us_last{0};
+
+  void refuse(RefusalReason r) { refused[static_cast<std::size_t>(r)]++; }
+  std::uint64_t refusals(RefusalReason r) const { return refused[static_cast<std::size_t>(r)]; }
+  std::string prometheus_text() const;
+};
+
+}  // namespace bcp::daemon

@@ -1,0 +1,74 @@
+// The daemon's shared state. Everything here is touched only on the I/O thread (one
+// io_context, one thread), except the journal and commit queue, which own their thread.
+#pragma once
+
+#include <boost/asio.hpp>
+#include <boost/beast/http.hpp>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "bcp/config/config.hpp"
+#include "bcp/daemon/commit_queue.hpp"
+#include "bcp/daemon/daemon.hpp"
+#include "bcp/daemon/journal.hpp"
+#include "bcp/daemon/metrics.hpp"
+#include "bcp/model/situation.hpp"
+#include "stream_hub.hpp"
+
+namespace bcp::daemon {
+
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+// Answers a request; may be called later (after a commit), from the I/O thread.
+using Responder = std::function<void(Response)>;
+
+class HttpSession;
+
+struct Daemon::Core {
+  Core(config::TownConfig town, DaemonOptions options);
+
+  config::TownConfig town;
+  DaemonOptions options;
+  net::io_context ioc{1};
+  net::ip::tcp::acceptor acceptor{ioc};
+  Metrics metrics;
+  std::unique_ptr<Journal> journal;
+  std::unique_ptr<CommitQueue> commits;
+  model::Situation situation;
+  std::unique_ptr<StreamHub> hub;
+  std::set<std::weak_ptr<HttpSession>, std::owner_less<std::weak_ptr<HttpSession>>> sessions;
+  bool stopping = false;
+  std::unique_ptr<net::steady_timer> stop_timer;  // bounds the graceful shutdown
+  // Digests of LINE WORKS callbacks already taken (replay protection), bounded.
+  std::unordered_set<std::string> seen_callbacks;
+  std::deque<std::string> seen_callbacks_order;
+  std::uint64_t id_counter = 0;
+
+  using Committed = std::function<void(std::vector<model::Event> committed, std::exception_ptr)>;
+  // Journals `events` (one group commit with whatever else is pending) and calls `done` on
+  // the I/O thread after the commit, once the reducer and the stream have seen them.
+  void submit(std::vector<model::Event> events, Committed done);
+  // Fresh id for assigned message/roll-call/alert ids: unique across restarts.
+  std::string new_id(std::string_view prefix);
+  model::TimePoint now() const;
+  bool remember_callback(const std::string& digest);  // false when already seen
+
+  void start_accept();
+  void shutdown_sessions();
+};
+
+// Routes one request (see routes_*.cpp).
+void handle_request(Daemon::Core& core, Request&& req, Responder respond);
+
+// Helpers shared by the routes.
+Response json_response(http::status status, const nlohmann::json& body, unsigned version, bool keep_alive);
+Response error_response(http::status status, std::string_view message, unsigned version, bool keep_alive);
+
+}  // namespace bcp::daemon

@@ -1,0 +1,206 @@
+#include "bcp/daemon/daemon.hpp"
+
+#include <sys/resource.h>
+
+#include <random>
+#include <stdexcept>
+
+#include "bcp/daemon/log.hpp"
+#include "bcp/model/codec.hpp"
+#include "bcp/model/reducer.hpp"
+#include "core.hpp"
+#include "http_session.hpp"
+#include "stream_hub.hpp"
+
+namespace bcp::daemon {
+
+void parse_listen(const std::string& listen, DaemonOptions& options) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
+    throw std::invalid_argument("--listen: expected HOST:PORT, got \"" + listen + "\"");
+  }
+  std::string port = listen.substr(colon + 1);
+  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
+      std::stoul(port) > 65535) {
+    throw std::invalid_argument("--listen: port \"" + port + "\" is not a number from 0 to 65535");
+  }
+  options.host = listen.substr(0, colon);
+  options.port = static_cast<std::uint16_t>(std::stoul(port));
+}
+
+namespace {
+// Many walls and API clients may be connected at once: lift the soft descriptor limit.
+void raise_fd_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+}  // namespace
+
+Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
+    : town(std::move(town_in)), options(std::move(options_in)) {
+  raise_fd_limit();
+  situation.directory = town.directory();
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) {
+    throw std::runtime_error(options.data_dir.string() + ": cannot create data directory: " + ec.message());
+  }
+  journal = open_sqlite_journal(options.data_dir / "journal.sqlite3");
+  // Rebuild the situation from the journal: the same reducer the walls run.
+  std::size_t replayed = 0;
+  for (model::Seq since = 0;;) {
+    auto chunk = journal->read(since, 10'000);
+    if (chunk.empty()) break;
+    for (const model::Event& e : chunk) {
+      model::apply(situation, e);
+      // Replayed LINE WORKS talk keeps its callback digest in the message id.
+      if (auto* talk = std::get_if<model::TalkMessage>(&e.body);
+          talk && talk->source == model::TalkSource::lineworks) {
+        remember_callback(talk->message_id);
+      }
+    }
+    since = chunk.back().seq;
+    replayed += chunk.size();
+  }
+  metrics.journal_seq = situation.last_seq;
+  log(LogLevel::info, "journal", "replayed " + std::to_string(replayed) + " events, seq " + std::to_string(situation.last_seq));
+
+  hub = std::make_unique<StreamHub>(*this);
+  commits = std::make_unique<CommitQueue>(*journal, [this](const std::vector<model::Event>& batch) {
+    // Committer thread: hand the batch to the I/O thread, which owns the situation.
+    net::post(ioc, [this, batch] {
+      for (const model::Event& e : batch) model::apply(situation, e);
+      metrics.accepted += batch.size();
+      metrics.journal_seq = situation.last_seq;
+      metrics.commit_batches = commits->stats().batches.load();
+      metrics.commit_latency_us_last = commits->stats().last_latency_us.load();
+      metrics.commit_latency_us_sum = commits->stats().latency_us_sum.load();
+      hub->broadcast(batch);
+    });
+  });
+
+  net::ip::tcp::endpoint endpoint(net::ip::make_address(options.host), options.port);
+  boost::system::error_code bec;
+  acceptor.open(endpoint.protocol(), bec);
+  if (!bec) acceptor.set_option(net::socket_base::reuse_address(true), bec);
+  if (!bec) acceptor.bind(endpoint, bec);
+  if (!bec) acceptor.listen(net::socket_base::max_listen_connections, bec);
+  if (bec) {
+    throw std::runtime_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + bec.message());
+  }
+}
+
+void Daemon::Core::submit(std::vector<model::Event> events, Committed done) {
+  commits->submit(std::move(events), [this, done = std::move(done)](const std::vector<model::Event>& committed,
+                                                                    std::exception_ptr error) {
+    // Posted after on_committed's post, so the answer leaves after the reducer ran.
+    net::post(ioc, [done, committed, error] { done(committed, error); });
+  });
+}
+
+std::string Daemon::Core::new_id(std::string_view prefix) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::system_clock::now().time_since_epoch()).count();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*s-%llx-%04llx", static_cast<int>(prefix.size()), prefix.data(),
+                static_cast<unsigned long long>(ms), static_cast<unsigned long long>((rng() ^ ++id_counter) & 0xffff));
+  return buf;
+}
+
+model::TimePoint Daemon::Core::now() const {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+bool Daemon::Core::remember_callback(const std::string& digest) {
+  constexpr std::size_t kRemembered = 100'000;
+  if (!seen_callbacks.insert(digest).second) return false;
+  seen_callbacks_order.push_back(digest);
+  if (seen_callbacks_order.size() > kRemembered) {
+    seen_callbacks.erase(seen_callbacks_order.front());
+    seen_callbacks_order.pop_front();
+  }
+  return true;
+}
+
+void Daemon::Core::start_accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](boost::system::error_code ec, net::ip::tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted || stopping) return;
+      log(LogLevel::warning, "http", "accept failed: " + ec.message());
+    } else if (static_cast<std::size_t>(metrics.connections.load()) >= options.max_connections) {
+      // Over the limit: a short 503 is kinder than a silent close.
+      static const char kBusy[] =
+          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
+          "Content-Length: 36\r\n\r\n{\"error\":\"too many open connections\"}";
+      boost::system::error_code ignored;
+      net::write(socket, net::buffer(kBusy, sizeof kBusy - 1), ignored);
+      socket.close(ignored);
+    } else {
+      if (options.socket_send_buffer > 0) {
+        boost::system::error_code ignored;
+        socket.set_option(net::socket_base::send_buffer_size(options.socket_send_buffer), ignored);
+      }
+      auto session = std::make_shared<HttpSession>(*this, std::move(socket));
+      sessions.insert(session);
+      session->run();
+    }
+    if (!stopping) start_accept();
+  });
+}
+
+void Daemon::Core::shutdown_sessions() {
+  for (auto it = sessions.begin(); it != sessions.end();) {
+    if (auto s = it->lock()) {
+      s->close_if_idle();
+      ++it;
+    } else {
+      it = sessions.erase(it);
+    }
+  }
+}
+
+Daemon::Daemon(config::TownConfig town, DaemonOptions options)
+    : core_(std::make_unique<Core>(std::move(town), std::move(options))) {}
+
+Daemon::~Daemon() {
+  if (core_ && core_->commits) core_->commits->stop();
+}
+
+std::uint16_t Daemon::port() const { return core_->acceptor.local_endpoint().port(); }
+
+const Metrics& Daemon::metrics() const { return core_->metrics; }
+
+void Daemon::run() {
+  core_->start_accept();
+  core_->hub->start_heartbeat();
+  log(LogLevel::info, "http", "listening on " + core_->options.host + ":" + std::to_string(port()));
+  core_->ioc.run();
+}
+
+void Daemon::stop() {
+  Core& c = *core_;
+  net::post(c.ioc, [&c] {
+    c.stopping = true;
+    boost::system::error_code ignored;
+    c.acceptor.close(ignored);
+  });
+  // Finish every commit already submitted; their answers are posted to the I/O thread.
+  c.commits->stop();
+  net::post(c.ioc, [&c] {
+    c.hub->close_all();
+    c.shutdown_sessions();
+    // Sessions still writing their last answer finish on their own and run() returns when
+    // the last one is gone; the timer only bounds a peer that never lets go.
+    c.stop_timer = std::make_unique<net::steady_timer>(c.ioc, std::chrono::seconds(2));
+    c.stop_timer->async_wait([&c](boost::system::error_code ec) {
+      if (!ec) c.ioc.stop();
+    });
+    if (c.metrics.connections.load() == 0) c.stop_timer->cancel();
+  });
+}
+
+}  // namespace bcp::daemon

@@ -1,0 +1,46 @@
+#include "bcp/daemon/gate.hpp"
+
+namespace bcp::daemon {
+
+std::optional<Refusal> check_declared_level(const nlohmann::json& item) {
+  if (!item.is_object()) return std::nullopt;
+  auto it = item.find("level");
+  if (it == item.end()) return std::nullopt;
+  if (it->is_string() && it->get<std::string>() == "C") return std::nullopt;
+  std::string shown = it->is_string() ? it->get<std::string>() : it->dump();
+  // Only the level itself is named: the content of a classified item is never echoed.
+  return Refusal{403, RefusalReason::classification,
+                 "/level: classification \"" + shown + "\" may not be shown on the wall (only C)"};
+}
+
+std::optional<Refusal> check_group(const config::TownConfig& town, std::string_view group_id) {
+  const config::Group* g = town.find_group(group_id);
+  if (!g) {
+    return Refusal{403, RefusalReason::unknown_group,
+                   "/group: unknown group \"" + std::string(group_id) + "\""};
+  }
+  if (g->level != 'C') {
+    return Refusal{403, RefusalReason::classification,
+                   "/group: group \"" + g->id + "\" is classified " + std::string(1, g->level) +
+                       "; only level C may be shown on the wall"};
+  }
+  return std::nullopt;
+}
+
+std::optional<Refusal> check_channel(const config::TownConfig& town, std::string_view channel_id,
+                                     const config::Group** group_out) {
+  const config::Group* g = town.find_group_by_channel(channel_id);
+  if (!g) {
+    return Refusal{403, RefusalReason::unknown_group,
+                   "source.channelId: unknown channel \"" + std::string(channel_id) + "\""};
+  }
+  if (g->level != 'C') {
+    return Refusal{403, RefusalReason::classification,
+                   "source.channelId: group \"" + g->id + "\" is classified " +
+                       std::string(1, g->level) + "; only level C may be shown on the wall"};
+  }
+  if (group_out) *group_out = g;
+  return std::nullopt;
+}
+
+}  // namespace bcp::daemon

@@ -1,0 +1,63 @@
+#include "bcp/daemon/metrics.hpp"
+
+#include <sstream>
+
+namespace bcp::daemon {
+
+std::string_view to_string(RefusalReason r) {
+  switch (r) {
+    case RefusalReason::malformed: return "malformed";
+    case RefusalReason::unauthorized: return "unauthorized";
+    case RefusalReason::classification: return "classification";
+    case RefusalReason::unknown_group: return "unknown_group";
+    case RefusalReason::too_large: return "too_large";
+    case RefusalReason::content_type: return "content_type";
+    case RefusalReason::rate_limited: return "rate_limited";
+    case RefusalReason::conflict: return "conflict";
+    case RefusalReason::not_shown: return "not_shown";
+    case RefusalReason::duplicate: return "duplicate";
+    case RefusalReason::ignored: return "ignored";
+    case RefusalReason::journal: return "journal";
+  }
+  return "unknown";
+}
+
+std::string Metrics::prometheus_text() const {
+  std::ostringstream out;
+  out << "# HELP bcp_events_accepted_total Events committed to the journal.\n"
+      << "# TYPE bcp_events_accepted_total counter\n"
+      << "bcp_events_accepted_total " << accepted.load() << "\n"
+      << "# HELP bcp_items_refused_total Items refused or dropped, by reason.\n"
+      << "# TYPE bcp_items_refused_total counter\n";
+  for (std::size_t i = 0; i < kRefusalReasons; ++i) {
+    out << "bcp_items_refused_total{reason=\"" << to_string(static_cast<RefusalReason>(i))
+        << "\"} " << refused[i].load() << "\n";
+  }
+  out << "# HELP bcp_http_requests_total HTTP requests read.\n"
+      << "# TYPE bcp_http_requests_total counter\n"
+      << "bcp_http_requests_total " << http_requests.load() << "\n"
+      << "# HELP bcp_connections Open HTTP connections.\n"
+      << "# TYPE bcp_connections gauge\n"
+      << "bcp_connections " << connections.load() << "\n"
+      << "# HELP bcp_stream_subscribers Walls and tools subscribed to the stream.\n"
+      << "# TYPE bcp_stream_subscribers gauge\n"
+      << "bcp_stream_subscribers " << subscribers.load() << "\n"
+      << "# HELP bcp_stream_subscribers_dropped_total Subscribers disconnected for not keeping up.\n"
+      << "# TYPE bcp_stream_subscribers_dropped_total counter\n"
+      << "bcp_stream_subscribers_dropped_total " << subscribers_dropped.load() << "\n"
+      << "# HELP bcp_journal_seq Last committed journal sequence number.\n"
+      << "# TYPE bcp_journal_seq gauge\n"
+      << "bcp_journal_seq " << journal_seq.load() << "\n"
+      << "# HELP bcp_commit_batches_total Journal transactions (group commits).\n"
+      << "# TYPE bcp_commit_batches_total counter\n"
+      << "bcp_commit_batches_total " << commit_batches.load() << "\n"
+      << "# HELP bcp_commit_latency_seconds_sum Time spent committing, summed over batches.\n"
+      << "# TYPE bcp_commit_latency_seconds_sum counter\n"
+      << "bcp_commit_latency_seconds_sum " << commit_latency_us_sum.load() / 1e6 << "\n"
+      << "# HELP bcp_commit_latency_seconds_last Latency of the last commit.\n"
+      << "# TYPE bcp_commit_latency_seconds_last gauge\n"
+      << "bcp_commit_latency_seconds_last " << commit_latency_us_last.load() / 1e6 << "\n";
+  return out.str();
+}
+
+}  // namespace bcp::daemon

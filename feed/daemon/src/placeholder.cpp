@@ -1,1 +1,0 @@
-// daemon components (issue 3)

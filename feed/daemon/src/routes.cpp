@@ -1,0 +1,237 @@
+#include "routes.hpp"
+
+#include <charconv>
+
+#include "bcp/daemon/log.hpp"
+#include "bcp/model/codec.hpp"
+
+namespace bcp::daemon {
+
+Response json_response(http::status status, const nlohmann::json& body, unsigned version, bool keep_alive) {
+  Response res{status, version};
+  res.set(http::field::server, "bcp-feedd");
+  res.set(http::field::content_type, "application/json");
+  res.keep_alive(keep_alive);
+  res.body() = body.dump();
+  return res;
+}
+
+Response error_response(http::status status, std::string_view message, unsigned version, bool keep_alive) {
+  return json_response(status, {{"error", message}}, version, keep_alive);
+}
+
+void RequestContext::reply(http::status status, const nlohmann::json& body) const {
+  respond(json_response(status, body, req.version(), req.keep_alive()));
+}
+
+void RequestContext::refuse(http::status status, RefusalReason reason, std::string_view message) const {
+  core.metrics.refuse(reason);
+  log(LogLevel::info, "gate",
+      std::string("refused ") + std::string(req.method_string()) + " " + std::string(req.target()) + ": " +
+          std::to_string(static_cast<int>(status)) + " " + std::string(to_string(reason)) + ": " + std::string(message));
+  respond(error_response(status, message, req.version(), req.keep_alive()));
+}
+
+void RequestContext::refuse(const Refusal& r) const {
+  refuse(static_cast<http::status>(r.status), r.reason, r.message);
+}
+
+std::optional<std::string> RequestContext::query(std::string_view key) const {
+  std::string_view target = req.target();
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    auto eq = pair.find('=');
+    if (pair.substr(0, eq) == key) return std::string(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+  }
+  return std::nullopt;
+}
+
+bool RequestContext::require(config::Role role) {
+  std::string_view auth = req[http::field::authorization];
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer) {
+    refuse(http::status::unauthorized, RefusalReason::unauthorized, "missing bearer token");
+    return false;
+  }
+  token = core.town.find_token(auth.substr(kBearer.size()));
+  if (!token) {
+    refuse(http::status::unauthorized, RefusalReason::unauthorized, "unknown token");
+    return false;
+  }
+  if (!token->has(role)) {
+    static constexpr std::string_view kRoleNames[] = {"ingest", "operator", "display"};
+    refuse(http::status::forbidden, RefusalReason::unauthorized,
+           "token \"" + token->name + "\" lacks the " + std::string(kRoleNames[static_cast<int>(role)]) + " role");
+    return false;
+  }
+  return true;
+}
+
+std::optional<nlohmann::json> RequestContext::json_body() const {
+  std::string_view type = req[http::field::content_type];
+  if (type.substr(0, type.find(';')) != "application/json") {
+    refuse(http::status::unsupported_media_type, RefusalReason::content_type,
+           "expected Content-Type application/json");
+    return std::nullopt;
+  }
+  nlohmann::json body;
+  try {
+    body = nlohmann::json::parse(req.body());
+  } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann names the byte and the reason, including ill-formed UTF-8.
+    refuse(http::status::bad_request, RefusalReason::malformed, std::string("malformed JSON: ") + e.what());
+    return std::nullopt;
+  }
+  if (!body.is_object()) {
+    refuse(http::status::bad_request, RefusalReason::malformed, "body must be a JSON object");
+    return std::nullopt;
+  }
+  return body;
+}
+
+void RequestContext::commit(model::Event event, http::status status, nlohmann::json extra) const {
+  std::vector<model::Event> events;
+  events.push_back(std::move(event));
+  core.submit(std::move(events), [ctx = *this, status, extra = std::move(extra)](
+                                     std::vector<model::Event> committed, std::exception_ptr error) mutable {
+    if (error || committed.empty()) {
+      std::string why = "journal could not commit";
+      try {
+        if (error) std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        why += std::string(": ") + e.what();
+      }
+      ctx.refuse(http::status::service_unavailable, RefusalReason::journal, why);
+      return;
+    }
+    extra["seq"] = committed.front().seq;
+    ctx.reply(status, extra);
+  });
+}
+
+std::optional<model::Event> decode_event(const RequestContext& ctx, nlohmann::json item) {
+  if (!item.contains("at")) item["at"] = model::format_time(ctx.core.now());
+  try {
+    return model::event_from_json(item);
+  } catch (const model::CodecError& e) {
+    ctx.refuse(http::status::bad_request, RefusalReason::malformed, e.what());
+    return std::nullopt;
+  }
+}
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view target) {
+  target = target.substr(0, target.find('?'));
+  std::vector<std::string_view> parts;
+  while (!target.empty()) {
+    if (target.front() == '/') {
+      target.remove_prefix(1);
+      continue;
+    }
+    auto slash = target.find('/');
+    parts.push_back(target.substr(0, slash));
+    target = slash == std::string_view::npos ? std::string_view{} : target.substr(slash);
+  }
+  return parts;
+}
+
+bool parse_count(const std::optional<std::string>& text, long long& out) {
+  if (!text) return true;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), out);
+  return ec == std::errc() && ptr == text->data() + text->size() && out >= 0;
+}
+
+void route_events(RequestContext& ctx) {
+  long long since = 0;
+  long long limit = 1000;
+  if (!parse_count(ctx.query("since"), since)) {
+    return ctx.refuse(http::status::bad_request, RefusalReason::malformed, "since: expected a non-negative integer");
+  }
+  if (!parse_count(ctx.query("limit"), limit) || limit == 0 || limit > 10'000) {
+    return ctx.refuse(http::status::bad_request, RefusalReason::malformed, "limit: expected 1 to 10000");
+  }
+  nlohmann::json events = nlohmann::json::array();
+  for (const model::Event& e : ctx.core.journal->read(since, static_cast<std::size_t>(limit))) {
+    events.push_back(model::to_json(e));
+  }
+  ctx.reply(http::status::ok, {{"events", std::move(events)}, {"last_seq", ctx.core.situation.last_seq}});
+}
+
+}  // namespace
+
+void handle_request(Daemon::Core& core, Request&& req, Responder respond) {
+  RequestContext ctx{core, std::move(req), std::move(respond), {}, nullptr};
+  ctx.segments = split_path(ctx.req.target());
+  const auto& s = ctx.segments;
+  const http::verb m = ctx.req.method();
+  const bool get = m == http::verb::get;
+  const bool post = m == http::verb::post;
+  auto is = [&](std::initializer_list<std::string_view> path) {
+    if (path.size() != s.size()) return false;
+    std::size_t i = 0;
+    for (std::string_view p : path) {
+      if (p != "*" && p != s[i]) return false;
+      ++i;
+    }
+    return true;
+  };
+  using config::Role;
+
+  if (get && is({"healthz"})) {
+    return ctx.reply(http::status::ok, {{"status", "ok"}, {"seq", core.situation.last_seq}});
+  }
+  if (get && is({"metrics"})) {
+    Response res{http::status::ok, ctx.req.version()};
+    res.set(http::field::content_type, "text/plain; version=0.0.4");
+    res.keep_alive(ctx.req.keep_alive());
+    res.body() = core.metrics.prometheus_text();
+    return ctx.respond(std::move(res));
+  }
+  if (post && is({"callback", "lineworks"})) return route_lineworks(ctx);
+  if (post && is({"v1", "talk"})) return ctx.require(Role::ingest) ? route_talk(ctx) : void();
+  if (post && is({"v1", "availability"})) return ctx.require(Role::ingest) ? route_availability(ctx) : void();
+  if (post && is({"v1", "rollcalls"})) return ctx.require(Role::operator_) ? route_rollcall_start(ctx) : void();
+  if (post && is({"v1", "rollcalls", "*", "checkins"})) {
+    return ctx.require(Role::ingest) ? route_checkin(ctx, s[2]) : void();
+  }
+  if (post && is({"v1", "rollcalls", "*", "close"})) {
+    return ctx.require(Role::operator_) ? route_rollcall_close(ctx, s[2]) : void();
+  }
+  if (get && is({"v1", "rollcalls", "*", "report"})) {
+    return ctx.require(Role::operator_) ? route_rollcall_report(ctx, s[2]) : void();
+  }
+  if (post && is({"v1", "alerts"})) return ctx.require(Role::operator_) ? route_alert_raise(ctx) : void();
+  if (post && is({"v1", "alerts", "*", "ack"})) {
+    return ctx.require(Role::operator_) ? route_alert_ack(ctx, s[2]) : void();
+  }
+  if (post && is({"v1", "alerts", "*", "cancel"})) {
+    return ctx.require(Role::operator_) ? route_alert_cancel(ctx, s[2]) : void();
+  }
+  if (post && is({"v1", "cap"})) return ctx.require(Role::ingest) ? route_cap(ctx) : void();
+  if (post && is({"v1", "jma"})) return ctx.require(Role::ingest) ? route_jma(ctx) : void();
+  if (get && is({"v1", "snapshot"})) {
+    // Display or operator tokens may read the snapshot.
+    std::string_view auth = ctx.req[http::field::authorization];
+    const config::Token* t = auth.size() > 7 && auth.substr(0, 7) == "Bearer " ? core.town.find_token(auth.substr(7)) : nullptr;
+    if (!t) return ctx.refuse(http::status::unauthorized, RefusalReason::unauthorized, "unknown token");
+    if (!t->has(Role::display) && !t->has(Role::operator_)) {
+      return ctx.refuse(http::status::forbidden, RefusalReason::unauthorized, "token lacks the display or operator role");
+    }
+    return ctx.reply(http::status::ok, model::situation_to_json(core.situation));
+  }
+  if (get && is({"v1", "events"})) return ctx.require(Role::operator_) ? route_events(ctx) : void();
+  if (get && is({"v1", "stream"})) {
+    return ctx.refuse(http::status::upgrade_required, RefusalReason::malformed, "GET /v1/stream needs a WebSocket upgrade");
+  }
+  ctx.respond(error_response(http::status::not_found, "no such endpoint: " + std::string(ctx.req.method_string()) + " " +
+                                                          std::string(ctx.req.target().substr(0, ctx.req.target().find('?'))),
+                             ctx.req.version(), ctx.req.keep_alive()));
+}
+
+}  // namespace bcp::daemon

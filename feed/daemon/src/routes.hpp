@@ -1,0 +1,51 @@
+// Shared by the route files: one request's context, auth and body helpers.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bcp/daemon/gate.hpp"
+#include "core.hpp"
+
+namespace bcp::daemon {
+
+struct RequestContext {
+  Daemon::Core& core;
+  Request req;
+  Responder respond;
+  std::vector<std::string_view> segments;  // path split on '/', without the query
+  const config::Token* token = nullptr;
+
+  void reply(http::status status, const nlohmann::json& body) const;
+  // Answers with {"error": message}, counts the refusal and logs it (without content).
+  void refuse(http::status status, RefusalReason reason, std::string_view message) const;
+  void refuse(const Refusal& r) const;
+  std::optional<std::string> query(std::string_view key) const;
+  // Authenticates the bearer token and checks the role; answers 401/403 itself on failure.
+  bool require(config::Role role);
+  // Parses a JSON object body (415 for a wrong content type, 400 naming the problem).
+  std::optional<nlohmann::json> json_body() const;
+  // Journals one event and answers `status` with {"seq": N, extra...} after the commit.
+  void commit(model::Event event, http::status status, nlohmann::json extra = nlohmann::json::object()) const;
+};
+
+// Fills in `at` (time received) when absent, then decodes strictly with the model codec.
+// On failure answers 400 naming the field and returns nullopt.
+std::optional<model::Event> decode_event(const RequestContext& ctx, nlohmann::json item);
+
+void route_lineworks(RequestContext& ctx);
+void route_talk(RequestContext& ctx);
+void route_availability(RequestContext& ctx);
+void route_checkin(RequestContext& ctx, std::string_view rollcall);
+void route_rollcall_start(RequestContext& ctx);
+void route_rollcall_close(RequestContext& ctx, std::string_view rollcall);
+void route_rollcall_report(RequestContext& ctx, std::string_view rollcall);
+void route_alert_raise(RequestContext& ctx);
+void route_alert_ack(RequestContext& ctx, std::string_view alert);
+void route_alert_cancel(RequestContext& ctx, std::string_view alert);
+void route_cap(RequestContext& ctx);
+void route_jma(RequestContext& ctx);
+
+}  // namespace bcp::daemon

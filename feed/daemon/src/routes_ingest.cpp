@@ -1,0 +1,202 @@
+// Ingest routes: talk, availability, check-ins, and the LINE WORKS bot callback.
+#include <algorithm>
+
+#include "bcp/daemon/gate.hpp"
+#include "bcp/daemon/lineworks.hpp"
+#include "bcp/daemon/log.hpp"
+#include "bcp/model/codec.hpp"
+#include "routes.hpp"
+
+namespace bcp::daemon {
+namespace {
+
+using nlohmann::json;
+
+// Fields the server assigns; a client sending them is told so rather than silently ignored.
+std::optional<Refusal> reject_assigned(const json& item, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    if (item.contains(k)) {
+      return Refusal{400, RefusalReason::malformed, std::string("/") + k + ": assigned by the server, do not send it"};
+    }
+  }
+  return std::nullopt;
+}
+
+// The open roll call a check-in answers: an id, or "current" = the open one (of the kind
+// asked for with ?kind=drill|actual when both are open).
+std::variant<const model::RollcallState*, Refusal> resolve_rollcall(const model::Situation& s, std::string_view id,
+                                                                     std::optional<bool> drill) {
+  if (id != "current") {
+    auto it = s.rollcalls.find(std::string(id));
+    if (it == s.rollcalls.end()) return Refusal{404, RefusalReason::malformed, "unknown roll call \"" + std::string(id) + "\""};
+    if (!it->second.open()) return Refusal{409, RefusalReason::conflict, "roll call \"" + std::string(id) + "\" is closed"};
+    return &it->second;
+  }
+  const model::RollcallState* actual = s.open_rollcall(false);
+  const model::RollcallState* exercise = s.open_rollcall(true);
+  if (drill) {
+    const model::RollcallState* r = *drill ? exercise : actual;
+    if (!r) return Refusal{404, RefusalReason::conflict, std::string("no open ") + (*drill ? "drill" : "actual") + " roll call"};
+    return r;
+  }
+  if (actual && exercise) {
+    return Refusal{409, RefusalReason::conflict,
+                   "both an actual and a drill roll call are open: name the roll call or add ?kind=actual|drill"};
+  }
+  if (!actual && !exercise) return Refusal{404, RefusalReason::conflict, "no roll call is open"};
+  return actual ? actual : exercise;
+}
+
+std::optional<Refusal> check_scope(const model::Situation& s, const model::RollcallState& rc, const std::string& staff) {
+  if (!s.directory.find_staff(staff)) return Refusal{400, RefusalReason::malformed, "/staff: unknown staff \"" + staff + "\""};
+  if (std::find(rc.scope.begin(), rc.scope.end(), staff) == rc.scope.end()) {
+    return Refusal{403, RefusalReason::conflict,
+                   "/staff: \"" + staff + "\" is not in the scope of roll call \"" + rc.started.rollcall + "\""};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void route_talk(RequestContext& ctx) {
+  auto body = ctx.json_body();
+  if (!body) return;
+  if (auto r = check_declared_level(*body)) return ctx.refuse(*r);
+  if (auto r = reject_assigned(*body, {"type", "message_id"})) return ctx.refuse(*r);
+  json item = std::move(*body);
+  item["type"] = "talk.message";
+  item["message_id"] = ctx.core.new_id("api");
+  item["source"] = "api";
+  item.erase("level");
+  auto event = decode_event(ctx, std::move(item));
+  if (!event) return;
+  const auto& talk = std::get<model::TalkMessage>(event->body);
+  if (auto r = check_group(ctx.core.town, talk.group)) return ctx.refuse(*r);
+  std::string id = talk.message_id;
+  ctx.commit(std::move(*event), http::status::ok, {{"message_id", id}});
+}
+
+void route_availability(RequestContext& ctx) {
+  auto body = ctx.json_body();
+  if (!body) return;
+  if (auto r = check_declared_level(*body)) return ctx.refuse(*r);
+  if (auto r = reject_assigned(*body, {"type"})) return ctx.refuse(*r);
+  json item = std::move(*body);
+  item["type"] = "staff.availability";
+  if (!item.contains("source")) item["source"] = "manual";
+  item.erase("level");
+  auto event = decode_event(ctx, std::move(item));
+  if (!event) return;
+  const auto& a = std::get<model::StaffAvailability>(event->body);
+  if (!ctx.core.situation.directory.find_staff(a.staff)) {
+    return ctx.refuse(http::status::bad_request, RefusalReason::malformed, "/staff: unknown staff \"" + a.staff + "\"");
+  }
+  ctx.commit(std::move(*event), http::status::ok);
+}
+
+void route_checkin(RequestContext& ctx, std::string_view rollcall) {
+  auto body = ctx.json_body();
+  if (!body) return;
+  if (auto r = check_declared_level(*body)) return ctx.refuse(*r);
+  if (auto r = reject_assigned(*body, {"type", "rollcall"})) return ctx.refuse(*r);
+  std::optional<bool> drill;
+  if (auto kind = ctx.query("kind")) {
+    if (*kind != "drill" && *kind != "actual") {
+      return ctx.refuse(http::status::bad_request, RefusalReason::malformed, "kind: expected drill or actual");
+    }
+    drill = *kind == "drill";
+  }
+  auto resolved = resolve_rollcall(ctx.core.situation, rollcall, drill);
+  if (auto* r = std::get_if<Refusal>(&resolved)) return ctx.refuse(*r);
+  const model::RollcallState& rc = *std::get<const model::RollcallState*>(resolved);
+  json item = std::move(*body);
+  item["type"] = "rollcall.checkin";
+  item["rollcall"] = rc.started.rollcall;
+  if (!item.contains("source")) item["source"] = "api";
+  item.erase("level");
+  auto event = decode_event(ctx, std::move(item));
+  if (!event) return;
+  if (auto r = check_scope(ctx.core.situation, rc, std::get<model::RollcallCheckin>(event->body).staff)) {
+    return ctx.refuse(*r);
+  }
+  ctx.commit(std::move(*event), http::status::ok, {{"rollcall", rc.started.rollcall}});
+}
+
+void route_lineworks(RequestContext& ctx) {
+  Daemon::Core& core = ctx.core;
+  std::string_view bot_id = ctx.req["X-WORKS-BotId"];  // Beast compares field names case-insensitively
+  std::string_view signature = ctx.req["X-WORKS-Signature"];
+  const config::Bot* bot = core.town.find_bot(bot_id);
+  if (!bot) return ctx.refuse(http::status::unauthorized, RefusalReason::unauthorized, "unknown bot id");
+  if (signature.empty() || !verify_lineworks_signature(bot->secret, ctx.req.body(), signature)) {
+    return ctx.refuse(http::status::unauthorized, RefusalReason::unauthorized, "bad or missing X-WORKS-Signature");
+  }
+  // From here on LINE WORKS gets 200 whatever happens: it never resends a callback.
+  auto ok_empty = [&ctx] {
+    Response res{http::status::ok, ctx.req.version()};
+    res.keep_alive(ctx.req.keep_alive());
+    ctx.respond(std::move(res));
+  };
+  auto drop = [&](const Refusal& r) {
+    core.metrics.refuse(r.reason);
+    log(LogLevel::info, "lineworks", "dropped callback: " + std::string(to_string(r.reason)) + ": " + r.message);
+    ok_empty();
+  };
+  const std::string digest = sha256_hex(ctx.req.body());
+  const std::string key = "lw-" + digest.substr(0, 20);
+  if (core.seen_callbacks.count(key)) {
+    return drop(Refusal{200, RefusalReason::duplicate, "callback already taken (replayed body)"});
+  }
+  LineworksItem item = map_lineworks_callback(core.town, ctx.req.body(), digest, core.now());
+  model::Event event;
+  event.at = item.at;
+  switch (item.kind) {
+    case LineworksItem::Kind::dropped:
+      return drop(*item.refusal);
+    case LineworksItem::Kind::talk:
+      event.body = std::move(item.talk);
+      break;
+    case LineworksItem::Kind::notice:
+      event.body = std::move(item.notice);
+      break;
+    case LineworksItem::Kind::checkin: {
+      std::string_view wanted = item.answer.rollcall ? std::string_view(*item.answer.rollcall) : "current";
+      auto resolved = resolve_rollcall(core.situation, wanted, std::nullopt);
+      const model::RollcallState* rc = nullptr;
+      if (auto* p = std::get_if<const model::RollcallState*>(&resolved)) rc = *p;
+      if (rc && check_scope(core.situation, *rc, item.staff)) rc = nullptr;
+      if (!rc) {
+        // No roll call to answer: the answer is kept as a notice, never lost.
+        const model::DirectoryStaff* who = core.situation.directory.find_staff(item.staff);
+        event.body = model::Notice{"安否回答（対象の点呼なし）: " + (who ? who->name : item.staff) + " — " +
+                                       std::string(model::to_string(item.answer.safety)) + ", 出勤 " +
+                                       std::string(model::to_string(item.answer.can_work)),
+                                   model::NoticeLevel::warning};
+      } else {
+        model::RollcallCheckin c;
+        c.rollcall = rc->started.rollcall;
+        c.staff = item.staff;
+        c.safety = item.answer.safety;
+        c.can_work = item.answer.can_work;
+        c.source = "lineworks";
+        event.body = std::move(c);
+      }
+      break;
+    }
+  }
+  core.remember_callback(key);
+  std::vector<model::Event> events;
+  events.push_back(std::move(event));
+  core.submit(std::move(events), [ctx, key](std::vector<model::Event>, std::exception_ptr error) {
+    if (error) {
+      // Not stored: forget the digest so that a retry by an operator is not called a replay.
+      ctx.core.seen_callbacks.erase(key);
+      return ctx.refuse(http::status::service_unavailable, RefusalReason::journal, "journal could not commit");
+    }
+    Response res{http::status::ok, ctx.req.version()};
+    res.keep_alive(ctx.req.keep_alive());
+    ctx.respond(std::move(res));
+  });
+}
+
+}  // namespace bcp::daemon

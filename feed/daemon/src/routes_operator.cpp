@@ -1,0 +1,138 @@
+// Operator routes: roll calls and manual alerts.
+#include "bcp/daemon/gate.hpp"
+#include "bcp/model/codec.hpp"
+#include "routes.hpp"
+
+namespace bcp::daemon {
+
+using nlohmann::json;
+
+void route_rollcall_start(RequestContext& ctx) {
+  auto body = ctx.json_body();
+  if (!body) return;
+  if (auto r = check_declared_level(*body)) return ctx.refuse(*r);
+  json item = std::move(*body);
+  item.erase("level");
+  item["type"] = "rollcall.started";
+  if (!item.contains("rollcall")) item["rollcall"] = ctx.core.new_id("rc");
+  if (!item.contains("drill")) item["drill"] = false;
+  if (!item.contains("departments")) item["departments"] = json::array();
+  if (!item.contains("trigger")) item["trigger"] = "manual";
+  auto event = decode_event(ctx, std::move(item));
+  if (!event) return;
+  const auto& started = std::get<model::RollcallStarted>(event->body);
+  const model::Situation& s = ctx.core.situation;
+  if (s.rollcalls.count(started.rollcall)) {
+    return ctx.refuse(http::status::conflict, RefusalReason::conflict, "roll call \"" + started.rollcall + "\" exists already");
+  }
+  if (const model::RollcallState* open = s.open_rollcall(started.drill)) {
+    return ctx.refuse(http::status::conflict, RefusalReason::conflict,
+                      std::string("an ") + (started.drill ? "drill" : "actual") + " roll call is open already: \"" +
+                          open->started.rollcall + "\"");
+  }
+  for (const std::string& d : started.departments) {
+    if (!s.directory.find_department(d)) {
+      return ctx.refuse(http::status::bad_request, RefusalReason::malformed, "/departments: unknown department \"" + d + "\"");
+    }
+  }
+  std::string id = started.rollcall;
+  ctx.commit(std::move(*event), http::status::created, {{"rollcall", id}});
+}
+
+void route_rollcall_close(RequestContext& ctx, std::string_view rollcall) {
+  auto it = ctx.core.situation.rollcalls.find(std::string(rollcall));
+  if (it == ctx.core.situation.rollcalls.end()) {
+    return ctx.refuse(http::status::not_found, RefusalReason::malformed, "unknown roll call \"" + std::string(rollcall) + "\"");
+  }
+  if (!it->second.open()) {
+    return ctx.refuse(http::status::conflict, RefusalReason::conflict, "roll call \"" + std::string(rollcall) + "\" is closed already");
+  }
+  model::Event e;
+  e.at = ctx.core.now();
+  e.body = model::RollcallClosed{std::string(rollcall)};
+  ctx.commit(std::move(e), http::status::ok, {{"rollcall", std::string(rollcall)}});
+}
+
+void route_alert_raise(RequestContext& ctx) {
+  auto body = ctx.json_body();
+  if (!body) return;
+  if (auto r = check_declared_level(*body)) return ctx.refuse(*r);
+  json item = std::move(*body);
+  item.erase("level");
+  item["type"] = "alert.raised";
+  if (!item.contains("alert")) item["alert"] = ctx.core.new_id("manual");
+  if (!item.contains("drill")) item["drill"] = false;
+  if (!item.contains("body")) item["body"] = "";
+  item["source"] = {{"kind", "manual"}, {"ref", ctx.token->name}};
+  auto event = decode_event(ctx, std::move(item));
+  if (!event) return;
+  const std::string id = std::get<model::AlertRaised>(event->body).alert;
+  if (ctx.core.situation.alerts.count(id)) {
+    return ctx.refuse(http::status::conflict, RefusalReason::conflict, "alert \"" + id + "\" exists already");
+  }
+  ctx.commit(std::move(*event), http::status::created, {{"alert", id}});
+}
+
+namespace {
+// Ack and cancel take an optional JSON body; an empty body is fine.
+std::optional<json> optional_body(RequestContext& ctx) {
+  if (ctx.req.body().empty()) return json::object();
+  return ctx.json_body();
+}
+
+const model::AlertState* find_alert(RequestContext& ctx, std::string_view id) {
+  auto it = ctx.core.situation.alerts.find(std::string(id));
+  if (it == ctx.core.situation.alerts.end()) {
+    ctx.refuse(http::status::not_found, RefusalReason::malformed, "unknown alert \"" + std::string(id) + "\"");
+    return nullptr;
+  }
+  if (it->second.cancelled) {
+    ctx.refuse(http::status::conflict, RefusalReason::conflict, "alert \"" + std::string(id) + "\" is cancelled");
+    return nullptr;
+  }
+  return &it->second;
+}
+}  // namespace
+
+void route_alert_ack(RequestContext& ctx, std::string_view alert) {
+  auto body = optional_body(ctx);
+  if (!body || !find_alert(ctx, alert)) return;
+  std::string by = ctx.token->name;
+  if (body->contains("by") && (*body)["by"].is_string()) by = (*body)["by"].get<std::string>();
+  model::Event e;
+  e.at = ctx.core.now();
+  e.body = model::AlertAcknowledged{std::string(alert), by};
+  ctx.commit(std::move(e), http::status::ok, {{"alert", std::string(alert)}});
+}
+
+void route_alert_cancel(RequestContext& ctx, std::string_view alert) {
+  auto body = optional_body(ctx);
+  if (!body || !find_alert(ctx, alert)) return;
+  model::AlertCancelled c{std::string(alert), std::nullopt};
+  if (body->contains("reason") && (*body)["reason"].is_string()) c.reason = (*body)["reason"].get<std::string>();
+  model::Event e;
+  e.at = ctx.core.now();
+  e.body = std::move(c);
+  ctx.commit(std::move(e), http::status::ok, {{"alert", std::string(alert)}});
+}
+
+void route_rollcall_report(RequestContext& ctx, std::string_view rollcall) {
+  auto it = ctx.core.situation.rollcalls.find(std::string(rollcall));
+  if (it == ctx.core.situation.rollcalls.end()) {
+    return ctx.refuse(http::status::not_found, RefusalReason::malformed, "unknown roll call \"" + std::string(rollcall) + "\"");
+  }
+  // The full report (CSV, summary figures) comes with the roll-call issue; for now the
+  // roll call's state as the reducer keeps it.
+  json state = model::situation_to_json(ctx.core.situation)["rollcalls"][std::string(rollcall)];
+  ctx.reply(http::status::ok, state);
+}
+
+void route_cap(RequestContext& ctx) {
+  ctx.refuse(http::status::not_implemented, RefusalReason::ignored, "CAP ingest is not available in this build yet");
+}
+
+void route_jma(RequestContext& ctx) {
+  ctx.refuse(http::status::not_implemented, RefusalReason::ignored, "JMA ingest is not available in this build yet");
+}
+
+}  // namespace bcp::daemon
