@@ -94,9 +94,11 @@ std::optional<nlohmann::json> RequestContext::json_body() const {
   return body;
 }
 
-void RequestContext::commit(model::Event event, http::status status, nlohmann::json extra) const {
+void RequestContext::commit(model::Event event, http::status status, nlohmann::json extra,
+                            std::vector<model::Event> also) const {
   std::vector<model::Event> events;
   events.push_back(std::move(event));
+  for (model::Event& e : also) events.push_back(std::move(e));
   core.submit(std::move(events), [ctx = *this, status, extra = std::move(extra)](
                                      std::vector<model::Event> committed, std::exception_ptr error) mutable {
     if (error || committed.empty()) {

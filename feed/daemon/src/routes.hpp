@@ -28,7 +28,9 @@ struct RequestContext {
   // Parses a JSON object body (415 for a wrong content type, 400 naming the problem).
   std::optional<nlohmann::json> json_body() const;
   // Journals one event and answers `status` with {"seq": N, extra...} after the commit.
-  void commit(model::Event event, http::status status, nlohmann::json extra = nlohmann::json::object()) const;
+  // `also` (derived events, e.g. a keyword alert) go into the same transaction.
+  void commit(model::Event event, http::status status, nlohmann::json extra = nlohmann::json::object(),
+              std::vector<model::Event> also = {}) const;
 };
 
 // Fills in `at` (time received) when absent, then decodes strictly with the model codec.
@@ -47,5 +49,9 @@ void route_alert_ack(RequestContext& ctx, std::string_view alert);
 void route_alert_cancel(RequestContext& ctx, std::string_view alert);
 void route_cap(RequestContext& ctx);
 void route_jma(RequestContext& ctx);
+
+// Alerts that a talk message raises or updates through the keyword rules (routes_feeds.cpp);
+// journaled in the same commit as the message itself.
+std::vector<model::Event> alerts_for_talk(Daemon::Core& core, const model::Event& talk);
 
 }  // namespace bcp::daemon

@@ -73,7 +73,8 @@ void route_talk(RequestContext& ctx) {
   const auto& talk = std::get<model::TalkMessage>(event->body);
   if (auto r = check_group(ctx.core.town, talk.group)) return ctx.refuse(*r);
   std::string id = talk.message_id;
-  ctx.commit(std::move(*event), http::status::ok, {{"message_id", id}});
+  std::vector<model::Event> derived = alerts_for_talk(ctx.core, *event);
+  ctx.commit(std::move(*event), http::status::ok, {{"message_id", id}}, std::move(derived));
 }
 
 void route_availability(RequestContext& ctx) {
@@ -186,7 +187,8 @@ void route_lineworks(RequestContext& ctx) {
   }
   core.remember_callback(key);
   std::vector<model::Event> events;
-  events.push_back(std::move(event));
+  if (std::holds_alternative<model::TalkMessage>(event.body)) events = alerts_for_talk(core, event);
+  events.insert(events.begin(), std::move(event));
   core.submit(std::move(events), [ctx, key](std::vector<model::Event>, std::exception_ptr error) {
     if (error) {
       // Not stored: forget the digest so that a retry by an operator is not called a replay.

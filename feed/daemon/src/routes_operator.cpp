@@ -127,12 +127,4 @@ void route_rollcall_report(RequestContext& ctx, std::string_view rollcall) {
   ctx.reply(http::status::ok, state);
 }
 
-void route_cap(RequestContext& ctx) {
-  ctx.refuse(http::status::not_implemented, RefusalReason::ignored, "CAP ingest is not available in this build yet");
-}
-
-void route_jma(RequestContext& ctx) {
-  ctx.refuse(http::status::not_implemented, RefusalReason::ignored, "JMA ingest is not available in this build yet");
-}
-
 }  // namespace bcp::daemon
