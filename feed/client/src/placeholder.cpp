@@ -1,1 +1,0 @@
-// stream client: see stream_client.hpp (issue 3)
