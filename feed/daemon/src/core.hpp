@@ -17,6 +17,7 @@
 #include "bcp/daemon/daemon.hpp"
 #include "bcp/daemon/journal.hpp"
 #include "bcp/daemon/metrics.hpp"
+#include "alert_sources.hpp"
 #include "bcp/model/situation.hpp"
 #include "stream_hub.hpp"
 
@@ -43,6 +44,7 @@ struct Daemon::Core {
   std::unique_ptr<CommitQueue> commits;
   model::Situation situation;
   std::unique_ptr<StreamHub> hub;
+  std::unique_ptr<AlertSources> alert_sources;  // CAP/JMA options, keyword debounce
   std::set<std::weak_ptr<HttpSession>, std::owner_less<std::weak_ptr<HttpSession>>> sessions;
   bool stopping = false;
   std::unique_ptr<net::steady_timer> stop_timer;  // bounds the graceful shutdown

@@ -67,6 +67,8 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   }
   metrics.journal_seq = situation.last_seq;
   log(LogLevel::info, "journal", "replayed " + std::to_string(replayed) + " events, seq " + std::to_string(situation.last_seq));
+  alert_sources = std::make_unique<AlertSources>(town);
+  alert_sources->restore(situation, now());
 
   hub = std::make_unique<StreamHub>(*this);
   commits = std::make_unique<CommitQueue>(*journal, [this](const std::vector<model::Event>& batch) {
