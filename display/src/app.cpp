@@ -310,8 +310,11 @@ int run_wall(const Options& o) {
       view.shift_y = std::round(amp * static_cast<float>(std::sin(ph * 0.77 + 1.0)));
     }
 
-    // Rebuilding the atlas costs a frame's worth of work: at most once a second.
-    if (screen->atlas().dirty() && now_steady - last_atlas_build >= std::chrono::seconds(1)) {
+    // Rebuilding the atlas costs a frame's worth of work: at most once a second, except
+    // right before a capture, which must never show '?' for a character the font has.
+    bool capture_due = !o.capture.empty() && now_steady >= next_capture;
+    if (screen->atlas().dirty() &&
+        (capture_due || now_steady - last_atlas_build >= std::chrono::seconds(1))) {
       last_atlas_build = now_steady;
       if (!screen->ensure_fonts(&error)) return fail(error);
       std::fprintf(stderr, "bcp-wall: glyph atlas %zu characters, %dx%d, %.0f ms\n",
@@ -331,7 +334,6 @@ int run_wall(const Options& o) {
                         (static_cast<std::uint64_t>(view.shift_y + 64) << 32) ^
                         (local.muted ? 1ull << 62 : 0) ^ (local.quit_confirm ? 1ull << 61 : 0) ^
                         (rot.paused() ? 1ull << 60 : 0) ^ (local.acked.size() << 24);
-    bool capture_due = !o.capture.empty() && now_steady >= next_capture;
     bool bench = o.bench_frames > 0;
     if (key != drawn_key || capture_due || bench) {
       auto t0 = Clock::now();
@@ -379,6 +381,8 @@ int run_wall(const Options& o) {
                           start + std::chrono::microseconds(static_cast<long long>(*change * 1e6)));
     }
     if (!o.capture.empty()) deadline = std::min(deadline, std::max(next_capture, Clock::now()));
+    // New characters wait at most until the next allowed rebuild, not the next event.
+    if (screen->atlas().dirty()) deadline = std::min(deadline, last_atlas_build + std::chrono::seconds(1));
     if (screen->is_headless()) {
       src.wait(deadline);
     } else {
