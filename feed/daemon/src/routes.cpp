@@ -12,7 +12,9 @@ Response json_response(http::status status, const nlohmann::json& body, unsigned
   res.set(http::field::server, "bcp-feedd");
   res.set(http::field::content_type, "application/json");
   res.keep_alive(keep_alive);
-  res.body() = body.dump();
+  // An error message may quote the client's bytes (nlohmann's parse errors do); invalid
+  // UTF-8 there must not make dump() throw on the I/O thread and take the daemon down.
+  res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return res;
 }
 
