@@ -215,6 +215,10 @@ ChildDaemon::~ChildDaemon() {
 }
 
 bool ChildDaemon::start(std::string* why, std::chrono::milliseconds timeout) {
+  if (!fs::exists(binary_path())) {
+    if (why) *why = binary_path() + " does not exist: build the bcp-feedd target too";
+    return false;
+  }
   const bool fixed_port = port_ != 0;
   const fs::path log = data_dir_.parent_path() / "feedd.log";
   for (int attempt = 0; attempt < 5; ++attempt) {
