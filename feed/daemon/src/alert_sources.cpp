@@ -9,9 +9,12 @@ namespace {
 
 using nlohmann::json;
 
-bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+bool all_digits(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
 
-std::vector<std::string> string_list(const json& j, const std::string& where, std::vector<std::string>& problems) {
+std::vector<std::string> string_list(const json& j, const std::string& where,
+                                     std::vector<std::string>& problems) {
   std::vector<std::string> out;
   if (!j.is_array()) {
     problems.push_back(where + ": expected an array of strings");
@@ -27,15 +30,16 @@ std::vector<std::string> string_list(const json& j, const std::string& where, st
   return out;
 }
 
-void read_intensity(const json& obj, const char* key, const std::string& where, alerts::Intensity& out,
-                    std::vector<std::string>& problems) {
+void read_intensity(const json& obj, const char* key, const std::string& where,
+                    alerts::Intensity& out, std::vector<std::string>& problems) {
   if (!obj.contains(key)) return;
   const json& v = obj[key];
   std::optional<alerts::Intensity> i;
   if (v.is_string()) i = alerts::parse_intensity(v.get<std::string>());
   if (v.is_number_integer()) i = alerts::parse_intensity(std::to_string(v.get<int>()));
   if (!i) {
-    problems.push_back(where + "/" + key + ": not a JMA intensity (1-4, 5-, 5+, 6-, 6+, 7 or 5弱 …): " + v.dump());
+    problems.push_back(where + "/" + key +
+                       ": not a JMA intensity (1-4, 5-, 5+, 6-, 6+, 7 or 5弱 …): " + v.dump());
     return;
   }
   out = *i;
@@ -50,13 +54,15 @@ void sort_code(const std::string& code, const std::string& where, alerts::JmaOpt
   } else if (all_digits(code) && code.size() == 7) {
     o.city_codes.push_back(code);
   } else {
-    problems.push_back(where + ": \"" + code + "\" is neither a 3-digit area code nor a 7-digit city code");
+    problems.push_back(where + ": \"" + code +
+                       "\" is neither a 3-digit area code nor a 7-digit city code");
   }
 }
 
 }  // namespace
 
-JmaSettings parse_jma_settings(const json& alerts_section, int utc_offset_minutes, std::vector<std::string>& problems) {
+JmaSettings parse_jma_settings(const json& alerts_section, int utc_offset_minutes,
+                               std::vector<std::string>& problems) {
   JmaSettings s;
   s.options.utc_offset_minutes = utc_offset_minutes;
   if (!alerts_section.is_object()) {
@@ -78,7 +84,8 @@ JmaSettings parse_jma_settings(const json& alerts_section, int utc_offset_minute
     }
   }
   if (jma.contains("tsunami_area_codes")) {
-    s.options.tsunami_area_codes = string_list(jma["tsunami_area_codes"], base + "/tsunami_area_codes", problems);
+    s.options.tsunami_area_codes =
+        string_list(jma["tsunami_area_codes"], base + "/tsunami_area_codes", problems);
   }
   if (jma.contains("town_label")) {
     if (jma["town_label"].is_string()) {
@@ -115,9 +122,10 @@ JmaSettings parse_jma_settings(const json& alerts_section, int utc_offset_minute
       rollcall(t, "rollcall_min_intensity", tw);
       rollcall(t, "rollcall", tw);
       for (const auto& [k, v] : t.items()) {
-        if (k != "critical" && k != "warning" && k != "advisory" && k != "earthquake_min_intensity" &&
-            k != "rollcall_min_intensity" && k != "rollcall") {
-          problems.push_back(tw + "/" + k + ": not used (tsunami severity follows the bulletin's category)");
+        if (k != "critical" && k != "warning" && k != "advisory" &&
+            k != "earthquake_min_intensity" && k != "rollcall_min_intensity" && k != "rollcall") {
+          problems.push_back(tw + "/" + k +
+                             ": not used (tsunami severity follows the bulletin's category)");
         }
       }
       if (th.critical < th.warning || th.warning < th.advisory) {
@@ -126,7 +134,8 @@ JmaSettings parse_jma_settings(const json& alerts_section, int utc_offset_minute
     }
   }
   if (s.options.area_codes.empty() && s.options.city_codes.empty()) {
-    problems.push_back(base + ": no area_codes or city_codes: no bulletin will report an intensity in the town");
+    problems.push_back(
+        base + ": no area_codes or city_codes: no bulletin will report an intensity in the town");
   }
   return s;
 }

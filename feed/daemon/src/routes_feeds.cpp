@@ -21,7 +21,8 @@ bool content_type_is(const RequestContext& ctx, std::initializer_list<std::strin
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
   std::string lower(type);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return std::find(accepted.begin(), accepted.end(), lower) != accepted.end();
 }
 
@@ -33,12 +34,16 @@ model::Event event_at(model::TimePoint at, model::Payload body) {
 }
 
 // "地震 安否確認 震度5強 石狩地方北部 11/24 14:02": what the room needs to tell roll calls apart.
-std::string quake_rollcall_title(const alerts::JmaResult& r, int utc_offset_minutes, model::TimePoint fallback) {
+std::string quake_rollcall_title(const alerts::JmaResult& r, int utc_offset_minutes,
+                                 model::TimePoint fallback) {
   std::string title = "地震 安否確認 " + alerts::intensity_label(*r.town_max_intensity);
   const std::string& where = !r.town_areas.empty() ? r.town_areas.front() : r.epicenter;
   if (!where.empty()) title += " " + where;
-  model::TimePoint t = r.origin_time ? *r.origin_time : r.report_datetime ? *r.report_datetime : fallback;
-  auto local = std::chrono::floor<std::chrono::minutes>(t + std::chrono::minutes(utc_offset_minutes));
+  model::TimePoint t = r.origin_time       ? *r.origin_time
+                       : r.report_datetime ? *r.report_datetime
+                                           : fallback;
+  auto local =
+      std::chrono::floor<std::chrono::minutes>(t + std::chrono::minutes(utc_offset_minutes));
   auto day = std::chrono::floor<std::chrono::days>(local);
   std::chrono::year_month_day ymd{day};
   std::chrono::hh_mm_ss hms{local - day};
@@ -52,19 +57,24 @@ std::string quake_rollcall_title(const alerts::JmaResult& r, int utc_offset_minu
 // Issue 5: an observed intensity at or above the threshold in the town starts a roll call.
 // Early warnings are forecasts and are often withdrawn, so they do not start one. The id is
 // derived from the EventID, so later bulletins of the same quake (and a restart) find it.
-std::optional<model::RollcallStarted> auto_rollcall(const Daemon::Core& core, const alerts::JmaResult& r) {
+std::optional<model::RollcallStarted> auto_rollcall(const Daemon::Core& core,
+                                                    const alerts::JmaResult& r) {
   const JmaSettings& settings = core.alert_sources->jma;
   if (!settings.rollcall_threshold || !r.town_max_intensity) return std::nullopt;
-  if (r.disposition != alerts::Disposition::raise && r.disposition != alerts::Disposition::update) return std::nullopt;
-  if (r.bulletin != alerts::JmaBulletin::intensity_flash && r.bulletin != alerts::JmaBulletin::hypocenter_intensity) {
+  if (r.disposition != alerts::Disposition::raise && r.disposition != alerts::Disposition::update)
+    return std::nullopt;
+  if (r.bulletin != alerts::JmaBulletin::intensity_flash &&
+      r.bulletin != alerts::JmaBulletin::hypocenter_intensity) {
     return std::nullopt;
   }
   if (*r.town_max_intensity < *settings.rollcall_threshold) return std::nullopt;
-  std::string id = "rc-jma-" + (r.event_id.empty() ? r.alert.alert : r.event_id) + (r.drill ? "-drill" : "");
+  std::string id =
+      "rc-jma-" + (r.event_id.empty() ? r.alert.alert : r.event_id) + (r.drill ? "-drill" : "");
   if (core.situation.rollcalls.contains(id)) return std::nullopt;
   if (core.situation.open_rollcall(r.drill)) {
-    log(LogLevel::info, "alerts", "JMA " + r.event_id + ": a " + (r.drill ? "drill" : "actual") +
-                                      " roll call is already open, not starting another");
+    log(LogLevel::info, "alerts",
+        "JMA " + r.event_id + ": a " + (r.drill ? "drill" : "actual") +
+            " roll call is already open, not starting another");
     return std::nullopt;
   }
   model::RollcallStarted rc;
@@ -106,7 +116,8 @@ void commit_outcome(RequestContext& ctx, const alerts::Outcome& outcome, std::st
   json extra = {{"alert", id}};
   if (rollcall) {
     extra["rollcall"] = rollcall->rollcall;
-    log(LogLevel::info, "alerts", "starting roll call " + rollcall->rollcall + ": " + rollcall->title);
+    log(LogLevel::info, "alerts",
+        "starting roll call " + rollcall->rollcall + ": " + rollcall->title);
     also.push_back(event_at(at, std::move(*rollcall)));
   }
   ctx.commit(event_at(at, std::move(payload)), status, std::move(extra), std::move(also));
@@ -125,11 +136,13 @@ void route_cap(RequestContext& ctx) {
   } catch (const alerts::AlertParseError& e) {
     return ctx.refuse(http::status::bad_request, RefusalReason::malformed, e.what());
   }
-  if ((cap.disposition == alerts::Disposition::update || cap.disposition == alerts::Disposition::cancel) &&
+  if ((cap.disposition == alerts::Disposition::update ||
+       cap.disposition == alerts::Disposition::cancel) &&
       !ctx.core.situation.alerts.contains(cap.alert.alert) && cap.alert.title.empty()) {
-    std::string ref = cap.references.empty() ? cap.alert.alert : cap.references.front().sender + "," +
-                                                                   cap.references.front().identifier + "," +
-                                                                   cap.references.front().sent;
+    std::string ref = cap.references.empty() ? cap.alert.alert
+                                             : cap.references.front().sender + "," +
+                                                   cap.references.front().identifier + "," +
+                                                   cap.references.front().sent;
     return ctx.refuse(http::status::not_found, RefusalReason::malformed,
                       "CAP " + cap.msg_type + " references unknown alert " + ref);
   }
@@ -147,10 +160,12 @@ void route_jma(RequestContext& ctx) {
   } catch (const alerts::AlertParseError& e) {
     return ctx.refuse(http::status::bad_request, RefusalReason::malformed, e.what());
   }
-  if ((jma.disposition == alerts::Disposition::update || jma.disposition == alerts::Disposition::cancel) &&
+  if ((jma.disposition == alerts::Disposition::update ||
+       jma.disposition == alerts::Disposition::cancel) &&
       !ctx.core.situation.alerts.contains(jma.alert.alert) && jma.alert.title.empty()) {
     return ctx.refuse(http::status::not_found, RefusalReason::malformed,
-                      "JMA " + jma.info_type + " of EventID " + jma.event_id + ": unknown alert \"" + jma.alert.alert + "\"");
+                      "JMA " + jma.info_type + " of EventID " + jma.event_id +
+                          ": unknown alert \"" + jma.alert.alert + "\"");
   }
   commit_outcome(ctx, jma, "JMA", auto_rollcall(ctx.core, jma));
 }
