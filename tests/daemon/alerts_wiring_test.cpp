@@ -425,6 +425,17 @@ TEST_F(AlertWiringJmaTest, CancelBulletinCancelsAlert) {
   EXPECT_TRUE(quakes.front().cancelled);
 }
 
+TEST_F(AlertWiringJmaTest, CancelOfUnseenQuakeIsKeptCancelled) {
+  start_quake_town();
+  Reply r = jma("32-35_06_06_100915_VXSE53.xml");  // 取消 only
+  ASSERT_LT(r.status, 300) << r.body;
+  auto s = snapshot();
+  auto quakes = alerts_of(s, model::AlertSourceKind::jma);
+  ASSERT_EQ(quakes.size(), 1u);
+  EXPECT_TRUE(quakes.front().cancelled);
+  EXPECT_TRUE(s.rollcalls.empty());
+}
+
 TEST_F(AlertWiringJmaTest, TestBulletinNotStored) {
   start_quake_town();
   std::int64_t before = seq();
