@@ -1,0 +1,54 @@
+// The scenario player behind bcp-sim: a timeline of steps posted through the daemon's
+// public API and signed LINE WORKS callbacks, exactly as real sources would.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bcp/config/config.hpp"
+#include "bcp/tools/http_client.hpp"
+
+namespace bcp::tools {
+
+struct PlayOptions {
+  ServerUrl server;
+  double speed = 1.0;  // 2 = twice as fast
+  std::string ingest_token = "ingest-sample";
+  std::string operator_token = "operator-sample";
+  // Resolves `jma` files; the repository root when run from the checkout.
+  std::filesystem::path base_dir = ".";
+  std::ostream* out = nullptr;  // one line per step; null = quiet
+};
+
+struct PlayResult {
+  bool ok = true;
+  std::size_t steps = 0;     // steps played (after expanding checkins.spread)
+  std::string failed_step;   // "step 7 (alert.cancel): 409 alert \"…\" is cancelled"
+};
+
+// A bad scenario file (unknown `do`, missing field): names the step and the field.
+struct ScenarioError : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+// One planned request, after checkins.spread has been expanded.
+struct PlannedStep {
+  double at = 0;           // seconds from start at 1x
+  std::size_t index = 0;   // step number in the file (1-based), for messages
+  nlohmann::json step;     // the step, with "do" possibly rewritten to "checkin"
+};
+
+// Expands and orders the steps (stable by `at`); throws ScenarioError.
+std::vector<PlannedStep> plan_scenario(const nlohmann::json& scenario, const config::TownConfig& town);
+
+// Plays all steps; stops at the first refusal or connection failure.
+PlayResult play_scenario(const nlohmann::json& scenario, const config::TownConfig& town,
+                         const PlayOptions& options);
+
+nlohmann::json load_scenario(const std::filesystem::path& file);  // throws ScenarioError
+
+}  // namespace bcp::tools
