@@ -253,3 +253,16 @@ TEST(CodecEnums, EveryNameParsesBackToItsValue) {
 
 }  // namespace
 }  // namespace bcp::model
+
+// The delivery identity travels with the event through the journal and the stream.
+TEST(CodecOrigin, OriginRoundTripsAndIsOmittedWhenAbsent) {
+  bcp::model::Event e;
+  e.seq = 7;
+  e.at = bcp::model::parse_time("2026-11-24T05:00:00.000Z");
+  e.body = bcp::model::Notice{"ボットが参加しました", bcp::model::NoticeLevel::info};
+  EXPECT_FALSE(bcp::model::to_json(e).contains("origin"));
+  e.origin = "lw-0123456789abcdef0123";
+  nlohmann::json j = bcp::model::to_json(e);
+  EXPECT_EQ(j.at("origin"), "lw-0123456789abcdef0123");
+  EXPECT_EQ(bcp::model::event_from_json(j), e);
+}

@@ -56,11 +56,8 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
     if (chunk.empty()) break;
     for (const model::Event& e : chunk) {
       model::apply(situation, e);
-      // Replayed LINE WORKS talk keeps its callback digest in the message id.
-      if (auto* talk = std::get_if<model::TalkMessage>(&e.body);
-          talk && talk->source == model::TalkSource::lineworks) {
-        remember_callback(talk->message_id);
-      }
+      // Deliveries already taken stay recognisable across restarts (replay protection).
+      if (e.origin) remember_callback(*e.origin);
     }
     since = chunk.back().seq;
     replayed += chunk.size();

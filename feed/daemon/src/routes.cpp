@@ -28,9 +28,13 @@ void RequestContext::reply(http::status status, const nlohmann::json& body) cons
 
 void RequestContext::refuse(http::status status, RefusalReason reason, std::string_view message) const {
   core.metrics.refuse(reason);
+  // The log keeps what was wrong (the field pointer or category before the first colon),
+  // never the content: parser messages quote the bytes they choked on.
+  std::string_view what = message.substr(0, message.find(':'));
   log(LogLevel::info, "gate",
-      std::string("refused ") + std::string(req.method_string()) + " " + std::string(req.target()) + ": " +
-          std::to_string(static_cast<int>(status)) + " " + std::string(to_string(reason)) + ": " + std::string(message));
+      std::string("refused ") + std::string(req.method_string()) + " " +
+          std::string(req.target().substr(0, req.target().find('?'))) + ": " +
+          std::to_string(static_cast<int>(status)) + " " + std::string(to_string(reason)) + ": " + std::string(what));
   respond(error_response(status, message, req.version(), req.keep_alive()));
 }
 
@@ -119,6 +123,13 @@ void RequestContext::commit(model::Event event, http::status status, nlohmann::j
 }
 
 std::optional<model::Event> decode_event(const RequestContext& ctx, nlohmann::json item) {
+  for (const char* assigned : {"seq", "received", "origin"}) {
+    if (item.contains(assigned)) {
+      ctx.refuse(http::status::bad_request, RefusalReason::malformed,
+                 std::string("/") + assigned + ": assigned by the server, do not send it");
+      return std::nullopt;
+    }
+  }
   if (!item.contains("at")) item["at"] = model::format_time(ctx.core.now());
   try {
     return model::event_from_json(item);

@@ -151,6 +151,7 @@ void route_lineworks(RequestContext& ctx) {
   LineworksItem item = map_lineworks_callback(core.town, ctx.req.body(), digest, core.now());
   model::Event event;
   event.at = item.at;
+  event.origin = key;
   switch (item.kind) {
     case LineworksItem::Kind::dropped:
       return drop(*item.refusal);

@@ -269,6 +269,7 @@ json to_json(const Event& event) {
   out["at"] = format_time(event.at);
   if (event.seq != 0) out["seq"] = event.seq;
   if (event.received) out["received"] = format_time(*event.received);
+  if (event.origin) out["origin"] = *event.origin;
   return out;
 }
 
@@ -287,6 +288,7 @@ Event event_from_json(const json& input) {
     event.seq = static_cast<Seq>(detail::as_count(*seq, "/seq"));
   }
   event.received = in.optional_time("received");
+  event.origin = in.optional_string("origin");
   // `level` is the classification checked by the gate before decoding; the model has no
   // use for it. Only a notice has a `level` of its own, which its decoder reads.
   if (type != "notice") in.ignore("level");

@@ -30,7 +30,7 @@ TimePoint parse_time(std::string_view text, const std::string& pointer = "");
 // Event <-> JSON. to_json writes `type`, `at`, the payload fields, and `seq`/`received`
 // when set. from_json is strict: unknown `type`, a missing required field, a wrong type or
 // an unknown enum value throws CodecError naming the field. Unknown fields are refused too,
-// except `level` (checked by the gate) and `seq`/`received` (journal metadata).
+// except `level` (checked by the gate) and `seq`/`received`/`origin` (journal metadata).
 nlohmann::json to_json(const Event& event);
 Event event_from_json(const nlohmann::json& json);
 

@@ -157,6 +157,9 @@ struct Event {
   Seq seq = 0;
   TimePoint at{};
   std::optional<TimePoint> received;
+  // The delivery's own identity (e.g. "lw-<digest>" of a LINE WORKS callback), kept with
+  // the event so that a replayed delivery is recognised also after a restart.
+  std::optional<std::string> origin;
   Payload body;
   bool operator==(const Event&) const = default;
 };
