@@ -1,0 +1,283 @@
+// bcpctl: the operator's command line over bcp-feedd's HTTP API (docs/protocol.md).
+// Exit codes: 0 ok, 1 the server refused (its message is printed), 2 usage, 3 cannot connect.
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bcp/tools/http_client.hpp"
+
+namespace {
+
+using nlohmann::json;
+using bcp::tools::HttpResponse;
+
+constexpr const char* kUsage = R"(usage: bcpctl [--server URL] [--token T] [--json] COMMAND ...
+
+  health                                   daemon status and journal seq
+  snapshot                                 the current situation (summary; all with --json)
+  events [--since N] [--limit M]           journal read, for export
+  alert raise --kind K --severity S --title T [--body B] [--area A] [--drill]
+  alert ack ID [--by NAME]
+  alert cancel ID [--reason R]
+  rollcall start --title T [--drill] [--departments a,b]
+  rollcall close ID
+  rollcall report ID [--csv]
+  rollcall pending ID                      who has not answered, by department (for phoning)
+  status set STAFF STATUS [--until TIME] [--note N]
+
+Server and token also from BCP_SERVER and BCP_TOKEN (default http://127.0.0.1:8470 and
+operator-sample). Exit codes: 0 ok, 1 refused by the server, 2 usage, 3 cannot connect.
+COMMAND --help shows this text.
+)";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+struct Refused {
+  HttpResponse res;
+};
+
+// Flags after the command: --name value, or bare --name for those in `switches`.
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> flags;
+  std::string flag(const std::string& name, const std::string& fallback = {}) const {
+    auto it = flags.find(name);
+    return it == flags.end() ? fallback : it->second;
+  }
+  std::string need(const std::string& name) const {
+    auto it = flags.find(name);
+    if (it == flags.end()) throw UsageError("--" + name + " is required");
+    return it->second;
+  }
+  bool has(const std::string& name) const { return flags.count(name) > 0; }
+};
+
+Args parse(const std::vector<std::string>& words, const std::vector<std::string>& valued,
+           const std::vector<std::string>& switches) {
+  Args a;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w.rfind("--", 0) != 0) {
+      a.positional.push_back(w);
+      continue;
+    }
+    std::string name = w.substr(2);
+    if (std::find(switches.begin(), switches.end(), name) != switches.end()) {
+      a.flags[name] = "1";
+    } else if (std::find(valued.begin(), valued.end(), name) != valued.end()) {
+      if (i + 1 >= words.size()) throw UsageError(w + " needs a value");
+      a.flags[name] = words[++i];
+    } else {
+      throw UsageError("unknown flag " + w);
+    }
+  }
+  return a;
+}
+
+class Ctl {
+ public:
+  Ctl(bcp::tools::ServerUrl url, std::string token, bool as_json)
+      : http_(std::move(url)), token_(std::move(token)), json_(as_json) {}
+
+  json get(const std::string& target) { return check(http_.get(target, token_)); }
+  json post(const std::string& target, const json& body) { return check(http_.post_json(target, token_, body.dump())); }
+  HttpResponse raw_get(const std::string& target, const std::string& accept) {
+    auto res = http_.get(target, token_, accept);
+    if (!res.ok()) throw Refused{res};
+    return res;
+  }
+  bool as_json() const { return json_; }
+
+ private:
+  json check(const HttpResponse& res) {
+    if (!res.ok()) throw Refused{res};
+    auto j = json::parse(res.body, nullptr, false);
+    return j.is_discarded() ? json(res.body) : j;
+  }
+  bcp::tools::HttpClient http_;
+  std::string token_;
+  bool json_;
+};
+
+void print(const Ctl& ctl, const json& j, const std::string& human) {
+  if (ctl.as_json()) {
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << human << "\n";
+  }
+}
+
+std::string one_id(const Args& a, const std::string& what) {
+  if (a.positional.size() != 1) throw UsageError(what + " needs exactly one ID");
+  return a.positional[0];
+}
+
+void pending(Ctl& ctl, const std::string& id) {
+  json s = ctl.get("/v1/snapshot");
+  if (!s["rollcalls"].contains(id)) throw Refused{HttpResponse{404, "", R"({"error":"unknown roll call \")" + id + "\"\"}"}};
+  const json& rc = s["rollcalls"][id];
+  std::map<std::string, std::string> dept_name, staff_name, staff_dept;
+  for (const auto& d : s["directory"]["departments"]) dept_name[d["id"]] = d["name"];
+  for (const auto& p : s["directory"]["staff"]) {
+    staff_name[p["id"]] = p["name"];
+    staff_dept[p["id"]] = p["department"];
+  }
+  std::map<std::string, std::vector<std::string>> by_dept;
+  json out = json::object();
+  for (const auto& staff : rc["scope"]) {
+    const std::string sid = staff.get<std::string>();
+    if (rc["latest"].contains(sid)) continue;
+    by_dept[staff_dept[sid]].push_back(sid);
+    out[staff_dept[sid]].push_back({{"staff", sid}, {"name", staff_name[sid]}});
+  }
+  if (ctl.as_json()) {
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  std::size_t total = 0;
+  for (const auto& [d, ids] : by_dept) total += ids.size();
+  std::cout << rc["started"]["title"].get<std::string>() << ": " << total << " of " << rc["scope"].size()
+            << " not answered\n";
+  for (const auto& [d, ids] : by_dept) {
+    std::cout << (dept_name.count(d) ? dept_name[d] : d) << " (" << ids.size() << ")\n";
+    for (const auto& sid : ids) std::cout << "  " << sid << "  " << staff_name[sid] << "\n";
+  }
+}
+
+int run(Ctl& ctl, const std::string& cmd, const std::vector<std::string>& rest) {
+  if (cmd == "health") {
+    json j = ctl.get("/healthz");
+    print(ctl, j, "status " + j.value("status", "?") + ", seq " + std::to_string(j.value("seq", 0)));
+  } else if (cmd == "snapshot") {
+    json s = ctl.get("/v1/snapshot");
+    std::string h = "seq " + std::to_string(s.value("last_seq", 0)) + "\n";
+    for (const auto& id : s["rollcall_order"]) {
+      const json& rc = s["rollcalls"][id.get<std::string>()];
+      h += "rollcall " + id.get<std::string>() + " " + rc["started"]["title"].get<std::string>() +
+           (rc.contains("closed_at") ? " (closed)" : " (open)") + ": " + rc["total"]["answered"].dump() + "/" +
+           rc["total"]["in_scope"].dump() + " answered " + rc["total"]["by_safety"].dump() + "\n";
+    }
+    for (const auto& [id, a] : s["alerts"].items()) {
+      h += "alert " + id + " " + a["alert"]["severity"].get<std::string>() + " " +
+           a["alert"]["title"].get<std::string>() + (a["cancelled"].get<bool>() ? " (cancelled)" : "") + "\n";
+    }
+    for (const auto& [g, t] : s["talk"].items()) h += "talk " + g + ": " + t["total"].dump() + " messages\n";
+    if (!h.empty()) h.pop_back();
+    print(ctl, s, h);
+  } else if (cmd == "events") {
+    Args a = parse(rest, {"since", "limit"}, {});
+    json j = ctl.get("/v1/events?since=" + a.flag("since", "0") + "&limit=" + a.flag("limit", "1000"));
+    if (ctl.as_json()) {
+      std::cout << j.dump(2) << "\n";
+    } else {
+      for (const auto& e : j["events"]) std::cout << e.dump() << "\n";  // JSON lines, for export
+    }
+  } else if (cmd == "alert" && !rest.empty()) {
+    std::vector<std::string> more(rest.begin() + 1, rest.end());
+    Args a = parse(more, {"kind", "severity", "title", "body", "area", "by", "reason"}, {"drill"});
+    if (rest[0] == "raise") {
+      json body = {{"kind", a.need("kind")},    {"severity", a.need("severity")}, {"title", a.need("title")},
+                   {"body", a.flag("body", "")}, {"drill", a.has("drill")}};
+      if (a.has("area")) body["area"] = a.flag("area");
+      json j = ctl.post("/v1/alerts", body);
+      print(ctl, j, "alert " + j.value("alert", "?") + " raised");
+    } else if (rest[0] == "ack" || rest[0] == "cancel") {
+      const std::string id = one_id(a, "alert " + rest[0]);
+      json body = json::object();
+      if (a.has("by")) body["by"] = a.flag("by");
+      if (a.has("reason")) body["reason"] = a.flag("reason");
+      json j = ctl.post("/v1/alerts/" + id + "/" + rest[0], body);
+      print(ctl, j, "alert " + id + (rest[0] == "ack" ? " acknowledged" : " cancelled"));
+    } else {
+      throw UsageError("alert: raise, ack or cancel");
+    }
+  } else if (cmd == "rollcall" && !rest.empty()) {
+    std::vector<std::string> more(rest.begin() + 1, rest.end());
+    Args a = parse(more, {"title", "departments"}, {"drill", "csv"});
+    if (rest[0] == "start") {
+      json deps = json::array();
+      std::string list = a.flag("departments");
+      for (std::size_t p = 0; !list.empty() && p != std::string::npos;) {
+        auto comma = list.find(',', p);
+        deps.push_back(list.substr(p, comma == std::string::npos ? comma : comma - p));
+        p = comma == std::string::npos ? comma : comma + 1;
+      }
+      json j = ctl.post("/v1/rollcalls", {{"title", a.need("title")}, {"drill", a.has("drill")}, {"departments", deps}});
+      print(ctl, j, "roll call " + j.value("rollcall", "?") + " started");
+    } else if (rest[0] == "close") {
+      const std::string id = one_id(a, "rollcall close");
+      print(ctl, ctl.post("/v1/rollcalls/" + id + "/close", json::object()), "roll call " + id + " closed");
+    } else if (rest[0] == "report") {
+      const std::string id = one_id(a, "rollcall report");
+      auto res = ctl.raw_get("/v1/rollcalls/" + id + "/report", a.has("csv") ? "text/csv" : "application/json");
+      auto j = json::parse(res.body, nullptr, false);
+      std::cout << (j.is_discarded() ? res.body : j.dump(2)) << (res.body.ends_with('\n') ? "" : "\n");
+    } else if (rest[0] == "pending") {
+      pending(ctl, one_id(a, "rollcall pending"));
+    } else {
+      throw UsageError("rollcall: start, close, report or pending");
+    }
+  } else if (cmd == "status" && !rest.empty() && rest[0] == "set") {
+    std::vector<std::string> more(rest.begin() + 1, rest.end());
+    Args a = parse(more, {"until", "note"}, {});
+    if (a.positional.size() != 2) throw UsageError("status set STAFF STATUS");
+    json body = {{"staff", a.positional[0]}, {"status", a.positional[1]}};
+    if (a.has("until")) body["until"] = a.flag("until");
+    if (a.has("note")) body["note"] = a.flag("note");
+    print(ctl, ctl.post("/v1/availability", body), a.positional[0] + " is now " + a.positional[1]);
+  } else {
+    throw UsageError("unknown command \"" + cmd + (rest.empty() ? "" : " " + rest[0]) + "\"");
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string server = std::getenv("BCP_SERVER") ? std::getenv("BCP_SERVER") : "http://127.0.0.1:8470";
+  std::string token = std::getenv("BCP_TOKEN") ? std::getenv("BCP_TOKEN") : "operator-sample";
+  bool as_json = false;
+  std::vector<std::string> words(argv + 1, argv + argc);
+  for (const auto& w : words) {
+    if (w == "--help" || w == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+  }
+  try {
+    std::size_t i = 0;
+    for (; i < words.size() && words[i].rfind("--", 0) == 0; ++i) {
+      if (words[i] == "--json") {
+        as_json = true;
+      } else if ((words[i] == "--server" || words[i] == "--token") && i + 1 < words.size()) {
+        (words[i] == "--server" ? server : token) = words[i + 1];
+        ++i;
+      } else {
+        throw UsageError("unknown or incomplete flag " + words[i]);
+      }
+    }
+    if (i >= words.size()) throw UsageError("no command given");
+    std::vector<std::string> rest(words.begin() + static_cast<long>(i) + 1, words.end());
+    // --json is also accepted after the command.
+    std::erase_if(rest, [&](const std::string& w) { return w == "--json" ? (as_json = true) : false; });
+    Ctl ctl(bcp::tools::parse_server_url(server), token, as_json);
+    return run(ctl, words[i], rest);
+  } catch (const UsageError& e) {
+    std::cerr << "bcpctl: " << e.what() << " (see --help)\n";
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "bcpctl: " << e.what() << "\n";
+    return 2;
+  } catch (const Refused& r) {
+    std::cerr << "bcpctl: refused (" << r.res.status << "): " << r.res.error_message() << "\n";
+    return 1;
+  } catch (const bcp::tools::ConnectError& e) {
+    std::cerr << "bcpctl: " << e.what() << "\n";
+    return 3;
+  }
+}
