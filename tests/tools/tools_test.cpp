@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bcp/client/stream_client.hpp"
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/daemon.hpp"
 #include "bcp/tools/http_client.hpp"
@@ -115,6 +116,48 @@ TEST_F(ToolsTest, EarthquakeDrillAtHighSpeed) {
   }
   EXPECT_TRUE(bear) << "the ヒグマ report should trip the town's bear rule";
   EXPECT_TRUE(quake_cancelled);
+}
+
+// What the room sees: a wall subscribed from the start folds the stream with the shared
+// reducer and ends with the same roll-call numbers, without asking the daemon.
+TEST_F(ToolsTest, EarthquakeDrillEndsWithTheseNumbersOnAWallsOwnState) {
+  using Clock = std::chrono::steady_clock;
+  bcp::client::UpdateQueue queue;
+  bcp::client::SituationMirror wall;
+  bcp::client::StreamClient client(
+      {.url = "ws://127.0.0.1:" + std::to_string(daemon_->port()) + "/v1/stream", .token = "display-sample"},
+      queue);
+  client.start();
+  std::vector<bcp::client::Update> updates;
+  auto pump_until = [&](auto done) {
+    auto deadline = Clock::now() + std::chrono::seconds(20);
+    while (!done()) {
+      if (!queue.wait_until(deadline)) return done();
+      updates.clear();
+      queue.drain(updates);
+      for (const auto& u : updates) wall.take(u, Clock::now());
+    }
+    return true;
+  };
+  ASSERT_TRUE(pump_until([&] { return wall.has_data(); }));
+
+  auto result = play("earthquake-drill.json", 200);
+  ASSERT_TRUE(result.ok) << result.failed_step << "\n" << log_.str();
+  const bcp::model::Seq last = snapshot()["last_seq"].get<bcp::model::Seq>();
+  ASSERT_TRUE(pump_until([&] { return wall.situation().last_seq == last; }))
+      << "wall at seq " << wall.situation().last_seq << ", daemon at " << last;
+
+  const bcp::model::Situation& s = wall.situation();
+  ASSERT_EQ(s.rollcall_order.size(), 1u);
+  const bcp::model::RollcallState& rc = s.rollcalls.at(s.rollcall_order.front());
+  EXPECT_TRUE(rc.started.drill);
+  EXPECT_FALSE(rc.open());
+  EXPECT_EQ(rc.total.in_scope, 120u);
+  EXPECT_EQ(rc.total.answered, 110u);
+  EXPECT_EQ(rc.total.by_safety, (std::array<std::size_t, 4>{95, 9, 3, 3}));
+  EXPECT_EQ(rc.total.by_can_work, (std::array<std::size_t, 4>{83, 16, 11, 0}));
+  EXPECT_EQ(rc.scope.size() - rc.latest.size(), 10u) << "not-yet-answered list";
+  client.stop();
 }
 
 TEST_F(ToolsTest, RefusedStepIsNamed) {
