@@ -88,20 +88,8 @@ TEST(CapCorpusListing, EveryExpectationHasItsFile) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
 }
 
-std::vector<std::string> corpus() {
-  auto names = test::listing("cap-public");
-  if (names.empty()) names.push_back("(absent)");
-  return names;
-}
-
-std::string param_name(const ::testing::TestParamInfo<std::string>& info) {
-  std::string s = info.param;
-  for (char& c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  return s;
-}
-
-INSTANTIATE_TEST_SUITE_P(PublicFiles, CapCorpus, ::testing::ValuesIn(corpus()), param_name);
+INSTANTIATE_TEST_SUITE_P(PublicFiles, CapCorpus, ::testing::ValuesIn(test::corpus_params("cap-public")),
+                         test::file_param_name);
 
 }  // namespace
 }  // namespace bcp::alerts

@@ -152,20 +152,8 @@ TEST(JmaCorpusListing, TableEntriesExistAndAllTypesPresent) {
     })) << type;
 }
 
-std::vector<std::string> corpus() {
-  auto names = test::listing("jma");
-  if (names.empty()) names.push_back("(absent)");
-  return names;
-}
-
-std::string param_name(const ::testing::TestParamInfo<std::string>& info) {
-  std::string s = info.param;
-  for (char& c : s)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  return s;
-}
-
-INSTANTIATE_TEST_SUITE_P(PublicFiles, JmaCorpus, ::testing::ValuesIn(corpus()), param_name);
+INSTANTIATE_TEST_SUITE_P(PublicFiles, JmaCorpus, ::testing::ValuesIn(test::corpus_params("jma")),
+                         test::file_param_name);
 
 }  // namespace
 }  // namespace bcp::alerts

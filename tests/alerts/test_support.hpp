@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -44,5 +45,21 @@ inline std::vector<std::string> listing(const std::string& sub) {
       GTEST_SKIP() << "public test data not found at " << ::bcp::alerts::test::testdata(sub) \
                    << " (expected ../shared/testdata beside the checkout)";                  \
   } while (0)
+
+// Parameters for a corpus suite: one per file, or one "(absent)" so that the suite can skip
+// with a message instead of silently running nothing.
+inline std::vector<std::string> corpus_params(const std::string& sub) {
+  auto names = listing(sub);
+  if (names.empty()) names.push_back("(absent)");
+  return names;
+}
+
+// gtest parameter names allow only [A-Za-z0-9_]: file names map onto that.
+inline std::string file_param_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string s = info.param;
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return s;
+}
 
 }  // namespace bcp::alerts::test

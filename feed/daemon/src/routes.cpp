@@ -57,7 +57,7 @@ std::optional<std::string> RequestContext::query(std::string_view key) const {
   return std::nullopt;
 }
 
-bool RequestContext::require(config::Role role) {
+bool RequestContext::require(std::initializer_list<config::Role> roles) {
   std::string_view auth = req[http::field::authorization];
   constexpr std::string_view kBearer = "Bearer ";
   if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer) {
@@ -69,13 +69,16 @@ bool RequestContext::require(config::Role role) {
     refuse(http::status::unauthorized, RefusalReason::unauthorized, "unknown token");
     return false;
   }
-  if (!token->has(role)) {
-    static constexpr std::string_view kRoleNames[] = {"ingest", "operator", "display"};
-    refuse(http::status::forbidden, RefusalReason::unauthorized,
-           "token \"" + token->name + "\" lacks the " + std::string(kRoleNames[static_cast<int>(role)]) + " role");
-    return false;
+  static constexpr std::string_view kRoleNames[] = {"ingest", "operator", "display"};
+  std::string wanted;
+  for (config::Role role : roles) {
+    if (token->has(role)) return true;
+    if (!wanted.empty()) wanted += " or ";
+    wanted += kRoleNames[static_cast<int>(role)];
   }
-  return true;
+  refuse(http::status::forbidden, RefusalReason::unauthorized,
+         "token \"" + token->name + "\" lacks the " + wanted + " role");
+  return false;
 }
 
 std::optional<nlohmann::json> RequestContext::json_body() const {
@@ -231,13 +234,7 @@ void handle_request(Daemon::Core& core, Request&& req, Responder respond) {
   if (post && is({"v1", "cap"})) return ctx.require(Role::ingest) ? route_cap(ctx) : void();
   if (post && is({"v1", "jma"})) return ctx.require(Role::ingest) ? route_jma(ctx) : void();
   if (get && is({"v1", "snapshot"})) {
-    // Display or operator tokens may read the snapshot.
-    std::string_view auth = ctx.req[http::field::authorization];
-    const config::Token* t = auth.size() > 7 && auth.substr(0, 7) == "Bearer " ? core.town.find_token(auth.substr(7)) : nullptr;
-    if (!t) return ctx.refuse(http::status::unauthorized, RefusalReason::unauthorized, "unknown token");
-    if (!t->has(Role::display) && !t->has(Role::operator_)) {
-      return ctx.refuse(http::status::forbidden, RefusalReason::unauthorized, "token lacks the display or operator role");
-    }
+    if (!ctx.require({Role::display, Role::operator_})) return;
     return ctx.reply(http::status::ok, model::situation_to_json(core.situation));
   }
   if (get && is({"v1", "events"})) return ctx.require(Role::operator_) ? route_events(ctx) : void();

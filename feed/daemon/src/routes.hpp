@@ -23,8 +23,10 @@ struct RequestContext {
   void refuse(http::status status, RefusalReason reason, std::string_view message) const;
   void refuse(const Refusal& r) const;
   std::optional<std::string> query(std::string_view key) const;
-  // Authenticates the bearer token and checks the role; answers 401/403 itself on failure.
-  bool require(config::Role role);
+  // Authenticates the bearer token and checks that it has one of `roles`; answers 401/403
+  // itself on failure.
+  bool require(std::initializer_list<config::Role> roles);
+  bool require(config::Role role) { return require({role}); }
   // Parses a JSON object body (415 for a wrong content type, 400 naming the problem).
   std::optional<nlohmann::json> json_body() const;
   // Journals one event and answers `status` with {"seq": N, extra...} after the commit.
