@@ -294,5 +294,34 @@ TEST_F(ReducerTest, OrderMattersForAnswersAndTheLaterOneWins) {
   EXPECT_EQ(other.rollcalls.at("rc-1").total.answered, 0u);
 }
 
+TEST_F(ReducerTest, ACheckinCountsOnlyInTheRollcallItNames) {
+  // An actual and a drill roll call open at once: the daemon refuses "current" as
+  // ambiguous (409) and resolves the id before journaling; the reducer counts the answer
+  // in exactly the roll call named, never in both.
+  feed(rollcall("real", false, {}));
+  feed(rollcall("drill", true, {"soumu"}));
+  feed(checkin("drill", "s001", Safety::minor_injury, CanWork::later));
+  feed(checkin("real", "s001", Safety::safe, CanWork::yes));
+  feed(checkin("drill", "s002", Safety::safe));  // kikaku: outside the drill's scope
+  const RollcallState& real = s.rollcalls.at("real");
+  const RollcallState& drill = s.rollcalls.at("drill");
+  EXPECT_EQ(real.total.answered, 1u);
+  EXPECT_EQ(real.latest.at("s001").answer.safety, Safety::safe);
+  EXPECT_EQ(drill.total.answered, 1u);
+  EXPECT_EQ(drill.total.by_safety, (std::array<std::size_t, 4>{0, 1, 0, 0}));
+  EXPECT_EQ(drill.total.in_scope, 4u);
+  EXPECT_FALSE(drill.latest.contains("s002"));
+  EXPECT_FALSE(real.latest.contains("s002"));
+  EXPECT_EQ(s.open_rollcall(false), &real);
+  EXPECT_EQ(s.open_rollcall(true), &drill);
+}
+
+TEST_F(ReducerTest, UnknownStaffAnswersAreIgnored) {
+  feed(rollcall("rc-1", false, {}));
+  feed(checkin("rc-1", "s999", Safety::safe));
+  EXPECT_EQ(s.rollcalls.at("rc-1").total.answered, 0u);
+  EXPECT_FALSE(s.staff.contains("s999"));
+}
+
 }  // namespace
 }  // namespace bcp::model

@@ -116,7 +116,8 @@ std::vector<Event> generated_events(unsigned seed, std::size_t count) {
         body =
             StaffAvailability{staff, static_cast<Availability>(pick(9)),
                               pick(2) ? std::optional(at + std::chrono::minutes(30)) : std::nullopt,
-                              std::nullopt, AvailabilitySource::manual};
+                              std::nullopt,
+                              pick(3) ? AvailabilitySource::manual : AvailabilitySource::calendar};
         break;
       case 2: {
         std::vector<std::string> departments;
@@ -126,8 +127,13 @@ std::vector<Event> generated_events(unsigned seed, std::size_t count) {
       }
       case 3:
       case 4:
-        body = checkin(rc, staff, static_cast<Safety>(pick(4)), static_cast<CanWork>(pick(4)));
+      {
+        RollcallCheckin c =
+            checkin(rc, staff, static_cast<Safety>(pick(4)), static_cast<CanWork>(pick(4)));
+        if (pick(2)) c.location = pick(2) ? "庁舎" : "自宅";
+        body = c;
         break;
+      }
       case 5:
         body = RollcallClosed{rc};
         break;
@@ -186,7 +192,13 @@ TEST(ModelReplay, SnapshotThenRestEqualsFullReplay) {
   const Situation head = replay({events.begin(), events.begin() + split});
   Situation wall = situation_from_json(json::parse(situation_to_json(head).dump()));
   for (std::size_t i = split; i < events.size(); ++i) apply(wall, events[i]);
-  EXPECT_EQ(wall, replay(events));
+  const Situation full = replay(events);
+  EXPECT_EQ(wall, full);
+  // The derived availability agrees too, at any moment asked.
+  for (int second : {0, 300, 700, 2000}) {
+    EXPECT_EQ(wall.availability_overview(at_second(second)),
+              full.availability_overview(at_second(second)));
+  }
 }
 
 TEST(SituationSnapshot, RoundTripIsLossless) {

@@ -228,6 +228,8 @@ json situation_to_json(const Situation& s) {
     json out = json::object();
     if (state.availability) out["availability"] = detail::encode_object(*state.availability);
     if (state.availability_at) out["availability_at"] = format_time(*state.availability_at);
+    if (state.calendar) out["calendar"] = detail::encode_object(*state.calendar);
+    if (state.calendar_at) out["calendar_at"] = format_time(*state.calendar_at);
     if (state.last_seen) out["last_seen"] = format_time(*state.last_seen);
     staff[id] = std::move(out);
   }
@@ -284,6 +286,10 @@ Situation situation_from_json(const json& input) {
           detail::decode_object<StaffAvailability>(*a, x.pointer_of("availability"));
     }
     state.availability_at = x.optional_time("availability_at");
+    if (const json* a = x.optional("calendar")) {
+      state.calendar = detail::decode_object<StaffAvailability>(*a, x.pointer_of("calendar"));
+    }
+    state.calendar_at = x.optional_time("calendar_at");
     state.last_seen = x.optional_time("last_seen");
     x.finish();
     s.staff.emplace(id, std::move(state));

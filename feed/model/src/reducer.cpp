@@ -41,8 +41,15 @@ class Reducer {
 
   void operator()(const StaffAvailability& a) {
     StaffState& staff = s_.staff[a.staff];
-    staff.availability = a;
-    staff.availability_at = e_.at;
+    // Calendar imports keep their own slot: a manual status with `until` falls back to the
+    // calendar afterwards, and a calendar re-import never overwrites what the desk set.
+    if (a.source == AvailabilitySource::calendar) {
+      staff.calendar = a;
+      staff.calendar_at = e_.at;
+    } else {
+      staff.availability = a;
+      staff.availability_at = e_.at;
+    }
     saw(s_, a.staff, e_.at);
   }
 

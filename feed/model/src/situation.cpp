@@ -59,13 +59,4 @@ bool Situation::shows_drill(TimePoint now) const {
   });
 }
 
-Availability Situation::availability_at(std::string_view staff_id, TimePoint now) const {
-  auto it = staff.find(std::string(staff_id));
-  if (it == staff.end() || !it->second.availability) return Availability::unknown;
-  const StaffAvailability& a = *it->second.availability;
-  // A stale "in_office" is worse than "unknown" when counting who can respond.
-  if (a.until && now >= *a.until) return Availability::unknown;
-  return a.status;
-}
-
 }  // namespace bcp::model

@@ -60,11 +60,50 @@ struct GroupTalk {
 };
 
 // ---- staff ---------------------------------------------------------------------------
+// Availability is kept in two slots so that a manual status with `until` can fall back to
+// the calendar afterwards: `availability` holds the latest report of source manual (or
+// checkin), `calendar` the latest of source calendar. Each keeps its own `until`.
 struct StaffState {
-  std::optional<StaffAvailability> availability;  // latest reported, with its own `until`
+  std::optional<StaffAvailability> availability;  // latest manual report, with its `until`
   std::optional<TimePoint> availability_at;
+  std::optional<StaffAvailability> calendar;  // latest calendar-derived status, with its `until`
+  std::optional<TimePoint> calendar_at;
   std::optional<TimePoint> last_seen;  // any source: talk, check-in, availability
   bool operator==(const StaffState&) const = default;
+};
+
+// Where an effective availability came from, in order of precedence.
+enum class AvailabilityOrigin { checkin, manual, calendar, none };
+
+// The status a person has at a moment, and why. See Situation::effective_availability.
+struct EffectiveAvailability {
+  Availability status = Availability::unknown;
+  AvailabilityOrigin origin = AvailabilityOrigin::none;
+  std::optional<TimePoint> until;       // manual/calendar: when this stops applying
+  std::optional<std::string> note;      // manual/calendar note, or the check-in's note
+  std::optional<std::string> rollcall;  // origin checkin: the roll call answered
+  std::optional<CanWork> can_work;      // origin checkin: the answer behind the status
+  bool operator==(const EffectiveAvailability&) const = default;
+};
+
+// "Available" = can act for the town right now without anyone travelling: in the office,
+// in a meeting (in the building, can be pulled out), or working remotely (reachable, on the
+// systems). Not: en route (on the way, counted separately), out / trip (away on other
+// business), leave / off duty, unknown.
+bool counts_as_available(Availability a);
+
+struct DepartmentAvailability {
+  std::string department;  // department id; "" for the town-wide total
+  std::size_t staff = 0;   // roster staff in the department
+  std::vector<std::string> available;  // staff ids available now, roster order
+  std::vector<std::string> en_route;   // staff ids on their way, roster order
+  std::array<std::size_t, 9> by_status{};  // index = Availability
+  bool operator==(const DepartmentAvailability&) const = default;
+};
+struct AvailabilityOverview {
+  DepartmentAvailability total;
+  std::vector<DepartmentAvailability> departments;  // directory order, then unknown ids
+  bool operator==(const AvailabilityOverview&) const = default;
 };
 
 // ---- roll calls --------------------------------------------------------------------
@@ -142,8 +181,26 @@ struct Situation {
   std::vector<const AlertState*> active_alerts(TimePoint now) const;
   // Any drill item currently shown (active drill alert or open drill roll call).
   bool shows_drill(TimePoint now) const;
-  // Effective availability at `now`: the reported status until its `until`, else unknown.
+  // Effective availability at `now` (the status of effective_availability).
   Availability availability_at(std::string_view staff_id, TimePoint now) const;
+  // Effective availability at `now`, derived from event times only (no clock), first match:
+  //  1. check-in: while an actual (not drill) roll call is open, the person's latest answer
+  //     in it with can_work yes/later/no (see checkin_availability); an answer given after
+  //     `now` does not count yet, and a manual report newer than the answer wins over it.
+  //  2. manual: the latest manual report until its `until` (status unknown = none).
+  //  3. calendar: the latest calendar-derived status until its `until` (unknown = none).
+  //  4. unknown.
+  EffectiveAvailability effective_availability(std::string_view staff_id, TimePoint now) const;
+  // Per department (directory order) and in total: how many are available now and who.
+  AvailabilityOverview availability_overview(TimePoint now) const;
 };
+
+// What a check-in's answer means for availability: yes -> in_office when the answer's
+// location names the office (is_office_location), else en_route; later -> unknown (will
+// come, not yet on the way); no -> off_duty; unknown -> std::nullopt (says nothing).
+std::optional<Availability> checkin_availability(const RollcallCheckin& answer);
+// "庁舎", "本庁舎", "役場", "役場庁舎", "office", "in_office" (ASCII case-insensitive, surrounding
+// spaces ignored): the words the LINE WORKS rich menu, bcp-sim and operators use.
+bool is_office_location(std::string_view location);
 
 }  // namespace bcp::model
