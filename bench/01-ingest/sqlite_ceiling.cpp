@@ -5,7 +5,8 @@
 //            committer drains everything pending into ONE transaction (what CommitQueue does
 //            with C HTTP connections in flight): the best bcp-feedd's journal could do.
 //   single — one row per transaction, one after the other: the fsync rate, for reference.
-// Usage: bench-sqlite-ceiling DIR SECONDS_PER_MODE [PRODUCERS=32] [BODY_BYTES=420]
+// Usage: bench-sqlite-ceiling DIR SECONDS_PER_MODE [PRODUCERS=32] [BODY_BYTES=420] [group|single|both]
+// Output keys are flat (group_*, single_*) so shell scripts can pick them with grep.
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -127,8 +128,9 @@ void run_group(Db& db, double seconds, int producers, std::FILE* out) {
   submitted.notify_one();
   committer.join();
   std::fprintf(out,
-               "\"group\":{\"producers\":%d,\"rows\":%llu,\"seconds\":%.3f,\"rows_per_s\":%.1f,"
-               "\"batches\":%llu,\"rows_per_batch\":%.2f,\"wait_p50_ms\":%.3f,\"wait_p99_ms\":%.3f}",
+               "\"group_producers\":%d,\"group_rows\":%llu,\"group_seconds\":%.3f,"
+               "\"group_rows_per_s\":%.1f,\"group_batches\":%llu,\"group_rows_per_batch\":%.2f,"
+               "\"group_wait_p50_ms\":%.3f,\"group_wait_p99_ms\":%.3f",
                producers, static_cast<unsigned long long>(done), elapsed, done / elapsed,
                static_cast<unsigned long long>(batches), batches ? double(done) / batches : 0.0,
                percentile(wait_ms, 50), percentile(wait_ms, 99));
@@ -148,8 +150,8 @@ void run_single(Db& db, double seconds, std::FILE* out) {
   }
   double elapsed = seconds_since(t0);
   std::fprintf(out,
-               "\"single\":{\"rows\":%llu,\"seconds\":%.3f,\"rows_per_s\":%.1f,"
-               "\"commit_p50_ms\":%.3f,\"commit_p99_ms\":%.3f}",
+               "\"single_rows\":%llu,\"single_seconds\":%.3f,\"single_rows_per_s\":%.1f,"
+               "\"single_commit_p50_ms\":%.3f,\"single_commit_p99_ms\":%.3f",
                static_cast<unsigned long long>(rows), elapsed, rows / elapsed,
                percentile(commit_ms, 50), percentile(commit_ms, 99));
 }
@@ -158,29 +160,33 @@ void run_single(Db& db, double seconds, std::FILE* out) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s DIR SECONDS_PER_MODE [PRODUCERS=32] [BODY_BYTES=420]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s DIR SECONDS_PER_MODE [PRODUCERS=32] [BODY_BYTES=420] [group|single|both]\n",
+                 argv[0]);
     return 2;
   }
   const std::filesystem::path dir = argv[1];
   const double seconds = std::atof(argv[2]);
   const int producers = argc > 3 ? std::atoi(argv[3]) : 32;
   const std::size_t body_bytes = argc > 4 ? std::strtoul(argv[4], nullptr, 10) : 420;
-  if (seconds <= 0 || producers <= 0 || !std::filesystem::is_directory(dir)) {
+  const std::string modes = argc > 5 ? argv[5] : "both";
+  if (seconds <= 0 || producers <= 0 || !std::filesystem::is_directory(dir) ||
+      (modes != "group" && modes != "single" && modes != "both")) {
     std::fprintf(stderr, "%s: bad arguments (DIR must exist, SECONDS and PRODUCERS > 0)\n", argv[0]);
     return 2;
   }
   try {
-    std::printf("{");
-    {
+    std::printf("{\"body_bytes\":%zu", body_bytes);
+    if (modes != "single") {
+      std::printf(",");
       Db db(dir / "ceiling-group.sqlite3", body_bytes);
       run_group(db, seconds, producers, stdout);
     }
-    std::printf(",");
-    {
+    if (modes != "group") {
+      std::printf(",");
       Db db(dir / "ceiling-single.sqlite3", body_bytes);
       run_single(db, seconds, stdout);
     }
-    std::printf(",\"body_bytes\":%zu}\n", body_bytes);
+    std::printf("}\n");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench-sqlite-ceiling: %s\n", e.what());
     return 1;
