@@ -1,0 +1,96 @@
+#include "source_lines.hpp"
+
+#include <algorithm>
+
+namespace bcp::calendar {
+namespace {
+
+bool iequals_prefix(std::string_view line, std::string_view prefix) {
+  if (line.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i) {
+    char a = line[i], b = prefix[i];
+    if (a >= 'a' && a <= 'z') a = static_cast<char>(a - 'a' + 'A');
+    if (b >= 'a' && b <= 'z') b = static_cast<char>(b - 'a' + 'A');
+    if (a != b) return false;
+  }
+  return true;
+}
+
+bool is_line(std::string_view line, std::string_view what) {
+  return line.size() == what.size() && iequals_prefix(line, what);
+}
+
+// A content line of property `name`: NAME followed by ':' or ';' (parameters).
+bool is_property_line(std::string_view line, std::string_view name) {
+  return iequals_prefix(line, name) && line.size() > name.size() &&
+         (line[name.size()] == ':' || line[name.size()] == ';');
+}
+
+}  // namespace
+
+SourceLines::SourceLines(std::string_view text) {
+  while (!text.empty()) {
+    auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (is_line(line, "BEGIN:VEVENT")) event_begins_.push_back(lines_.size());
+    lines_.push_back(line);
+    if (nl == std::string_view::npos) break;
+    text.remove_prefix(nl + 1);
+  }
+}
+
+std::string_view SourceLines::first_content_line() const {
+  std::size_t n = first_content_line_number();
+  return n ? lines_[n - 1] : std::string_view{};
+}
+
+std::size_t SourceLines::first_content_line_number() const {
+  for (std::size_t i = 0; i < lines_.size(); ++i) {
+    if (lines_[i].find_first_not_of(" \t") != std::string_view::npos) return i + 1;
+  }
+  return 0;
+}
+
+SourceLines::Range SourceLines::range_of(std::size_t event_index) const {
+  if (event_index == kAny) return {0, lines_.size()};
+  if (event_index >= event_begins_.size()) return {0, 0};
+  Range r{event_begins_[event_index], lines_.size()};
+  for (std::size_t i = r.first + 1; i < lines_.size(); ++i) {
+    if (is_line(lines_[i], "END:VEVENT")) {
+      r.end = i + 1;
+      break;
+    }
+  }
+  return r;
+}
+
+std::size_t SourceLines::event_begin(std::size_t event_index) const {
+  return event_index < event_begins_.size() ? event_begins_[event_index] + 1 : 0;
+}
+
+std::size_t SourceLines::event_property(std::size_t event_index, std::string_view name) const {
+  Range r = range_of(event_index);
+  for (std::size_t i = r.first; i < r.end; ++i) {
+    if (is_property_line(lines_[i], name)) return i + 1;
+  }
+  return event_begin(event_index);
+}
+
+std::size_t SourceLines::find(std::string_view value, std::string_view property,
+                              std::size_t event_index) const {
+  Range r = range_of(event_index);
+  // Long values may be folded onto continuation lines: match on their start.
+  std::string_view head = value.substr(0, 16);
+  for (std::size_t i = r.first; i < r.end; ++i) {
+    std::string_view line = lines_[i];
+    if (property.empty()) {
+      if (line == value) return i + 1;
+    } else if (is_property_line(line, property) && line.find(head) != std::string_view::npos) {
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+}  // namespace bcp::calendar

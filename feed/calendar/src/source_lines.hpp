@@ -1,0 +1,39 @@
+// Line numbers for error messages. libical reports what is wrong but not where; this maps a
+// problem back to the line of the .ics text a person would open in an editor. It only
+// searches the raw lines, it does not interpret them (libical does the parsing).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace bcp::calendar {
+
+class SourceLines {
+ public:
+  static constexpr std::size_t kAny = SIZE_MAX;  // search the whole text, not one VEVENT
+
+  explicit SourceLines(std::string_view text);  // `text` must outlive this object
+
+  std::string_view first_content_line() const;  // first non-blank line ("" when none)
+  std::size_t first_content_line_number() const;
+  // 1-based line numbers; 0 when not found.
+  std::size_t event_begin(std::size_t event_index) const;  // its BEGIN:VEVENT
+  std::size_t event_property(std::size_t event_index, std::string_view name) const;
+  // A line of `property` (within VEVENT `event_index`, or anywhere) holding `value`; with no
+  // property, a line that is exactly `value`.
+  std::size_t find(std::string_view value, std::string_view property,
+                   std::size_t event_index) const;
+
+ private:
+  struct Range {
+    std::size_t first = 0, end = 0;  // 0-based, end exclusive
+  };
+  Range range_of(std::size_t event_index) const;
+
+  std::vector<std::string_view> lines_;    // without line ends
+  std::vector<std::size_t> event_begins_;  // 0-based index of each BEGIN:VEVENT line
+};
+
+}  // namespace bcp::calendar
