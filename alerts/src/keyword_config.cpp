@@ -1,5 +1,7 @@
 // The config's `rules` section -> KeywordRuleSet, with errors that name the JSON pointer.
+#include <algorithm>
 #include <array>
+#include <optional>
 
 #include "bcp/alerts/keyword_rules.hpp"
 
@@ -8,8 +10,27 @@ namespace {
 
 using nlohmann::json;
 
+// Thrown by the field readers; `attempt` turns it into a collected problem and moves on, so
+// one run reports every broken field rather than only the first.
+struct FieldProblem {
+  std::string where;
+  std::string what;
+};
+
 [[noreturn]] void fail(const std::string& where, const std::string& what) {
-  throw AlertParseError("rules: " + where + ": " + what);
+  throw FieldProblem{where, what};
+}
+
+// Runs `read`; a FieldProblem it throws is recorded. False when it threw.
+template <typename Read>
+bool attempt(std::vector<RuleConfigProblem>& problems, Read&& read) {
+  try {
+    read();
+    return true;
+  } catch (const FieldProblem& p) {
+    problems.push_back({p.where, p.what});
+    return false;
+  }
 }
 
 std::vector<std::string> strings(const json& j, const std::string& where, bool required) {
@@ -48,65 +69,111 @@ constexpr std::array<std::pair<std::string_view, model::Severity>, 4> kSeveritie
     {"critical", model::Severity::critical},
 }};
 
-KeywordRule parse_rule(const json& j, const std::string& where) {
-  if (!j.is_object()) fail(where, "must be an object");
+std::optional<KeywordRule> parse_rule(const json& j, const std::string& where,
+                                      std::vector<RuleConfigProblem>& problems) {
+  if (!j.is_object()) {
+    problems.push_back({where, "must be an object"});
+    return std::nullopt;
+  }
+  const size_t before = problems.size();
   static const std::array<std::string_view, 7> kKnown{
       "id", "keywords", "exclude", "kind", "severity", "title", "debounce_seconds"};
   for (const auto& [key, _] : j.items()) {
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end())
-      fail(where + "/" + key, "unknown field");
+      problems.push_back({where + "/" + key, "unknown field"});
   }
   KeywordRule r;
-  if (!j.contains("id") || !j["id"].is_string() || j["id"].get<std::string>().empty())
-    fail(where + "/id", "missing or not a non-empty string");
-  r.id = j["id"].get<std::string>();
-  if (!j.contains("keywords")) fail(where + "/keywords", "missing required field");
-  r.keywords = strings(j["keywords"], where + "/keywords", true);
-  if (j.contains("exclude")) r.exclude = strings(j["exclude"], where + "/exclude", false);
-  if (!j.contains("kind")) fail(where + "/kind", "missing required field");
-  r.kind = enum_value(j["kind"], where + "/kind", kKinds);
-  if (!j.contains("severity")) fail(where + "/severity", "missing required field");
-  r.severity = enum_value(j["severity"], where + "/severity", kSeverities);
-  if (!j.contains("title") || !j["title"].is_string() || j["title"].get<std::string>().empty())
-    fail(where + "/title", "missing or not a non-empty string");
-  r.title = j["title"].get<std::string>();
-  if (j.contains("debounce_seconds")) {
+  attempt(problems, [&] {
+    if (!j.contains("id") || !j["id"].is_string() || j["id"].get<std::string>().empty())
+      fail(where + "/id", "missing or not a non-empty string");
+    r.id = j["id"].get<std::string>();
+  });
+  attempt(problems, [&] {
+    if (!j.contains("keywords")) fail(where + "/keywords", "missing required field");
+    r.keywords = strings(j["keywords"], where + "/keywords", true);
+  });
+  attempt(problems, [&] {
+    if (j.contains("exclude")) r.exclude = strings(j["exclude"], where + "/exclude", false);
+  });
+  attempt(problems, [&] {
+    if (!j.contains("kind")) fail(where + "/kind", "missing required field");
+    r.kind = enum_value(j["kind"], where + "/kind", kKinds);
+  });
+  attempt(problems, [&] {
+    if (!j.contains("severity")) fail(where + "/severity", "missing required field");
+    r.severity = enum_value(j["severity"], where + "/severity", kSeverities);
+  });
+  attempt(problems, [&] {
+    if (!j.contains("title") || !j["title"].is_string() || j["title"].get<std::string>().empty())
+      fail(where + "/title", "missing or not a non-empty string");
+    r.title = j["title"].get<std::string>();
+  });
+  attempt(problems, [&] {
+    if (!j.contains("debounce_seconds")) return;
     const json& d = j["debounce_seconds"];
     if (!d.is_number_integer() || d.get<long long>() < 0 || d.get<long long>() > 7 * 86400)
       fail(where + "/debounce_seconds", "must be an integer from 0 to 604800");
     r.debounce = std::chrono::seconds{d.get<long long>()};
-  }
+  });
+  if (problems.size() != before) return std::nullopt;
   return r;
 }
 
 }  // namespace
 
-KeywordRuleSet parse_keyword_rules(const json& section) {
+KeywordRuleSet parse_keyword_rules(const json& section, std::vector<RuleConfigProblem>& problems) {
   KeywordRuleSet set;
   const json* rules = &section;
   if (section.is_object()) {
     for (const auto& [key, _] : section.items()) {
       if (key != "rules" && key != "drill_prefix" && key != "drill_groups")
-        fail("/" + key, "unknown field");
+        problems.push_back({"/" + key, "unknown field"});
     }
     if (section.contains("drill_prefix")) {
-      if (!section["drill_prefix"].is_string()) fail("/drill_prefix", "must be a string");
-      set.drill_prefix = section["drill_prefix"].get<std::string>();
+      if (section["drill_prefix"].is_string()) {
+        set.drill_prefix = section["drill_prefix"].get<std::string>();
+      } else {
+        problems.push_back({"/drill_prefix", "must be a string"});
+      }
     }
-    if (section.contains("drill_groups"))
-      set.drill_groups = strings(section["drill_groups"], "/drill_groups", false);
+    attempt(problems, [&] {
+      if (section.contains("drill_groups"))
+        set.drill_groups = strings(section["drill_groups"], "/drill_groups", false);
+    });
     static const json kEmpty = json::array();
     rules = section.contains("rules") ? &section["rules"] : &kEmpty;
   } else if (section.is_null()) {
     return set;
   }
-  if (!rules->is_array()) fail(section.is_object() ? "/rules" : "", "must be an array of rules");
+  if (!rules->is_array()) {
+    problems.push_back({section.is_object() ? "/rules" : "", "must be an array of rules"});
+    return set;
+  }
   const std::string base = section.is_object() ? "/rules/" : "/";
+  std::vector<std::string> ids;  // also of broken rules, so a fix does not reveal a duplicate
   for (size_t i = 0; i < rules->size(); ++i) {
-    KeywordRule r = parse_rule((*rules)[i], base + std::to_string(i));
-    for (const auto& other : set.rules)
-      if (other.id == r.id) fail(base + std::to_string(i) + "/id", "duplicate id \"" + r.id + "\"");
-    set.rules.push_back(std::move(r));
+    const std::string where = base + std::to_string(i);
+    const json& raw = (*rules)[i];
+    std::optional<KeywordRule> r = parse_rule(raw, where, problems);
+    if (raw.is_object() && raw.contains("id") && raw["id"].is_string()) {
+      const std::string id = raw["id"].get<std::string>();
+      if (std::find(ids.begin(), ids.end(), id) != ids.end()) {
+        problems.push_back({where + "/id", "duplicate id \"" + id + "\""});
+        continue;
+      }
+      ids.push_back(id);
+    }
+    if (r) set.rules.push_back(std::move(*r));
+  }
+  return set;
+}
+
+KeywordRuleSet parse_keyword_rules(const json& section) {
+  std::vector<RuleConfigProblem> problems;
+  KeywordRuleSet set = parse_keyword_rules(section, problems);
+  if (!problems.empty()) {
+    const RuleConfigProblem& first = problems.front();
+    throw AlertParseError("rules: " + first.where + ": " + first.message);
   }
   return set;
 }

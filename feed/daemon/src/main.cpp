@@ -3,10 +3,13 @@
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
 
+#include "alert_sources.hpp"
+#include "bcp/alerts/keyword_rules.hpp"
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/daemon.hpp"
 #include "bcp/daemon/log.hpp"
@@ -22,12 +25,81 @@ and streams them to bcp-wall displays.
   --listen HOST:PORT address to listen on (default: the config's, else 127.0.0.1:8470)
   --data DIR         data directory for the journal (default: the config's data_dir)
   --check-config     validate the whole config, print every problem, exit 0 or 1
+                     (1 when the daemon would not start; problems in `alerts` are
+                     warnings: the daemon starts and keeps the defaults there)
   --help             this text
 )";
 
 int fail(const std::string& why) {
   std::fprintf(stderr, "bcp-feedd: %s (see --help)\n", why.c_str());
   return 2;
+}
+
+// The sections config::load_town leaves to their owners. A `rules` problem is an error: the
+// daemon refuses to start on it. An `alerts` problem is a warning: the daemon starts, keeps
+// the default and logs it, so that a typo there never keeps talk and check-ins out (and an
+// ExecStartPre=--check-config must not either).
+struct AlertSectionCheck {
+  std::vector<bcp::config::ConfigError> errors;
+  std::vector<bcp::config::ConfigError> warnings;
+};
+
+AlertSectionCheck check_alert_sections(const std::string& file, const nlohmann::json& rules,
+                                       const nlohmann::json& alerts) {
+  AlertSectionCheck check;
+  std::vector<bcp::alerts::RuleConfigProblem> rule_problems;
+  bcp::alerts::parse_keyword_rules(rules, rule_problems);
+  for (const auto& p : rule_problems) check.errors.push_back({file, "/rules" + p.where, p.message});
+  std::vector<std::string> jma_problems;
+  bcp::daemon::parse_jma_settings(alerts, /*utc_offset_minutes=*/540, jma_problems);
+  for (const std::string& p : jma_problems) {
+    // Each is "/pointer: message".
+    const std::size_t colon = p.find(": ");
+    if (colon == std::string::npos) {
+      check.warnings.push_back({file, "/alerts", p});
+    } else {
+      check.warnings.push_back({file, p.substr(0, colon), p.substr(colon + 2)});
+    }
+  }
+  return check;
+}
+
+// A town that load_town refused is still read raw for its rules and alerts sections, so one
+// run lists every problem. A file that is not JSON was already reported.
+AlertSectionCheck check_alert_sections_raw(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  const nlohmann::json root = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!root.is_object()) return {};
+  // A section of the wrong type was reported by load_town; it is skipped here.
+  nlohmann::json rules = root.value("rules", nlohmann::json::array());
+  nlohmann::json alerts = root.value("alerts", nlohmann::json::object());
+  if (!rules.is_array()) rules = nlohmann::json::array();
+  if (!alerts.is_object()) alerts = nlohmann::json::object();
+  return check_alert_sections(path, rules, alerts);
+}
+
+// --check-config: every problem on stderr as `file: /pointer: message` (warnings prefixed
+// `warning: `), exit 1 when any would keep the daemon from starting.
+int check_config(const std::string& path, const bcp::config::LoadResult& loaded) {
+  const bcp::config::TownConfig* town = loaded.config ? &*loaded.config : nullptr;
+  AlertSectionCheck alerts = town ? check_alert_sections(town->file.string(), town->rules, town->alerts)
+                                  : check_alert_sections_raw(path);
+  std::vector<bcp::config::ConfigError> errors = loaded.errors;
+  errors.insert(errors.end(), alerts.errors.begin(), alerts.errors.end());
+  for (const auto& e : errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+  for (const auto& w : alerts.warnings) std::fprintf(stderr, "warning: %s\n", w.to_string().c_str());
+  const std::string warnings =
+      alerts.warnings.empty() ? ""
+                              : "; " + std::to_string(alerts.warnings.size()) +
+                                    " warning(s) in alerts: the daemon keeps the defaults there";
+  if (!errors.empty() || !town) {
+    std::fprintf(stderr, "bcp-feedd: %zu problem(s) in the config%s\n", errors.size(), warnings.c_str());
+    return 1;
+  }
+  std::printf("%s: OK (%zu departments, %zu staff, %zu groups, %zu tokens, %zu walls)%s\n", path.c_str(),
+              town->departments.size(), town->staff.size(), town->groups.size(), town->tokens.size(),
+              town->walls.size(), warnings.c_str());
+  return 0;
 }
 
 }  // namespace
@@ -68,17 +140,13 @@ int main(int argc, char** argv) {
   if (config_path.empty()) return fail("--config is required");
 
   bcp::config::LoadResult loaded = bcp::config::load_town(config_path);
+  if (check_only) return check_config(config_path, loaded);
   if (!loaded.errors.empty()) {
     for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
     std::fprintf(stderr, "bcp-feedd: %zu problem(s) in the config; not starting\n", loaded.errors.size());
     return 1;
   }
   bcp::config::TownConfig& town = *loaded.config;
-  if (check_only) {
-    std::printf("%s: OK (%zu departments, %zu staff, %zu groups, %zu tokens, %zu walls)\n", config_path.c_str(),
-                town.departments.size(), town.staff.size(), town.groups.size(), town.tokens.size(), town.walls.size());
-    return 0;
-  }
 
   bcp::daemon::DaemonOptions options;
   try {

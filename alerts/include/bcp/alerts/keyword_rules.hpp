@@ -35,6 +35,18 @@ struct KeywordRuleSet {
 // Throws AlertParseError naming the JSON pointer, e.g. `rules: /0/kind: unknown value "bears"`.
 KeywordRuleSet parse_keyword_rules(const nlohmann::json& section);
 
+// One problem in the `rules` section; `where` is the JSON pointer inside the section.
+struct RuleConfigProblem {
+  std::string where;
+  std::string message;
+  bool operator==(const RuleConfigProblem&) const = default;
+};
+
+// The same, but collects every problem instead of throwing at the first (for
+// `bcp-feedd --check-config`). Rules with a problem are left out of the returned set.
+KeywordRuleSet parse_keyword_rules(const nlohmann::json& section,
+                                   std::vector<RuleConfigProblem>& problems);
+
 // Text normalised for matching: NFKC + case fold (utf8proc) + hiragana folded to katakana, so
 // "くま", "クマ", "ｸﾏ" and "ＫＵＭＡ"/"kuma" compare equal to their own forms.
 std::string normalize_for_match(std::string_view text);
