@@ -16,6 +16,7 @@
 #include "chime.hpp"
 #include "draw.hpp"
 #include "frame_stats.hpp"
+#include "frame_trace.hpp"
 #include "source.hpp"
 
 namespace bcp::display {
@@ -224,6 +225,8 @@ int run_wall(const Options& o) {
   local.last_mouse = start;
 
   FrameStats stats;
+  FrameTrace trace;
+  if (!o.trace_frames.empty() && !trace.open(o.trace_frames, &error)) return fail(error);
   WallView view;
   view.feed_url = setup->feed_url;
   view.acked_locally = &local.acked;
@@ -338,6 +341,7 @@ int run_wall(const Options& o) {
     if (key != drawn_key || capture_due || bench) {
       auto t0 = Clock::now();
       screen->render(s, view, setup->settings, setup->layout, now, mono);
+      trace.frame_finished(s.last_seq);
       stats.add(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
       drawn_key = key;
     }

@@ -31,6 +31,8 @@ usage: bcp-wall --config town.json --wall ID [--feed URL] [--token T]
   --layout FILE      use this layout JSON instead of the config's
   --demo MODE        show a built-in scripted situation: drill or actual
   --bench N          render N frames headless and print frame times (ms)
+  --trace-frames FILE  write one line per finished frame: CLOCK_MONOTONIC ns and the
+                     event seqs it showed first (bench/03-event-to-pixel; off by default)
   --help             this text
 
 keys: A acknowledge top alert (this wall only)  M mute chime  Left/Right page
@@ -72,7 +74,7 @@ std::variant<Options, Help, CliError> parse_args(const std::vector<std::string>&
     } else if (a == "--config" || a == "--wall" || a == "--feed" || a == "--token" ||
                a == "--monitor" || a == "--size" || a == "--capture" || a == "--every" ||
                a == "--wait" || a == "--situation" || a == "--layout" || a == "--demo" ||
-               a == "--bench") {
+               a == "--bench" || a == "--trace-frames") {
       if (!value(v)) return CliError{a + " needs a value (see --help)"};
       if (a == "--config") o.config = v;
       if (a == "--wall") o.wall = v;
@@ -81,6 +83,7 @@ std::variant<Options, Help, CliError> parse_args(const std::vector<std::string>&
       if (a == "--capture") o.capture = v;
       if (a == "--situation") o.situation_file = v;
       if (a == "--layout") o.layout_file = v;
+      if (a == "--trace-frames") o.trace_frames = v;
       if (a == "--monitor" && (!parse_int(v, o.monitor) || o.monitor < 0)) {
         return CliError{"--monitor: expected a display number >= 0, got \"" + v + "\""};
       }

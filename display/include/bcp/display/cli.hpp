@@ -24,6 +24,7 @@ struct Options {
   std::string layout_file;           // --layout layout.json (overrides the config's)
   std::optional<bool> demo;          // --demo drill|actual (built-in scripted situation)
   int bench_frames = 0;              // --bench N: render N frames headless, print timings
+  std::string trace_frames;          // --trace-frames FILE: per-frame seq/finish-time log
 };
 
 struct Help {
