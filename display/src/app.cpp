@@ -10,13 +10,13 @@
 #include <set>
 
 #include "bcp/config/config.hpp"
+#include "bcp/display/chime_policy.hpp"
 #include "bcp/display/demo.hpp"
 #include "bcp/display/screen.hpp"
 #include "bcp/model/codec.hpp"
 #include "chime.hpp"
 #include "draw.hpp"
 #include "frame_stats.hpp"
-#include "frame_trace.hpp"
 #include "source.hpp"
 
 namespace bcp::display {
@@ -131,7 +131,6 @@ std::optional<Setup> prepare(const Options& o, std::string& error) {
 // Operator state on this PC only (nothing here reaches the daemon).
 struct Local {
   std::set<std::string> acked;
-  std::set<std::string> seen_alerts;
   bool muted = false;
   bool quit_confirm = false;
   Clock::time_point quit_asked{};
@@ -214,6 +213,7 @@ int run_wall(const Options& o) {
   Chime chime;
   bool audio = !o.headless && setup->settings.chime && chime.open();
   (void)audio;
+  ChimePolicy chime_policy(setup->settings.chime_repeat_seconds);
 
   Local local;
   PageRotation rot;
@@ -225,13 +225,12 @@ int run_wall(const Options& o) {
   local.last_mouse = start;
 
   FrameStats stats;
-  FrameTrace trace;
-  if (!o.trace_frames.empty() && !trace.open(o.trace_frames, &error)) return fail(error);
   WallView view;
   view.feed_url = setup->feed_url;
   view.acked_locally = &local.acked;
   auto next_capture = start;
   bool wrote_once = false;
+  std::uint64_t written_serial = 0;
   auto last_atlas_build = start - std::chrono::hours(1);
   std::uint64_t drawn_key = ~0ull;
 
@@ -288,12 +287,14 @@ int run_wall(const Options& o) {
     const model::Situation& s = src.situation();
     rot.tick(mono);
 
-    // New warning/critical alerts chime once, unless muted or already acknowledged.
+    // New warning/critical alerts flash for flash_seconds; the chime sounds at once and
+    // repeats until they are acknowledged (here or anywhere), unless muted.
     bool flashing = false;
     for (const auto* a : s.active_alerts(now)) {
-      bool flash = alert_flashing(*a, setup->settings, &local.acked, now);
-      flashing |= flash;
-      if (local.seen_alerts.insert(a->alert.alert).second && flash && !local.muted) chime.play();
+      flashing |= alert_flashing(*a, setup->settings, &local.acked, now);
+    }
+    if (chime_policy.update(alerts_wanting_chime(s, local.acked, now), local.muted, mono)) {
+      chime.play();
     }
 
     view.health = src.health(setup->settings.staleness, now_steady);
@@ -340,9 +341,11 @@ int run_wall(const Options& o) {
     bool bench = o.bench_frames > 0;
     if (key != drawn_key || capture_due || bench) {
       auto t0 = Clock::now();
-      screen->render(s, view, setup->settings, setup->layout, now, mono);
-      trace.frame_finished(s.last_seq);
-      stats.add(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      // Only what differs from the last frame is rasterised; a bench measures whole frames.
+      auto drawn = screen->render(s, view, setup->settings, setup->layout, now, mono, bench);
+      if (drawn.changed) {
+        stats.add(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      }
       drawn_key = key;
     }
     if (bench && static_cast<int>(stats.count()) >= o.bench_frames) {
@@ -353,12 +356,15 @@ int run_wall(const Options& o) {
     if (capture_due) {
       bool have = src.has_data() && view.health != FeedHealth::connecting;
       bool timed_out = mono >= o.wait_seconds;
-      if (have || timed_out || o.every > 0) {
+      // An unchanged picture is not encoded again: at 4K that costs more than drawing it.
+      bool unchanged = wrote_once && screen->picture_serial() == written_serial;
+      if ((have || timed_out || o.every > 0) && !unchanged) {
         Image img;
         if (!screen->read(img) || !write_png(o.capture, img)) {
           return fail("cannot write " + o.capture);
         }
         wrote_once = true;
+        written_serial = screen->picture_serial();
         if (o.every <= 0) {
           if (!have) {
             return fail("no snapshot from " + setup->feed_url + " within " +
@@ -368,6 +374,8 @@ int run_wall(const Options& o) {
           }
           return 0;
         }
+      }
+      if (o.every > 0) {
         next_capture =
             now_steady + std::chrono::milliseconds(static_cast<long long>(o.every * 1000));
       }
@@ -385,6 +393,10 @@ int run_wall(const Options& o) {
                           start + std::chrono::microseconds(static_cast<long long>(*change * 1e6)));
     }
     if (!o.capture.empty()) deadline = std::min(deadline, std::max(next_capture, Clock::now()));
+    if (auto due = chime_policy.next_due(local.muted)) {
+      deadline = std::min(deadline,
+                          start + std::chrono::microseconds(static_cast<long long>(*due * 1e6)));
+    }
     // New characters wait at most until the next allowed rebuild, not the next event.
     if (screen->atlas().dirty()) deadline = std::min(deadline, last_atlas_build + std::chrono::seconds(1));
     if (screen->is_headless()) {

@@ -48,7 +48,9 @@ void draw_header(const Frame& f, const Rect& r) {
     std::snprintf(sub, sizeof sub, "%.0f%s", *f.view->silence_seconds, words::kSecond.data());
   }
   char asof[64] = "";
-  if (f.view->data_as_of) {
+  // LIVE already says the data is current; a time that ticks with every heartbeat would
+  // only make the wall redraw each second. Stale or lost data says how old it is.
+  if (f.view->data_as_of && f.view->health != FeedHealth::live) {
     char t[16];
     format_hms(t, sizeof t, *f.view->data_as_of, dir.utc_offset_minutes);
     std::snprintf(asof, sizeof asof, "%s %s", words::kDataAsOf.data(), t);

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include "bcp/display/labels.hpp"
 #include "bcp/display/paging.hpp"
@@ -22,15 +23,19 @@ const model::RollcallState* pick(const model::Situation& s) {
 void sparkline(const Frame& f, const model::RollcallState& rc, const Rect& r) {
   f.dl->AddRect(tl(r), br(r), color::kRule);
   if (rc.total.in_scope == 0) return;
-  model::TimePoint end = rc.closed_at.value_or(f.now);
+  // Whole seconds and whole pixels: an open curve grows with the clock, but it is redrawn
+  // only when a point actually moves by a pixel, not on every frame.
+  model::TimePoint end =
+      rc.closed_at.value_or(std::chrono::floor<std::chrono::seconds>(f.now));
   double span = std::max(60.0, std::chrono::duration<double>(end - rc.started_at).count());
   auto px = [&](model::TimePoint t) {
-    return r.x +
-           static_cast<float>(std::chrono::duration<double>(t - rc.started_at).count() / span) *
-               r.w;
+    return std::round(
+        r.x + static_cast<float>(std::chrono::duration<double>(t - rc.started_at).count() / span) *
+                  r.w);
   };
   auto py = [&](std::size_t answered) {
-    return r.bottom() - static_cast<float>(answered) / static_cast<float>(rc.total.in_scope) * r.h;
+    return std::round(r.bottom() -
+                      static_cast<float>(answered) / static_cast<float>(rc.total.in_scope) * r.h);
   };
   ImVec2 prev{r.x, r.bottom()};
   float thick = std::max(2.0f, f.unit * 0.12f);

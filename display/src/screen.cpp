@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "dirty_tiles.hpp"
 #include "draw.hpp"
 
 namespace bcp::display {
@@ -72,6 +73,7 @@ std::unique_ptr<Screen> Screen::window(int monitor, bool windowed, std::string* 
 }
 
 bool Screen::init_imgui(std::string* error) {
+  tiles_ = std::make_unique<DirtyTiles>();
   imgui_ = ImGui::CreateContext();
   ImGui::SetCurrentContext(imgui_);
   ImGuiIO& io = ImGui::GetIO();
@@ -108,6 +110,8 @@ bool Screen::ensure_fonts(std::string* error) {
     return false;
   }
   built_sizes_ = want;
+  // New texture, new glyph places: nothing drawn before can be trusted to match.
+  tiles_->invalidate();
   texture_ok_ = ImGui_ImplSDLRenderer_CreateFontsTexture();
   // The texture holds the pixels now; the CPU copy (4 bytes per texel) would double memory.
   io.Fonts->ClearTexData();
@@ -118,8 +122,9 @@ bool Screen::ensure_fonts(std::string* error) {
   return texture_ok_;
 }
 
-void Screen::render(const model::Situation& s, const WallView& v, const WallSettings& settings,
-                    const Layout& layout, model::TimePoint now, double mono) {
+Screen::Drawn Screen::render(const model::Situation& s, const WallView& v,
+                             const WallSettings& settings, const Layout& layout,
+                             model::TimePoint now, double mono, bool full) {
   ImGui::SetCurrentContext(imgui_);
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(static_cast<float>(width_), static_cast<float>(height_));
@@ -129,14 +134,33 @@ void Screen::render(const model::Situation& s, const WallView& v, const WallSett
   draw_wall(ImGui::GetBackgroundDrawList(), fonts(), s, v, settings, layout,
             static_cast<float>(width_), static_cast<float>(height_), now, mono);
   ImGui::Render();
-  SDL_SetRenderDrawColor(renderer_, 0x0B, 0x0E, 0x13, 255);  // color::kBackground
-  SDL_RenderClear(renderer_);
-  ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+  ImDrawData* dd = ImGui::GetDrawData();
+  std::vector<PixelRect> changed = tiles_->diff(*dd, width_, height_);
+  Drawn out;
+  if (changed.empty() && !full) return out;
+  long long screen_area = static_cast<long long>(width_) * height_, area = 0;
+  for (const auto& r : changed) area += r.area();
+  constexpr std::uint32_t kBackground = 0x0B0E13;  // color::kBackground
+  // Several passes over most of the screen cost more than one full frame.
+  if (full || window_ || area * 2 > screen_area) {
+    SDL_SetRenderDrawColor(renderer_, 0x0B, 0x0E, 0x13, 255);
+    SDL_RenderClear(renderer_);
+    ImGui_ImplSDLRenderer_RenderDrawData(dd);
+    out.share = 1;
+    out.regions = 1;
+  } else {
+    render_regions(renderer_, *dd, changed, width_, height_, kBackground);
+    out.share = static_cast<double>(area) / static_cast<double>(screen_area);
+    out.regions = changed.size();
+  }
   if (window_) {
     SDL_RenderPresent(renderer_);
   } else {
     SDL_RenderFlush(renderer_);
   }
+  out.changed = true;
+  ++picture_serial_;
+  return out;
 }
 
 bool Screen::read(Image& out) {
@@ -162,6 +186,7 @@ void Screen::toggle_fullscreen() {
   fullscreen_ = !fullscreen_;
   SDL_SetWindowFullscreen(window_, fullscreen_ ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
   refresh_size();
+  tiles_->invalidate();
 }
 
 void Screen::place_on_monitor() {
@@ -181,6 +206,8 @@ void Screen::refresh_size() {
     width_ = w;
     height_ = h;
   }
+  // Exposed, resized or moved: the window's pixels are the system's, draw them all again.
+  if (tiles_) tiles_->invalidate();
 }
 
 bool render_image(const model::Situation& s, const WallView& v, const WallSettings& settings,

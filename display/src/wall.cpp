@@ -27,6 +27,7 @@ WallSettings settings_from_json(const nlohmann::json& d, std::vector<std::string
     s.staleness.lost_after_seconds = s.staleness.stale_after_seconds;
   }
   num("flash_seconds", s.flash_seconds, 0);
+  num("chime_repeat_seconds", s.chime_repeat_seconds, 2);
   num("list_page_seconds", s.list_page_seconds, 1);
   double scale = s.text_scale;
   num("text_scale", scale, 0.5);

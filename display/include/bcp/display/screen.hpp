@@ -11,6 +11,10 @@
 #include "bcp/display/layout.hpp"
 #include "bcp/display/wall.hpp"
 
+namespace bcp::display {
+class DirtyTiles;
+}
+
 struct SDL_Window;
 struct SDL_Renderer;
 struct SDL_Surface;
@@ -32,7 +36,7 @@ class Screen {
   static std::unique_ptr<Screen> headless(int width, int height, std::string* error);
   // A window on display `monitor` (0-based), full screen unless `windowed`.
   static std::unique_ptr<Screen> window(int monitor, bool windowed, std::string* error);
-  ~Screen();
+  ~Screen();  // out of line: DirtyTiles is incomplete here
   Screen(const Screen&) = delete;
   Screen& operator=(const Screen&) = delete;
 
@@ -46,9 +50,19 @@ class Screen {
   bool ensure_fonts(std::string* error);
   // The renderer lost its textures (device reset): the next ensure_fonts re-uploads.
   void invalidate_textures() { texture_ok_ = false; }
-  // Draws one frame and shows it (windowed) or leaves it in the surface (headless).
-  void render(const model::Situation& s, const WallView& v, const WallSettings& settings,
-              const Layout& layout, model::TimePoint now, double mono);
+  // What one render() call did to the pixels.
+  struct Drawn {
+    bool changed = false;      // any pixel may differ from the previous frame
+    double share = 0;          // share of the screen rasterised again, 0..1
+    std::size_t regions = 0;   // rectangles redrawn (1 for a full frame)
+  };
+  // Builds one frame and rasterises only what differs from the last one: nothing when the
+  // picture is unchanged, the changed rectangles headless, the whole frame in a window
+  // (its back buffer is undefined after a present). `full` forces a whole frame.
+  Drawn render(const model::Situation& s, const WallView& v, const WallSettings& settings,
+               const Layout& layout, model::TimePoint now, double mono, bool full = false);
+  // Counts frames that changed pixels: a capture is rewritten only when this moved.
+  std::uint64_t picture_serial() const { return picture_serial_; }
   bool read(Image& out);
 
   // Window management (no-ops headless).
@@ -72,6 +86,8 @@ class Screen {
   GlyphAtlas atlas_;
   FontSizes built_sizes_{0, 0, 0, 0};
   bool texture_ok_ = false;
+  std::unique_ptr<DirtyTiles> tiles_;
+  std::uint64_t picture_serial_ = 0;
 };
 
 // One headless frame, for tests and --situation captures. Builds the atlas from `s`.

@@ -25,6 +25,7 @@ struct WallSettings {
   float text_scale = 1.0f;                  // "text_scale": >= 1 keeps body text >= height/40
   std::vector<std::string> keywords;        // "highlight_keywords": talk messages to mark
   bool chime = true;                        // "chime"
+  double chime_repeat_seconds = 20;         // "chime_repeat_seconds": until acknowledged
   float pixel_shift = 1.0f / 540;           // "pixel_shift_fraction": amplitude, share of height
   double pixel_shift_period_seconds = 600;  // "pixel_shift_period_seconds"
   std::string clock_format = "%H:%M:%S";    // "clock_format": strftime, town time
