@@ -1,6 +1,7 @@
 // bcpctl: the operator's command line over bcp-feedd's HTTP API (docs/protocol.md).
 // Exit codes: 0 ok, 1 the server refused (its message is printed), 2 usage, 3 cannot connect.
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -25,7 +26,7 @@ constexpr const char* kUsage = R"(usage: bcpctl [--server URL] [--token T] [--js
   alert cancel ID [--reason R]
   rollcall start --title T [--drill] [--departments a,b]
   rollcall close ID
-  rollcall report ID [--csv]
+  rollcall report ID [--csv [--part P]] [--out FILE]
   rollcall pending ID                      who has not answered, by department (for phoning)
   status set STAFF STATUS [--until TIME] [--note N]
 
@@ -33,6 +34,46 @@ Server and token also from BCP_SERVER and BCP_TOKEN (default http://127.0.0.1:84
 operator-sample). Exit codes: 0 ok, 1 refused by the server, 2 usage, 3 cannot connect.
 COMMAND --help shows this text.
 )";
+
+// `bcpctl COMMAND SUB --help`: what a drill coordinator needs for that one command.
+const std::map<std::string, std::string>& command_help() {
+  static const std::map<std::string, std::string> help = {
+      {"rollcall start", R"(usage: bcpctl rollcall start --title T [--drill] [--departments a,b]
+
+Starts a roll call (安否確認) and prints its id. --drill marks it a drill (訓練): drill
+answers never change anyone's availability. --departments limits the scope to those
+department ids (default: every department). One actual and one drill roll call may be
+open at once; starting a second of the same kind is refused (409).
+)"},
+      {"rollcall close", R"(usage: bcpctl rollcall close ID
+
+Closes the roll call: later answers to it are refused, and its answers stop driving
+availability. The report stays available.
+)"},
+      {"rollcall pending", R"(usage: bcpctl rollcall pending ID [--json]
+
+Prints who in the roll call's scope has not answered yet, grouped by department, with
+names: the list for phoning round. --json prints {department id: [{staff, name}]}.
+)"},
+      {"rollcall report", R"(usage: bcpctl rollcall report ID [--csv [--part P]] [--out FILE]
+
+Fetches GET /v1/rollcalls/ID/report. Without --csv: the JSON report (summary figures and
+one entry per person in scope). With --csv: CSV, UTF-8 with BOM (opens in spreadsheet
+software as is); --part people (default: one row per person), departments (one row per
+department plus 合計) or summary (項目,値 pairs: state, times, counts, 25/50/75/90 %).
+--out FILE writes the bytes to FILE instead of standard output.
+)"},
+      {"status set", R"(usage: bcpctl status set STAFF STATUS [--until TIME] [--note N]
+
+Sets a staff member's manual availability. STATUS: in_office out meeting remote trip
+leave off_duty en_route unknown. --until (RFC 3339, e.g. 2026-11-24T17:00:00+09:00):
+after it the calendar-derived status (or unknown) shows again. "unknown" clears the
+manual status at once. While an actual roll call is open, a person's answer there
+(can_work yes/later/no) outranks a manual status set before that answer.
+)"},
+  };
+  return help;
+}
 
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -198,7 +239,7 @@ int run(Ctl& ctl, const std::string& cmd, const std::vector<std::string>& rest) 
     }
   } else if (cmd == "rollcall" && !rest.empty()) {
     std::vector<std::string> more(rest.begin() + 1, rest.end());
-    Args a = parse(more, {"title", "departments"}, {"drill", "csv"});
+    Args a = parse(more, {"title", "departments", "part", "out"}, {"drill", "csv"});
     if (rest[0] == "start") {
       json deps = json::array();
       std::string list = a.flag("departments");
@@ -214,9 +255,19 @@ int run(Ctl& ctl, const std::string& cmd, const std::vector<std::string>& rest) 
       print(ctl, ctl.post("/v1/rollcalls/" + id + "/close", json::object()), "roll call " + id + " closed");
     } else if (rest[0] == "report") {
       const std::string id = one_id(a, "rollcall report");
-      auto res = ctl.raw_get("/v1/rollcalls/" + id + "/report", a.has("csv") ? "text/csv" : "application/json");
+      if (a.has("part") && !a.has("csv")) throw UsageError("--part needs --csv");
+      const std::string target = "/v1/rollcalls/" + id + "/report" + (a.has("part") ? "?part=" + a.flag("part") : "");
+      auto res = ctl.raw_get(target, a.has("csv") ? "text/csv" : "application/json");
       auto j = json::parse(res.body, nullptr, false);
-      std::cout << (j.is_discarded() ? res.body : j.dump(2)) << (res.body.ends_with('\n') ? "" : "\n");
+      const std::string text = a.has("csv") || j.is_discarded() ? res.body : j.dump(2) + "\n";
+      if (a.has("out")) {
+        // Bytes as served: the CSV keeps its BOM and CRLFs for the spreadsheet.
+        std::ofstream file(a.flag("out"), std::ios::binary | std::ios::trunc);
+        if (!(file << text) || !file.flush()) throw std::invalid_argument("cannot write " + a.flag("out"));
+        std::cerr << "wrote " << text.size() << " bytes to " << a.flag("out") << "\n";
+      } else {
+        std::cout << text << (text.ends_with('\n') ? "" : "\n");
+      }
     } else if (rest[0] == "pending") {
       pending(ctl, one_id(a, "rollcall pending"));
     } else {
@@ -243,11 +294,20 @@ int main(int argc, char** argv) {
   std::string token = std::getenv("BCP_TOKEN") ? std::getenv("BCP_TOKEN") : "operator-sample";
   bool as_json = false;
   std::vector<std::string> words(argv + 1, argv + argc);
-  for (const auto& w : words) {
-    if (w == "--help" || w == "-h") {
-      std::cout << kUsage;
-      return 0;
+  for (std::size_t h = 0; h < words.size(); ++h) {
+    if (words[h] != "--help" && words[h] != "-h") continue;
+    // The command's own help when the words before --help name one, else the overview.
+    std::vector<std::string> named;
+    for (std::size_t k = 0; k < h; ++k) {
+      if (words[k] == "--server" || words[k] == "--token" || words[k] == "--config") {
+        ++k;
+      } else if (words[k].rfind("--", 0) != 0) {
+        named.push_back(words[k]);
+      }
     }
+    auto it = named.size() >= 2 ? command_help().find(named[0] + " " + named[1]) : command_help().end();
+    std::cout << (it != command_help().end() ? it->second : kUsage);
+    return 0;
   }
   try {
     std::size_t i = 0;
