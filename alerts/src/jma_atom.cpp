@@ -44,8 +44,7 @@ AtomFeed parse_atom(std::string_view xml) {
   detail::load_safely(doc, xml, "Atom");
   pugi::xml_node feed = doc.document_element();
   if (!feed || detail::local_name(feed) != "feed" || detail::namespace_uri(feed) != kAtomNs) {
-    throw AlertParseError("Atom: root element must be <feed> in namespace " +
-                          std::string(kAtomNs));
+    throw AlertParseError("Atom: root element must be <feed> in namespace " + std::string(kAtomNs));
   }
   AtomFeed out;
   out.title = detail::child_text(feed, "title");
@@ -88,8 +87,8 @@ std::string jma_type_code(std::string_view link) {
 }
 
 bool is_wanted_bulletin(const AtomEntry& entry) {
-  static constexpr std::array<std::string_view, 7> kCodes = {
-      "VXSE51", "VXSE52", "VXSE53", "VXSE61", "VTSE41", "VXSE43", "VXSE40"};
+  static constexpr std::array<std::string_view, 7> kCodes = {"VXSE51", "VXSE52", "VXSE53", "VXSE61",
+                                                             "VTSE41", "VXSE43", "VXSE40"};
   static constexpr std::array<std::string_view, 5> kTitles = {
       "震度速報", "震源に関する情報", "震源・震度に関する情報",
       "顕著な地震の震源要素更新のお知らせ", "緊急地震速報（警報）"};

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "bcp/daemon/log.hpp"
+#include "jma_poller.hpp"
 
 namespace bcp::daemon {
 namespace {
@@ -57,6 +58,50 @@ void sort_code(const std::string& code, const std::string& where, alerts::JmaOpt
     problems.push_back(where + ": \"" + code +
                        "\" is neither a 3-digit area code nor a 7-digit city code");
   }
+}
+
+// Whole seconds within [min, max]; anything else is a problem and the default stays.
+void read_seconds(const json& obj, const char* key, const std::string& where, long min, long max,
+                  std::chrono::seconds& out, std::vector<std::string>& problems) {
+  if (!obj.contains(key)) return;
+  const json& v = obj[key];
+  if (!v.is_number_integer() || v.get<long>() < min || v.get<long>() > max) {
+    problems.push_back(where + "/" + key + ": expected whole seconds from " + std::to_string(min) +
+                       " to " + std::to_string(max) + ", got " + v.dump());
+    return;
+  }
+  out = std::chrono::seconds(v.get<long>());
+}
+
+// `alerts.jma.poller`: {"url": …, "interval_seconds": 60, "timeout_seconds": 10}.
+std::optional<JmaPollerSettings> parse_poller(const json& p, const std::string& where,
+                                              std::vector<std::string>& problems) {
+  if (!p.is_object()) {
+    problems.push_back(where + ": expected an object");
+    return std::nullopt;
+  }
+  for (const auto& [k, v] : p.items()) {
+    if (k != "url" && k != "interval_seconds" && k != "timeout_seconds" && k != "enabled")
+      problems.push_back(where + "/" + k + ": unknown setting");
+  }
+  if (p.contains("enabled") && !p["enabled"].is_boolean())
+    problems.push_back(where + "/enabled: expected true or false");
+  if (p.contains("enabled") && p["enabled"] == false) return std::nullopt;
+  JmaPollerSettings s;
+  if (!p.contains("url") || !p["url"].is_string()) {
+    problems.push_back(where + "/url: expected the feed's URL as a string (the poller is off)");
+    return std::nullopt;
+  }
+  s.url = p["url"].get<std::string>();
+  std::string why;
+  if (!parse_http_url(s.url, &why)) {
+    problems.push_back(where + "/url: " + why + " (the poller is off)");
+    return std::nullopt;
+  }
+  // JMA refreshes eqvol.xml once a minute and asks feed users not to hammer its server.
+  read_seconds(p, "interval_seconds", where, 10, 3600, s.interval, problems);
+  read_seconds(p, "timeout_seconds", where, 1, 120, s.timeout, problems);
+  return s;
 }
 
 }  // namespace
@@ -133,6 +178,7 @@ JmaSettings parse_jma_settings(const json& alerts_section, int utc_offset_minute
       }
     }
   }
+  if (jma.contains("poller")) s.poller = parse_poller(jma["poller"], base + "/poller", problems);
   if (s.options.area_codes.empty() && s.options.city_codes.empty()) {
     problems.push_back(
         base + ": no area_codes or city_codes: no bulletin will report an intensity in the town");

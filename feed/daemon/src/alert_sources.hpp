@@ -2,6 +2,7 @@
 // debounce) and the options the stateless CAP/JMA parsers need. Lives on the I/O thread.
 #pragma once
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -15,8 +16,16 @@
 
 namespace bcp::daemon {
 
+// Config `alerts.jma.poller`: where bcp-feedd reads JMA's Atom feed (see jma_poller.hpp).
+struct JmaPollerSettings {
+  std::string url;  // http:// or https://, e.g. JMA's eqvol.xml
+  std::chrono::seconds interval{60};
+  std::chrono::seconds timeout{10};  // connect, send and each response read
+};
+
 struct JmaSettings {
   alerts::JmaOptions options;
+  std::optional<JmaPollerSettings> poller;  // nullopt: no poller (bulletins come by POST)
   // Town intensity at or above which a bulletin starts a roll call; nullopt = never.
   std::optional<alerts::Intensity> rollcall_threshold = alerts::Intensity::i5_lower;
 };

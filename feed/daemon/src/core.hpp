@@ -31,6 +31,7 @@ using Response = http::response<http::string_body>;
 using Responder = std::function<void(Response)>;
 
 class HttpSession;
+class JmaPoller;
 
 struct Daemon::Core {
   Core(config::TownConfig town, DaemonOptions options);
@@ -45,6 +46,7 @@ struct Daemon::Core {
   model::Situation situation;
   std::unique_ptr<StreamHub> hub;
   std::unique_ptr<AlertSources> alert_sources;  // CAP/JMA options, keyword debounce
+  std::shared_ptr<JmaPoller> jma_poller;        // null unless alerts.jma.poller is set
   std::set<std::weak_ptr<HttpSession>, std::owner_less<std::weak_ptr<HttpSession>>> sessions;
   bool stopping = false;
   std::unique_ptr<net::steady_timer> stop_timer;  // bounds the graceful shutdown

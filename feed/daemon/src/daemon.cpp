@@ -10,6 +10,7 @@
 #include "bcp/model/reducer.hpp"
 #include "core.hpp"
 #include "http_session.hpp"
+#include "jma_poller.hpp"
 #include "stream_hub.hpp"
 
 namespace bcp::daemon {
@@ -176,6 +177,11 @@ const Metrics& Daemon::metrics() const { return core_->metrics; }
 void Daemon::run() {
   core_->start_accept();
   core_->hub->start_heartbeat();
+  if (const auto& poller = core_->alert_sources->jma.poller) {
+    auto interval = core_->options.jma_poll_interval.value_or(poller->interval);
+    core_->jma_poller = std::make_shared<JmaPoller>(*core_, *poller, interval);
+    core_->jma_poller->start();
+  }
   log(LogLevel::info, "http", "listening on " + core_->options.host + ":" + std::to_string(port()));
   core_->ioc.run();
 }
@@ -186,6 +192,7 @@ void Daemon::stop() {
     c.stopping = true;
     boost::system::error_code ignored;
     c.acceptor.close(ignored);
+    if (c.jma_poller) c.jma_poller->stop();
   });
   // Finish every commit already submitted; their answers are posted to the I/O thread.
   c.commits->stop();

@@ -52,6 +52,21 @@ void route_alert_cancel(RequestContext& ctx, std::string_view alert);
 void route_cap(RequestContext& ctx);
 void route_jma(RequestContext& ctx);
 
+// What ingesting one alert document came to: the HTTP answer of POST /v1/jma, or a line in
+// the JMA poller's log.
+struct FeedResult {
+  http::status status = http::status::ok;
+  nlohmann::json body;                   // {"seq", "alert", …} or {"error": message}
+  std::optional<RefusalReason> refused;  // set when refused (body holds "error")
+};
+using FeedDone = std::function<void(FeedResult)>;
+
+// One JMA bulletin through parse, policy and journal; shared by POST /v1/jma and the Atom
+// poller. `origin` is journaled with the bulletin's event (the poller's replay protection).
+// `done` runs later on the I/O thread, after the commit; refusals are not yet counted.
+void ingest_jma(Daemon::Core& core, std::string_view xml, std::optional<std::string> origin,
+                FeedDone done);
+
 // Alerts that a talk message raises or updates through the keyword rules (routes_feeds.cpp);
 // journaled in the same commit as the message itself.
 std::vector<model::Event> alerts_for_talk(Daemon::Core& core, const model::Event& talk);

@@ -85,42 +85,68 @@ std::optional<model::RollcallStarted> auto_rollcall(const Daemon::Core& core,
   return rc;
 }
 
+FeedResult refused(http::status status, RefusalReason reason, std::string message) {
+  return FeedResult{status, {{"error", std::move(message)}}, reason};
+}
+
+// Answers a request with what ingesting its document came to.
+void answer(const RequestContext& ctx, FeedResult r) {
+  if (r.refused) return ctx.refuse(r.status, *r.refused, r.body.value("error", ""));
+  ctx.reply(r.status, r.body);
+}
+
 // The common tail of CAP and JMA: not shown, unknown references, raise vs update, commit.
-void commit_outcome(RequestContext& ctx, const alerts::Outcome& outcome, std::string_view source,
-                    std::optional<model::RollcallStarted> rollcall = std::nullopt) {
-  Daemon::Core& core = ctx.core;
+// `origin` goes with the document's own event (the first one journaled).
+void commit_outcome(Daemon::Core& core, const alerts::Outcome& outcome, std::string_view source,
+                    std::optional<model::RollcallStarted> rollcall,
+                    std::optional<std::string> origin, FeedDone done) {
   if (outcome.disposition == alerts::Disposition::not_shown) {
     core.metrics.refuse(RefusalReason::not_shown);
     log(LogLevel::info, "alerts", std::string(source) + " not shown: " + outcome.not_shown_reason);
-    return ctx.reply(http::status::accepted, {{"not_shown", outcome.not_shown_reason}});
+    return done(FeedResult{http::status::accepted, {{"not_shown", outcome.not_shown_reason}}});
   }
   const std::string& id = outcome.alert.alert;
   const bool known = core.situation.alerts.contains(id);
   const model::TimePoint at = core.now();
-  std::vector<model::Event> also;
-  model::Payload payload;
+  std::vector<model::Event> events;
   http::status status = known ? http::status::ok : http::status::created;
   if (outcome.disposition == alerts::Disposition::cancel && !known) {
     // A cancel of something never seen: keep the record (after-action review) as a raise
     // that is cancelled in the same transaction, so no wall ever shows it active.
     if (outcome.alert.title.empty()) {
-      return ctx.refuse(http::status::not_found, RefusalReason::malformed,
-                        std::string(source) + ": cancels unknown alert \"" + id + "\"");
+      return done(refused(http::status::not_found, RefusalReason::malformed,
+                          std::string(source) + ": cancels unknown alert \"" + id + "\""));
     }
-    payload = outcome.alert;
-    also.push_back(event_at(at, *outcome.payload(false)));
+    events.push_back(event_at(at, outcome.alert));
+    events.push_back(event_at(at, *outcome.payload(false)));
   } else {
-    payload = *outcome.payload(known);
+    events.push_back(event_at(at, *outcome.payload(known)));
     if (outcome.disposition == alerts::Disposition::cancel) status = http::status::ok;
   }
+  events.front().origin = origin;
   json extra = {{"alert", id}};
   if (rollcall) {
     extra["rollcall"] = rollcall->rollcall;
     log(LogLevel::info, "alerts",
         "starting roll call " + rollcall->rollcall + ": " + rollcall->title);
-    also.push_back(event_at(at, std::move(*rollcall)));
+    events.push_back(event_at(at, std::move(*rollcall)));
   }
-  ctx.commit(event_at(at, std::move(payload)), status, std::move(extra), std::move(also));
+  core.submit(std::move(events), [&core, status, extra = std::move(extra), origin,
+                                  done = std::move(done)](std::vector<model::Event> committed,
+                                                          std::exception_ptr error) mutable {
+    if (error || committed.empty()) {
+      std::string why = "journal could not commit";
+      try {
+        if (error) std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        why += std::string(": ") + e.what();
+      }
+      return done(refused(http::status::service_unavailable, RefusalReason::journal, why));
+    }
+    if (origin) core.remember_callback(*origin);
+    extra["seq"] = committed.front().seq;
+    done(FeedResult{status, std::move(extra)});
+  });
 }
 
 }  // namespace
@@ -146,7 +172,26 @@ void route_cap(RequestContext& ctx) {
     return ctx.refuse(http::status::not_found, RefusalReason::malformed,
                       "CAP " + cap.msg_type + " references unknown alert " + ref);
   }
-  commit_outcome(ctx, cap, "CAP");
+  commit_outcome(ctx.core, cap, "CAP", std::nullopt, std::nullopt,
+                 [ctx](FeedResult r) { answer(ctx, std::move(r)); });
+}
+
+void ingest_jma(Daemon::Core& core, std::string_view xml, std::optional<std::string> origin,
+                FeedDone done) {
+  alerts::JmaResult jma;
+  try {
+    jma = alerts::parse_jma(xml, core.alert_sources->jma.options);
+  } catch (const alerts::AlertParseError& e) {
+    return done(refused(http::status::bad_request, RefusalReason::malformed, e.what()));
+  }
+  if ((jma.disposition == alerts::Disposition::update ||
+       jma.disposition == alerts::Disposition::cancel) &&
+      !core.situation.alerts.contains(jma.alert.alert) && jma.alert.title.empty()) {
+    return done(refused(http::status::not_found, RefusalReason::malformed,
+                        "JMA " + jma.info_type + " of EventID " + jma.event_id +
+                            ": unknown alert \"" + jma.alert.alert + "\""));
+  }
+  commit_outcome(core, jma, "JMA", auto_rollcall(core, jma), std::move(origin), std::move(done));
 }
 
 void route_jma(RequestContext& ctx) {
@@ -154,20 +199,8 @@ void route_jma(RequestContext& ctx) {
     return ctx.refuse(http::status::unsupported_media_type, RefusalReason::content_type,
                       "expected Content-Type application/xml or text/xml");
   }
-  alerts::JmaResult jma;
-  try {
-    jma = alerts::parse_jma(ctx.req.body(), ctx.core.alert_sources->jma.options);
-  } catch (const alerts::AlertParseError& e) {
-    return ctx.refuse(http::status::bad_request, RefusalReason::malformed, e.what());
-  }
-  if ((jma.disposition == alerts::Disposition::update ||
-       jma.disposition == alerts::Disposition::cancel) &&
-      !ctx.core.situation.alerts.contains(jma.alert.alert) && jma.alert.title.empty()) {
-    return ctx.refuse(http::status::not_found, RefusalReason::malformed,
-                      "JMA " + jma.info_type + " of EventID " + jma.event_id +
-                          ": unknown alert \"" + jma.alert.alert + "\"");
-  }
-  commit_outcome(ctx, jma, "JMA", auto_rollcall(ctx.core, jma));
+  ingest_jma(ctx.core, ctx.req.body(), std::nullopt,
+             [ctx](FeedResult r) { answer(ctx, std::move(r)); });
 }
 
 std::vector<model::Event> alerts_for_talk(Daemon::Core& core, const model::Event& talk) {

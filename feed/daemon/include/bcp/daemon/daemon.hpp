@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bcp/config/config.hpp"
@@ -31,6 +32,8 @@ struct DaemonOptions {
   // A resuming subscriber further behind than this gets a snapshot instead of a replay.
   std::size_t max_replay = 2000;
   int socket_send_buffer = 0;  // 0 = system default; tests shrink it to provoke back-pressure
+  // Overrides config alerts.jma.poller.interval_seconds (tests poll every few milliseconds).
+  std::optional<std::chrono::milliseconds> jma_poll_interval;
 };
 
 // Parses "host:port"; throws std::invalid_argument naming the problem.

@@ -1,0 +1,279 @@
+// The JMA Atom poller over real sockets: bcp-feedd in-process polls a tiny feed server on
+// 127.0.0.1 that serves our eqvol-shaped fixtures and JMA's real bulletins from
+// ../shared/testdata/jma/. Every wait is on a condition with a deadline.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "bcp/daemon/log.hpp"
+#include "bcp/model/codec.hpp"
+#include "jma_feed_server.hpp"
+#include "test_support.hpp"
+
+namespace bcp::daemon::test {
+namespace {
+
+const fs::path kBulletins = fs::path(BCP_TESTDATA_DIR) / "jma";
+const fs::path kFixtures = fs::path(BCP_SOURCE_DIR) / "tests/alerts/fixtures";
+constexpr const char* kFirstModified = "Fri, 13 Jun 2008 23:48:00 GMT";
+constexpr const char* kNextModified = "Fri, 13 Jun 2008 23:54:00 GMT";
+// 岩手・宮城内陸地震 (EventID 20080614084350): 震源 (VXSE52), then 震源・震度 (VXSE53) with
+// 震度6強 in 奥州市, then its 続報; and a 訓練 VXSE53 (静岡県伊豆 震度5弱).
+constexpr const char* kHypocenter = "32-35_06_01_100915_VXSE52.xml";
+constexpr const char* kIntensity = "32-35_06_03_100915_VXSE53.xml";
+constexpr const char* kFollowUp = "32-35_06_04_100915_VXSE53.xml";
+constexpr const char* kDrill = "32-35_01_03_100806_VXSE53.xml";
+constexpr const char* kQuakeAlert = "jma-eq-20080614084350";
+constexpr const char* kDrillAlert = "jma-eq-20091001134500-drill";
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string jma_id(const std::string& file) {
+  return "jma-atom:https://www.data.jma.go.jp/developer/xml/data/" + file;
+}
+
+config::TownConfig polling_town(const std::string& url, json poller_extra = json::object()) {
+  config::TownConfig town = sample_town();
+  json poller = {{"url", url}, {"timeout_seconds", 2}};
+  poller.update(poller_extra);
+  town.alerts = {{"jma",
+                  {{"area_codes", {"213", "440"}},
+                   {"city_codes", {"0321500", "2230600"}},
+                   {"thresholds", {{"critical", "5-"}, {"warning", "4"}, {"advisory", "3"}}},
+                   {"rollcall_threshold", "5-"},
+                   {"poller", poller}}}};
+  return town;
+}
+
+// bcp-feedd in-process on a data directory the test owns, so that a second daemon can be
+// started on the same journal.
+class PollingDaemon {
+ public:
+  PollingDaemon(config::TownConfig town, const fs::path& data_dir) {
+    DaemonOptions options;
+    options.port = 0;
+    options.data_dir = data_dir;
+    options.jma_poll_interval = std::chrono::milliseconds(20);
+    daemon_ = std::make_unique<Daemon>(std::move(town), options);
+    port_ = daemon_->port();
+    thread_ = std::thread([this] { daemon_->run(); });
+  }
+  ~PollingDaemon() { stop(); }
+  void stop() {
+    if (!thread_.joinable()) return;
+    daemon_->stop();
+    thread_.join();
+  }
+  std::uint16_t port() const { return port_; }
+  model::Situation snapshot() const {
+    HttpResult r = http_request(port_, "GET", "/v1/snapshot", "", bearer(kDisplay));
+    if (r.status != 200) throw std::runtime_error("GET /v1/snapshot: " + r.body);
+    return model::situation_from_json(r.json());
+  }
+  std::vector<json> events() const {
+    HttpResult r =
+        http_request(port_, "GET", "/v1/events?since=0&limit=10000", "", bearer(kOperator));
+    if (r.status != 200) throw std::runtime_error("GET /v1/events: " + r.body);
+    return r.json()["events"].get<std::vector<json>>();
+  }
+  bool has_alert(const std::string& id) const { return snapshot().alerts.contains(id); }
+
+ private:
+  std::unique_ptr<Daemon> daemon_;
+  std::thread thread_;
+  std::uint16_t port_ = 0;
+};
+
+class JmaPollerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::is_directory(kBulletins))
+      GTEST_SKIP() << "public JMA bulletins not found at " << kBulletins
+                   << " (expected ../shared/testdata beside the checkout)";
+    set_min_log_level(LogLevel::error);
+    server_ = std::make_unique<JmaFeedServer>(kBulletins);
+  }
+
+  // A feed request answered 304 to If-Modified-Since `modified`, after the first `after`.
+  bool saw_not_modified(const std::string& modified, std::size_t after = 0) const {
+    auto feed = server_->feed_requests();
+    for (std::size_t i = after; i < feed.size(); ++i) {
+      if (feed[i].status == 304 && feed[i].if_modified_since == modified) return true;
+    }
+    return false;
+  }
+  // Waits until the poller has asked for the feed `n` more times.
+  bool polls_more(std::size_t n) const {
+    const std::size_t base = server_->feed_requests().size();
+    return wait_until([&] { return server_->feed_requests().size() >= base + n; }, 10s);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<JmaFeedServer> server_;
+};
+
+TEST_F(JmaPollerTest, FetchesEachWantedBulletinOnceAndRaisesItsAlerts) {
+  server_->set_feed(read_text(kFixtures / "atom-eqvol.xml"), kFirstModified);
+  PollingDaemon d(polling_town(server_->feed_url()), dir_.path());
+
+  ASSERT_TRUE(wait_until([&] { return saw_not_modified(kFirstModified); }, 10s))
+      << "the poller never came back with If-Modified-Since";
+  auto feed = server_->feed_requests();
+  EXPECT_EQ(feed.front().if_modified_since, "") << "the first poll has nothing to compare";
+  EXPECT_EQ(feed.front().status, 200);
+  // VXSE52 and VXSE53 once each; not the EEW forecast, the activity report or the volcano.
+  EXPECT_EQ(server_->bulletin_requests(kHypocenter), 1);
+  EXPECT_EQ(server_->bulletin_requests(kIntensity), 1);
+  EXPECT_EQ(server_->all_bulletin_requests(), 2);
+
+  // Same path as POST /v1/jma: the quake's alert and the roll call it starts.
+  model::Situation s = d.snapshot();
+  ASSERT_TRUE(s.alerts.contains(kQuakeAlert));
+  const model::AlertState& quake = s.alerts.at(kQuakeAlert);
+  EXPECT_EQ(quake.alert.severity, model::Severity::critical);
+  EXPECT_EQ(quake.alert.source.kind, model::AlertSourceKind::jma);
+  EXPECT_FALSE(quake.alert.drill);
+  EXPECT_NE(quake.alert.body.find("6強"), std::string::npos) << quake.alert.body;
+  ASSERT_TRUE(s.rollcalls.contains("rc-jma-20080614084350"));
+  EXPECT_EQ(s.rollcalls.at("rc-jma-20080614084350").started.trigger, model::RollcallTrigger::jma);
+
+  // Each bulletin's event carries its feed entry as origin (replay protection).
+  std::vector<std::string> origins;
+  for (const json& e : d.events()) {
+    if (e.contains("origin")) origins.push_back(e["origin"]);
+  }
+  EXPECT_EQ(origins, (std::vector<std::string>{jma_id(kHypocenter), jma_id(kIntensity)}));
+
+  // The feed moves on: only the two new entries are fetched, oldest first.
+  const std::size_t before = server_->feed_requests().size();
+  server_->set_feed(read_text(kFixtures / "atom-eqvol-next.xml"), kNextModified);
+  ASSERT_TRUE(wait_until([&] { return saw_not_modified(kNextModified, before); }, 10s));
+  EXPECT_EQ(server_->bulletin_requests(kFollowUp), 1);
+  EXPECT_EQ(server_->bulletin_requests(kDrill), 1);
+  EXPECT_EQ(server_->all_bulletin_requests(), 4);
+  s = d.snapshot();
+  ASSERT_TRUE(s.alerts.contains(kDrillAlert));
+  EXPECT_TRUE(s.alerts.at(kDrillAlert).alert.drill);
+  EXPECT_GE(s.alerts.at(kQuakeAlert).updates, 2u) << "the VXSE53 and its 続報 update the quake";
+
+  // Further rounds are 304s and fetch nothing.
+  ASSERT_TRUE(polls_more(3));
+  EXPECT_EQ(server_->all_bulletin_requests(), 4);
+  auto last = server_->feed_requests().back();
+  EXPECT_EQ(last.if_modified_since, kNextModified);
+  EXPECT_EQ(last.status, 304);
+}
+
+TEST_F(JmaPollerTest, RestartedDaemonNeitherRefetchesNorReraises) {
+  server_->set_feed(read_text(kFixtures / "atom-eqvol.xml"), kFirstModified);
+  std::size_t events_before = 0;
+  {
+    PollingDaemon first(polling_town(server_->feed_url()), dir_.path());
+    ASSERT_TRUE(wait_until([&] { return saw_not_modified(kFirstModified); }, 10s));
+    events_before = first.events().size();
+  }
+  ASSERT_EQ(server_->all_bulletin_requests(), 2);
+
+  const std::size_t before = server_->feed_requests().size();
+  PollingDaemon second(polling_town(server_->feed_url()), dir_.path());
+  // A new process has no Last-Modified: its first poll gets the whole feed (200), finds
+  // every wanted entry in the replayed journal, and only then adopts Last-Modified (304).
+  ASSERT_TRUE(wait_until([&] { return saw_not_modified(kFirstModified, before); }, 10s));
+  auto feed = server_->feed_requests();
+  EXPECT_EQ(feed[before].if_modified_since, "");
+  EXPECT_EQ(feed[before].status, 200);
+  EXPECT_EQ(server_->all_bulletin_requests(), 2) << "a bulletin was fetched again after restart";
+  EXPECT_EQ(second.events().size(), events_before) << "a bulletin was journaled again";
+  EXPECT_TRUE(second.has_alert(kQuakeAlert));
+}
+
+TEST_F(JmaPollerTest, FailuresAreLoggedWithoutContentAndPollingRecovers) {
+  server_->set_feed(read_text(kFixtures / "atom-eqvol.xml"), kFirstModified);
+  server_->fail_feed(500, "SECRET-500-PAGE");
+  server_->fail_feed(200, "<html><body>SECRET-PORTAL-PAGE</body></html>");
+  server_->fail_feed(200, read_text(kFixtures / "atom-truncated.xml"));
+  server_->fail_bulletin(kIntensity, 1, 503, "SECRET-BUSY");
+  server_->fail_bulletin(kHypocenter, 1, 200, "SECRET-GARBAGE not a bulletin");
+
+  set_min_log_level(LogLevel::warning);
+  ::testing::internal::CaptureStderr();
+  bool recovered = false;
+  {
+    PollingDaemon d(polling_town(server_->feed_url()), dir_.path());
+    recovered = wait_until([&] { return saw_not_modified(kFirstModified); }, 10s);
+    if (recovered) recovered = d.has_alert(kQuakeAlert);
+  }
+  std::string log = ::testing::internal::GetCapturedStderr();
+  set_min_log_level(LogLevel::error);
+  ASSERT_TRUE(recovered) << log;
+
+  auto feed = server_->feed_requests();
+  ASSERT_GE(feed.size(), 5u);
+  EXPECT_EQ(feed[0].status, 500);
+  EXPECT_EQ(feed[3].status, 200);
+  // The bulletin that answered 503 is fetched again (Last-Modified was held back meanwhile);
+  // the one that was not XML is refused once and not fetched again.
+  EXPECT_EQ(server_->bulletin_requests(kIntensity), 2);
+  EXPECT_EQ(server_->bulletin_requests(kHypocenter), 1);
+  EXPECT_NE(log.find("feed " + server_->feed_url() + ": HTTP 500"), std::string::npos) << log;
+  EXPECT_NE(log.find("Atom: root element must be <feed>"), std::string::npos) << log;
+  EXPECT_NE(log.find("Atom: not well-formed XML"), std::string::npos) << log;
+  EXPECT_NE(log.find(kIntensity + std::string(": HTTP 503 (will retry)")), std::string::npos)
+      << log;
+  EXPECT_NE(log.find(kHypocenter + std::string(": refused 400: JMA: not well-formed XML")),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("SECRET"), std::string::npos) << "content reached the log:\n" << log;
+}
+
+TEST_F(JmaPollerTest, UnreachableFeedIsLoggedAndTheDaemonKeepsServing) {
+  // A port nobody listens on: bind, note it, close.
+  std::uint16_t dead_port = free_port();
+  set_min_log_level(LogLevel::warning);
+  ::testing::internal::CaptureStderr();
+  bool serving = false;
+  {
+    PollingDaemon d(polling_town("http://127.0.0.1:" + std::to_string(dead_port) + "/eqvol.xml"),
+                    dir_.path());
+    serving = healthz_seq(d.port()) == 0;
+    HttpResult talk = http_request(
+        d.port(), "POST", "/v1/talk",
+        R"({"group":"hq","sender":{"id":"s001","name":"村田"},"text":"ok"})", bearer(kIngest));
+    serving = serving && talk.status == 200;
+  }
+  std::string log = ::testing::internal::GetCapturedStderr();
+  set_min_log_level(LogLevel::error);
+  EXPECT_TRUE(serving);
+  EXPECT_NE(log.find("feed http://127.0.0.1:" + std::to_string(dead_port) + "/eqvol.xml: "),
+            std::string::npos)
+      << log;
+}
+
+TEST_F(JmaPollerTest, BadPollerSettingsAreReportedAndLeaveThePollerOff) {
+  set_min_log_level(LogLevel::warning);
+  ::testing::internal::CaptureStderr();
+  {
+    PollingDaemon d(polling_town("ftp://www.data.jma.go.jp/eqvol.xml",
+                                 {{"interval_seconds", 1}, {"timeout", 5}}),
+                    dir_.path());
+    EXPECT_EQ(healthz_seq(d.port()), 0);
+  }
+  std::string log = ::testing::internal::GetCapturedStderr();
+  set_min_log_level(LogLevel::error);
+  EXPECT_NE(log.find("/alerts/jma/poller/url: \"ftp://www.data.jma.go.jp/eqvol.xml\": must start "
+                     "with http:// or https:// (the poller is off)"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("/alerts/jma/poller/timeout: unknown setting"), std::string::npos) << log;
+  EXPECT_TRUE(server_->requests().empty());
+}
+
+}  // namespace
+}  // namespace bcp::daemon::test
