@@ -90,6 +90,7 @@ int JmaFeedServer::all_bulletin_requests() const {
 void JmaFeedServer::accept() {
   acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
     if (ec) return;  // closed by the destructor
+    ++connections_;
     serve(std::move(socket));
     accept();
   });

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
 #include <deque>
@@ -48,6 +49,8 @@ class JmaFeedServer {
   std::vector<Request> feed_requests() const;
   int bulletin_requests(const std::string& name) const;  // fetches of /developer/xml/data/NAME
   int all_bulletin_requests() const;
+  // Connections accepted, also those that never sent a readable HTTP request.
+  int connections() const { return connections_.load(); }
 
  private:
   struct Failure {
@@ -63,6 +66,7 @@ class JmaFeedServer {
   boost::asio::ip::tcp::acceptor acceptor_{ioc_};
   std::uint16_t port_ = 0;
   std::thread thread_;
+  std::atomic<int> connections_{0};
 
   mutable std::mutex mutex_;
   std::string feed_;

@@ -256,6 +256,26 @@ TEST_F(JmaPollerTest, UnreachableFeedIsLoggedAndTheDaemonKeepsServing) {
       << log;
 }
 
+TEST_F(JmaPollerTest, HttpsFeedIsSpokenOverTlsAndAFailedHandshakeIsLogged) {
+  // The feed server speaks plain HTTP: the poller's TLS handshake must fail cleanly, be
+  // logged, and be tried again next round, without a request ever being parsed as HTTP.
+  server_->set_feed(read_text(kFixtures / "atom-eqvol.xml"), kFirstModified);
+  const std::string url =
+      "https://127.0.0.1:" + std::to_string(server_->port()) + JmaFeedServer::kFeedPath;
+  set_min_log_level(LogLevel::warning);
+  ::testing::internal::CaptureStderr();
+  bool retried = false;
+  {
+    PollingDaemon d(polling_town(url), dir_.path());
+    retried = wait_until([&] { return server_->connections() >= 2; }, 10s);
+  }
+  std::string log = ::testing::internal::GetCapturedStderr();
+  set_min_log_level(LogLevel::error);
+  EXPECT_TRUE(retried) << log;
+  EXPECT_TRUE(server_->requests().empty()) << "a plain HTTP request reached the server";
+  EXPECT_NE(log.find("feed " + url + ": "), std::string::npos) << log;
+}
+
 TEST_F(JmaPollerTest, BadPollerSettingsAreReportedAndLeaveThePollerOff) {
   set_min_log_level(LogLevel::warning);
   ::testing::internal::CaptureStderr();
