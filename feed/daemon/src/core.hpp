@@ -31,6 +31,7 @@ using Response = http::response<http::string_body>;
 using Responder = std::function<void(Response)>;
 
 class HttpSession;
+class CalendarService;
 class JmaPoller;
 
 struct Daemon::Core {
@@ -54,6 +55,9 @@ struct Daemon::Core {
   std::unordered_set<std::string> seen_callbacks;
   std::deque<std::string> seen_callbacks_order;
   std::uint64_t id_counter = 0;
+  // Staff calendars -> calendar-sourced availability (calendar_service.hpp). Last member:
+  // destroyed first, while the journal it writes to still exists.
+  std::unique_ptr<CalendarService> calendars;
 
   using Committed = std::function<void(std::vector<model::Event> committed, std::exception_ptr)>;
   // Journals `events` (one group commit with whatever else is pending) and calls `done` on

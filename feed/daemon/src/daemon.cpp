@@ -8,6 +8,7 @@
 #include "bcp/daemon/log.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/reducer.hpp"
+#include "calendar_service.hpp"
 #include "core.hpp"
 #include "http_session.hpp"
 #include "jma_poller.hpp"
@@ -50,6 +51,7 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
     throw std::runtime_error(options.data_dir.string() + ": cannot create data directory: " + ec.message());
   }
   journal = open_sqlite_journal(options.data_dir / "journal.sqlite3");
+  calendars = std::make_unique<CalendarService>(*this);
   // Rebuild the situation from the journal: the same reducer the walls run.
   std::size_t replayed = 0;
   for (model::Seq since = 0;;) {
@@ -57,6 +59,7 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
     if (chunk.empty()) break;
     for (const model::Event& e : chunk) {
       model::apply(situation, e);
+      calendars->observe(e);
       // Deliveries already taken stay recognisable across restarts (replay protection).
       if (e.origin) remember_callback(*e.origin);
     }
@@ -65,6 +68,7 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   }
   metrics.journal_seq = situation.last_seq;
   log(LogLevel::info, "journal", "replayed " + std::to_string(replayed) + " events, seq " + std::to_string(situation.last_seq));
+  calendars->load();
   alert_sources = std::make_unique<AlertSources>(town);
   alert_sources->restore(situation, now());
 
@@ -72,7 +76,10 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   commits = std::make_unique<CommitQueue>(*journal, [this](const std::vector<model::Event>& batch) {
     // Committer thread: hand the batch to the I/O thread, which owns the situation.
     net::post(ioc, [this, batch] {
-      for (const model::Event& e : batch) model::apply(situation, e);
+      for (const model::Event& e : batch) {
+        model::apply(situation, e);
+        calendars->observe(e);
+      }
       metrics.accepted += batch.size();
       metrics.journal_seq = situation.last_seq;
       metrics.commit_batches = commits->stats().batches.load();
@@ -112,7 +119,8 @@ std::string Daemon::Core::new_id(std::string_view prefix) {
 }
 
 model::TimePoint Daemon::Core::now() const {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(
+      options.clock ? options.clock() : std::chrono::system_clock::now());
 }
 
 bool Daemon::Core::remember_callback(const std::string& digest) {
@@ -177,6 +185,7 @@ const Metrics& Daemon::metrics() const { return core_->metrics; }
 void Daemon::run() {
   core_->start_accept();
   core_->hub->start_heartbeat();
+  core_->calendars->start();
   if (const auto& poller = core_->alert_sources->jma.poller) {
     auto interval = core_->options.jma_poll_interval.value_or(poller->interval);
     core_->jma_poller = std::make_shared<JmaPoller>(*core_, *poller, interval);
@@ -190,6 +199,7 @@ void Daemon::stop() {
   Core& c = *core_;
   net::post(c.ioc, [&c] {
     c.stopping = true;
+    c.calendars->stop();
     boost::system::error_code ignored;
     c.acceptor.close(ignored);
     if (c.jma_poller) c.jma_poller->stop();

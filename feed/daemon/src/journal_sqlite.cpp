@@ -50,7 +50,17 @@ void migrate_0_to_1(sqlite3* db, const std::string& where) {
        where);
 }
 
-constexpr std::array<Migration, 1> kMigrations = {&migrate_0_to_1};
+void migrate_1_to_2(sqlite3* db, const std::string& where) {
+  // Staff calendars (.ics text), one per person; a re-import replaces the row.
+  exec(db,
+       "CREATE TABLE calendars ("
+       " staff TEXT PRIMARY KEY,"
+       " imported TEXT NOT NULL,"
+       " ics TEXT NOT NULL)",
+       where);
+}
+
+constexpr std::array<Migration, 2> kMigrations = {&migrate_0_to_1, &migrate_1_to_2};
 constexpr int kSchemaVersion = static_cast<int>(kMigrations.size());
 
 // ---- small RAII helpers -------------------------------------------------------------
@@ -273,11 +283,18 @@ class SqliteJournal final : public Journal {
     exec(rdb_.get(), "PRAGMA synchronous = FULL", where_);
     select_ = prepare(rdb_.get(), "SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
                       where_);
+    put_calendar_ = prepare(
+        wdb_.get(), "INSERT OR REPLACE INTO calendars (staff, imported, ics) VALUES (?, ?, ?)",
+        where_);
+    select_calendars_ =
+        prepare(rdb_.get(), "SELECT staff, imported, ics FROM calendars ORDER BY staff", where_);
   }
 
   ~SqliteJournal() override {
     // Statements before connections: sqlite3_close_v2 would otherwise defer the close.
     select_.reset();
+    select_calendars_.reset();
+    put_calendar_.reset();
     insert_.reset();
     begin_.reset();
     commit_.reset();
@@ -349,6 +366,41 @@ class SqliteJournal final : public Journal {
 
   model::Seq last_seq() const override { return last_seq_.load(); }
 
+  void put_calendar(const StoredCalendar& c) override {
+    std::lock_guard lock(write_mu_);  // the same connection as the committer's appends
+    std::string imported = model::format_time(c.imported);
+    sqlite3_stmt* s = put_calendar_.get();
+    StmtReset reset(s);
+    sqlite3_bind_text(s, 1, c.staff.data(), static_cast<int>(c.staff.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, imported.data(), static_cast<int>(imported.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, c.ics.data(), static_cast<int>(c.ics.size()), SQLITE_STATIC);
+    // One statement in autocommit: committed (and, synchronous=FULL, fsynced) when it is done.
+    if (sqlite3_step(s) != SQLITE_DONE) {
+      fail(where_, "cannot store the calendar of " + c.staff + " (" + errmsg(wdb_.get()) + ")");
+    }
+  }
+
+  std::vector<StoredCalendar> calendars() const override {
+    std::lock_guard lock(read_mu_);
+    sqlite3_stmt* s = select_calendars_.get();
+    StmtReset reset(s);
+    std::vector<StoredCalendar> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      StoredCalendar c;
+      c.staff = text_column(s, 0);
+      try {
+        c.imported = model::parse_time(text_column(s, 1));
+      } catch (const std::exception& e) {
+        fail(where_, "calendar of " + c.staff + " has a bad import time (" + e.what() + ")");
+      }
+      c.ics = text_column(s, 2);
+      out.push_back(std::move(c));
+    }
+    if (rc != SQLITE_DONE) fail(where_, "cannot read calendars (" + errmsg(rdb_.get()) + ")");
+    return out;
+  }
+
  private:
   void step_done(sqlite3_stmt* s, const char* what) {
     StmtReset reset(s);
@@ -380,12 +432,17 @@ class SqliteJournal final : public Journal {
   DbPtr rdb_;
   StmtPtr begin_, commit_, rollback_, insert_;
   StmtPtr select_;
+  StmtPtr put_calendar_, select_calendars_;
   std::mutex write_mu_;
   mutable std::mutex read_mu_;
   std::atomic<model::Seq> last_seq_{0};
 };
 
 }  // namespace
+
+void Journal::put_calendar(const StoredCalendar&) {
+  throw JournalError("this journal does not store calendars");
+}
 
 std::unique_ptr<Journal> open_sqlite_journal(const std::filesystem::path& file) {
   return std::make_unique<SqliteJournal>(file);

@@ -4,6 +4,7 @@
 
 #include "bcp/daemon/log.hpp"
 #include "bcp/model/codec.hpp"
+#include "calendar_service.hpp"
 
 namespace bcp::daemon {
 
@@ -236,6 +237,9 @@ void handle_request(Daemon::Core& core, Request&& req, Responder respond) {
   if (get && is({"v1", "snapshot"})) {
     if (!ctx.require({Role::display, Role::operator_})) return;
     return ctx.reply(http::status::ok, model::situation_to_json(core.situation));
+  }
+  if (m == http::verb::put && is({"v1", "staff", "*", "calendar"})) {
+    return ctx.require({Role::ingest, Role::operator_}) ? route_calendar_import(ctx, s[2]) : void();
   }
   if (get && is({"v1", "events"})) return ctx.require(Role::operator_) ? route_events(ctx) : void();
   if (get && is({"v1", "stream"})) {

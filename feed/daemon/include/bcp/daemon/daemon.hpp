@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,9 @@ struct DaemonOptions {
   // A resuming subscriber further behind than this gets a snapshot instead of a replay.
   std::size_t max_replay = 2000;
   int socket_send_buffer = 0;  // 0 = system default; tests shrink it to provoke back-pressure
+  // The daemon's clock; empty = the system clock. Tests set a chosen moment (e.g. inside a
+  // calendar's meeting): it gives `at` its default and drives the calendar evaluation.
+  std::function<std::chrono::system_clock::time_point()> clock;
   // Overrides config alerts.jma.poller.interval_seconds (tests poll every few milliseconds).
   std::optional<std::chrono::milliseconds> jma_poll_interval;
 };

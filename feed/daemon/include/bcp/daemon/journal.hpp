@@ -20,6 +20,13 @@ class JournalError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// One staff member's imported calendar, kept as the .ics text it came in.
+struct StoredCalendar {
+  std::string staff;
+  std::string ics;
+  model::TimePoint imported{};
+};
+
 class Journal {
  public:
   virtual ~Journal() = default;
@@ -30,6 +37,13 @@ class Journal {
   // Events with seq > since, in seq order, at most `limit`.
   virtual std::vector<model::Event> read(model::Seq since, std::size_t limit) const = 0;
   virtual model::Seq last_seq() const = 0;
+
+  // Staff calendars live in the same file as the events, so one backup holds both. Not
+  // events themselves: a calendar is re-read state, the availability derived from it is
+  // journaled as events. put_calendar replaces the person's calendar and is durable on
+  // return (throws JournalError otherwise); the defaults are for journals without them.
+  virtual void put_calendar(const StoredCalendar& calendar);
+  virtual std::vector<StoredCalendar> calendars() const { return {}; }
 };
 
 // SQLite, WAL, synchronous=FULL, one file `<dir>/journal.sqlite3`. Schema version kept in

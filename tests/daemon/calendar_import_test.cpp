@@ -1,0 +1,279 @@
+// PUT /v1/staff/{id}/calendar over real HTTP on loopback: the calendar is stored in the
+// journal's SQLite file, and what it says becomes `staff.availability` events with source
+// `calendar` in the journal, the snapshot and after a restart. The daemon's clock is set to
+// a chosen moment (DaemonOptions::clock) so the calendars' meetings are "now".
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <memory>
+
+#include "bcp/daemon/journal.hpp"
+#include "bcp/model/codec.hpp"
+#include "test_support.hpp"
+
+namespace bcp::daemon::test {
+namespace {
+
+using model::Availability;
+using std::chrono::system_clock;
+
+model::TimePoint utc(const char* text) { return model::parse_time(text); }
+
+// A clock that runs from a chosen moment at real speed (so timers still fire on time).
+class MovableClock {
+ public:
+  void set(model::TimePoint moment) {
+    offset_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(moment -
+                                                                       system_clock::now())
+                     .count();
+  }
+  system_clock::time_point now() const {
+    return system_clock::now() + std::chrono::milliseconds(offset_ms_.load());
+  }
+  model::TimePoint model_now() const {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(now());
+  }
+  TestDaemon::Tweak tweak(const fs::path* data_dir = nullptr) {
+    return [this, data_dir](DaemonOptions& o) {
+      o.clock = [this] { return now(); };
+      if (data_dir) o.data_dir = *data_dir;
+    };
+  }
+
+ private:
+  std::atomic<std::int64_t> offset_ms_{0};
+};
+
+std::string vcalendar(const std::string& events) {
+  return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n" +
+         events + "END:VCALENDAR\r\n";
+}
+
+// Tuesdays 14:00-15:00 JST (05:00-06:00Z) from 2026-11-03; the title is sensitive on purpose.
+const std::string kWeeklyInterview = vcalendar(
+    "BEGIN:VEVENT\r\n"
+    "DTSTART;TZID=Asia/Tokyo:20261103T140000\r\n"
+    "DTEND;TZID=Asia/Tokyo:20261103T150000\r\n"
+    "RRULE:FREQ=WEEKLY;BYDAY=TU\r\n"
+    "UID:interview@google.com\r\n"
+    "SUMMARY:人事面談（懲戒の件）\r\n"
+    "END:VEVENT\r\n");
+
+// 2026-12-01 all day (JST) on leave.
+const std::string kLeaveToday = vcalendar(
+    "BEGIN:VEVENT\r\n"
+    "DTSTART;VALUE=DATE:20261201\r\n"
+    "DTEND;VALUE=DATE:20261202\r\n"
+    "UID:leave@google.com\r\n"
+    "SUMMARY:有給\r\n"
+    "END:VEVENT\r\n");
+
+// Something later in December only: free on 2026-12-01.
+const std::string kNothingToday = vcalendar(
+    "BEGIN:VEVENT\r\n"
+    "DTSTART:20261220T000000Z\r\n"
+    "DTEND:20261220T010000Z\r\n"
+    "UID:january@google.com\r\n"
+    "SUMMARY:新年会\r\n"
+    "END:VEVENT\r\n");
+
+HttpResult put_calendar(std::uint16_t port, const std::string& staff, const std::string& ics,
+                        const std::string& token = kIngest,
+                        const std::string& type = "text/calendar; charset=utf-8") {
+  Headers headers = bearer(token);
+  headers.emplace_back("Content-Type", type);
+  return http_request(port, "PUT", "/v1/staff/" + staff + "/calendar", ics, headers);
+}
+
+// The calendar-sourced availability events of `staff` in the journal, oldest first.
+std::vector<json> calendar_events(const TestDaemon& d, const std::string& staff) {
+  std::vector<json> out;
+  for (const json& e : d.events()) {
+    if (e.value("type", "") == "staff.availability" && e.value("staff", "") == staff &&
+        e.value("source", "") == "calendar") {
+      out.push_back(e);
+    }
+  }
+  return out;
+}
+
+class CalendarImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override { clock.set(utc("2026-12-01T05:10:00Z")); }  // Tuesday 14:10 JST
+  MovableClock clock;
+};
+
+TEST_F(CalendarImportTest, ImportJournalsACalendarSourcedStatusSeenInTheSnapshot) {
+  TestDaemon d(clock.tweak());
+  HttpResult r = put_calendar(d.port(), "s001", kWeeklyInterview);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json answer = r.json();
+  EXPECT_EQ(answer["staff"], "s001");
+  EXPECT_EQ(answer["status"], "meeting");
+  EXPECT_EQ(answer["until"], "2026-12-01T06:00:00.000Z");
+  ASSERT_TRUE(answer.contains("seq")) << r.body;
+
+  // Answered after the commit: the event is already in the journal and the snapshot.
+  std::vector<json> events = calendar_events(d, "s001");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["seq"], answer["seq"]);
+  EXPECT_EQ(events[0]["status"], "meeting");
+  EXPECT_EQ(events[0]["until"], "2026-12-01T06:00:00.000Z");
+  // The title may be above level C: it never reaches the journal (and so never a wall).
+  EXPECT_EQ(events[0].dump().find("面談"), std::string::npos) << events[0].dump();
+  model::Situation s = d.snapshot();
+  EXPECT_EQ(s.availability_at("s001", clock.model_now()), Availability::meeting);
+  EXPECT_EQ(s.availability_at("s002", clock.model_now()), Availability::unknown);
+
+  // Importing the same calendar again changes nothing: no second event.
+  r = put_calendar(d.port(), "s001", kWeeklyInterview, kOperator);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_FALSE(r.json().contains("seq")) << r.body;
+  EXPECT_EQ(calendar_events(d, "s001").size(), 1u);
+}
+
+TEST_F(CalendarImportTest, ReimportReplacesThePersonsCalendar) {
+  TestDaemon d(clock.tweak());
+  ASSERT_EQ(put_calendar(d.port(), "s002", kWeeklyInterview).status, 200);
+  HttpResult r = put_calendar(d.port(), "s002", kLeaveToday);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["status"], "leave");
+  EXPECT_EQ(d.snapshot().availability_at("s002", clock.model_now()), Availability::leave);
+
+  // A calendar with nothing on now clears what the old one said.
+  r = put_calendar(d.port(), "s002", kNothingToday);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.json()["status"].is_null()) << r.body;
+  std::vector<json> events = calendar_events(d, "s002");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2]["status"], "unknown");
+  EXPECT_EQ(events[2]["until"], "2026-12-20T00:00:00.000Z") << events[2].dump();
+  EXPECT_EQ(d.snapshot().availability_at("s002", clock.model_now()), Availability::unknown);
+}
+
+TEST_F(CalendarImportTest, RestartedDaemonKeepsTheCalendarAndFollowsIt) {
+  TempDir dir;
+  const fs::path data = dir.path() / "data";
+  {
+    TestDaemon d(clock.tweak(&data));
+    ASSERT_EQ(put_calendar(d.port(), "s003", kWeeklyInterview).status, 200);
+  }
+  // A week later, same data directory, no import: the stored calendar says meeting again,
+  // with the new `until`, and the daemon journals that on start-up.
+  clock.set(utc("2026-12-08T05:10:00Z"));
+  TestDaemon d(clock.tweak(&data));
+  std::vector<json> events;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        events = calendar_events(d, "s003");
+        return events.size() >= 2;
+      },
+      5s));
+  EXPECT_EQ(events[1]["status"], "meeting");
+  EXPECT_EQ(events[1]["until"], "2026-12-08T06:00:00.000Z");
+  EXPECT_EQ(d.snapshot().availability_at("s003", clock.model_now()), Availability::meeting);
+}
+
+TEST_F(CalendarImportTest, TheTimerJournalsTheEndOfAMeeting) {
+  clock.set(utc("2026-12-01T05:59:58.500Z"));
+  TestDaemon d(clock.tweak());
+  ASSERT_EQ(put_calendar(d.port(), "s004", kWeeklyInterview).status, 200);
+  std::vector<json> events;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        events = calendar_events(d, "s004");
+        return events.size() >= 2;
+      },
+      10s))
+      << "no event at the end of the meeting";
+  EXPECT_EQ(events[1]["status"], "unknown");
+  EXPECT_EQ(events[1]["until"], "2026-12-08T05:00:00.000Z");
+  EXPECT_GE(model::parse_time(events[1]["at"].get<std::string>()), utc("2026-12-01T06:00:00Z"));
+}
+
+TEST_F(CalendarImportTest, BadCalendarIsRefusedAndNothingIsStored) {
+  TempDir dir;
+  const fs::path data = dir.path() / "data";
+  {
+    TestDaemon d(clock.tweak(&data));
+    const std::int64_t before = d.seq();
+    HttpResult r = put_calendar(
+        d.port(), "s005",
+        vcalendar("BEGIN:VEVENT\r\nUID:bad@x\r\nDTSTART:20261201T050000Z\r\n"
+                  "RRULE:FREQ=SOMETIMES\r\nEND:VEVENT\r\n"));
+    ASSERT_EQ(r.status, 400) << r.body;
+    std::string error = r.json()["error"];
+    EXPECT_NE(error.find("line 7"), std::string::npos) << error;
+    EXPECT_NE(error.find("RRULE"), std::string::npos) << error;
+    EXPECT_NE(error.find("VEVENT \"bad@x\""), std::string::npos) << error;
+    EXPECT_EQ(put_calendar(d.port(), "s005", "not a calendar").status, 400);
+    EXPECT_EQ(d.seq(), before);
+  }
+  EXPECT_TRUE(open_sqlite_journal(data / "journal.sqlite3")->calendars().empty());
+}
+
+TEST_F(CalendarImportTest, WrongTypeUnknownStaffTokensAndSize) {
+  TestDaemon d(clock.tweak());
+  HttpResult r = put_calendar(d.port(), "s001", kWeeklyInterview, kIngest, "application/json");
+  EXPECT_EQ(r.status, 415) << r.body;
+  r = put_calendar(d.port(), "s999", kWeeklyInterview);
+  EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_NE(r.body.find("s999"), std::string::npos) << r.body;
+  EXPECT_EQ(put_calendar(d.port(), "s001", kWeeklyInterview, "no-such-token").status, 401);
+  EXPECT_EQ(put_calendar(d.port(), "s001", kWeeklyInterview, kDisplay).status, 403);
+  // Over the 1 MiB body limit: answered as soon as the length is seen, so write from a
+  // thread while the answer is read (the writer gets cut).
+  std::string huge = kWeeklyInterview;
+  huge.insert(huge.find("END:VCALENDAR"), "X-PADDING:" + std::string(1100 * 1024, 'x') + "\r\n");
+  const std::string request = "PUT /v1/staff/s001/calendar HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "Authorization: Bearer " + std::string(kIngest) +
+                              "\r\nContent-Type: text/calendar\r\nContent-Length: " +
+                              std::to_string(huge.size()) + "\r\n\r\n" + huge;
+  int fd = connect_raw(d.port());
+  ASSERT_GE(fd, 0);
+  std::thread writer([&] { send_all(fd, request); });
+  r = read_response(fd, 10s);
+  ::shutdown(fd, SHUT_RDWR);
+  writer.join();
+  ::close(fd);
+  EXPECT_EQ(r.status, 413) << r.error;
+  EXPECT_TRUE(calendar_events(d, "s001").empty());
+}
+
+// Schema step 1 -> 2 adds the calendars table to a journal written by an older build.
+TEST(CalendarJournal, MigratesAVersionOneFileAndReplacesOnPut) {
+  TempDir dir;
+  const fs::path file = dir.path() / "journal.sqlite3";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL,"
+                           " at TEXT NOT NULL, received TEXT NOT NULL, body TEXT NOT NULL);"
+                           "PRAGMA application_id = 1111707735; PRAGMA user_version = 1;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  {
+    auto j = open_sqlite_journal(file);
+    EXPECT_TRUE(j->calendars().empty());
+    j->put_calendar({"s001", kWeeklyInterview, utc("2026-12-01T00:00:00Z")});
+    j->put_calendar({"s002", kLeaveToday, utc("2026-12-01T00:00:01Z")});
+    j->put_calendar({"s001", kNothingToday, utc("2026-12-01T00:00:02Z")});
+  }
+  auto j = open_sqlite_journal(file);
+  std::vector<StoredCalendar> stored = j->calendars();
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].staff, "s001");
+  EXPECT_EQ(stored[0].ics, kNothingToday);
+  EXPECT_EQ(stored[0].imported, utc("2026-12-01T00:00:02Z"));
+  EXPECT_EQ(stored[1].staff, "s002");
+  EXPECT_EQ(stored[1].ics, kLeaveToday);
+}
+
+}  // namespace
+}  // namespace bcp::daemon::test
