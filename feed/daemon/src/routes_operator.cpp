@@ -1,6 +1,10 @@
 // Operator routes: roll calls and manual alerts.
+#include <algorithm>
+#include <cctype>
+
 #include "bcp/daemon/gate.hpp"
 #include "bcp/model/codec.hpp"
+#include "rollcall_report.hpp"
 #include "routes.hpp"
 
 namespace bcp::daemon {
@@ -117,14 +121,28 @@ void route_alert_cancel(RequestContext& ctx, std::string_view alert) {
 }
 
 void route_rollcall_report(RequestContext& ctx, std::string_view rollcall) {
-  auto it = ctx.core.situation.rollcalls.find(std::string(rollcall));
-  if (it == ctx.core.situation.rollcalls.end()) {
+  auto report = build_rollcall_report(ctx.core.situation, rollcall, ctx.core.now());
+  if (!report) {
     return ctx.refuse(http::status::not_found, RefusalReason::malformed, "unknown roll call \"" + std::string(rollcall) + "\"");
   }
-  // The full report (CSV, summary figures) comes with the roll-call issue; for now the
-  // roll call's state as the reducer keeps it.
-  json state = model::situation_to_json(ctx.core.situation)["rollcalls"][std::string(rollcall)];
-  ctx.reply(http::status::ok, state);
+  if (std::string_view(ctx.req[http::field::accept]).find("text/csv") == std::string_view::npos) {
+    return ctx.reply(http::status::ok, report_to_json(*report));
+  }
+  const std::string part_name = ctx.query("part").value_or("people");
+  const std::optional<ReportPart> part = report_part_from_string(part_name);
+  if (!part) {
+    return ctx.refuse(http::status::bad_request, RefusalReason::malformed, "part: expected people, departments or summary");
+  }
+  // The id goes into a header: keep only characters that cannot break out of it.
+  std::string file = "rollcall-" + std::string(rollcall) + (*part == ReportPart::people ? "" : "-" + part_name);
+  std::replace_if(file.begin(), file.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.'; }, '_');
+  Response res{http::status::ok, ctx.req.version()};
+  res.set(http::field::server, "bcp-feedd");
+  res.set(http::field::content_type, "text/csv; charset=utf-8");
+  res.set(http::field::content_disposition, "attachment; filename=\"" + file + ".csv\"");
+  res.keep_alive(ctx.req.keep_alive());
+  res.body() = report_to_csv(*report, *part);
+  ctx.respond(std::move(res));
 }
 
 }  // namespace bcp::daemon
