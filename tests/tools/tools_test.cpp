@@ -12,38 +12,17 @@
 #include "bcp/daemon/daemon.hpp"
 #include "bcp/tools/http_client.hpp"
 #include "bcp/tools/scenario.hpp"
+#include "daemon_fixture.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-bcp::config::TownConfig sample_town() {
-  auto loaded = bcp::config::load_town(fs::path(BCP_SOURCE_DIR) / "config/sample-town/town.json");
-  EXPECT_TRUE(loaded.errors.empty());
-  return *loaded.config;
-}
+using bcp::tools::test::sample_town;
 
-class ToolsTest : public ::testing::Test {
+class ToolsTest : public bcp::tools::test::DaemonTest {
  protected:
-  void SetUp() override {
-    data_ = fs::temp_directory_path() /
-            ("bcp-tools-test-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(data_);
-    bcp::daemon::DaemonOptions o;
-    o.port = 0;
-    o.data_dir = data_;
-    daemon_ = std::make_unique<bcp::daemon::Daemon>(sample_town(), o);
-    thread_ = std::thread([this] { daemon_->run(); });
-  }
-  void TearDown() override {
-    daemon_->stop();
-    thread_.join();
-    daemon_.reset();
-    fs::remove_all(data_);
-  }
-
   bcp::tools::PlayResult play(const std::string& scenario, double speed) {
     bcp::tools::PlayOptions o;
     o.server = {"127.0.0.1", daemon_->port()};
@@ -68,9 +47,6 @@ class ToolsTest : public ::testing::Test {
     return s["rollcalls"][s["rollcall_order"][0].get<std::string>()];
   }
 
-  fs::path data_;
-  std::unique_ptr<bcp::daemon::Daemon> daemon_;
-  std::thread thread_;
   std::ostringstream log_;
 };
 
