@@ -1,16 +1,19 @@
-// bcp-sim: plays a scenario file against a running bcp-feedd (see tools/README.md).
+// bcp-sim: plays a scenario file against a running bcp-feedd, or generates load (--load).
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
 
 #include "bcp/config/config.hpp"
+#include "bcp/tools/load.hpp"
 #include "bcp/tools/scenario.hpp"
 
 namespace {
 
 constexpr const char* kUsage = R"(usage: bcp-sim [--server URL] [--speed N] [--token T] [--operator-token T]
                [--config FILE] [--base DIR] [--quiet] SCENARIO.json
+       bcp-sim [--server URL] [--token T] [--config FILE] --load [--rate N] [--duration S]
+               [--staff N] [--groups N] [--connections N] [--checkin-every N] [--quiet]
 
 Plays a scenario (assets/scenarios/*.json) against bcp-feedd through its public HTTP API and
 signed LINE WORKS callbacks. Prints one line per step; exits 0 when every step got a 2xx,
@@ -24,11 +27,36 @@ signed LINE WORKS callbacks. Prints one line per step; exits 0 when every step g
                          config/sample-town/town.json)
   --base DIR             where `jma` step files are found (default .)
   --quiet                print only the result
+
+Load generator (--load, for benchmarks): posts talk messages from the roster's first --staff
+staff round robin over the first --groups level-C groups, at --rate posts/s in all (default
+50) for --duration seconds (default 10), over --connections keep-alive connections (default
+8), with the ingest --token. Each post is due at start + i/rate whatever the answers before
+it; posts still unsent a second after the duration are skipped and counted. --checkin-every N
+makes every Nth post a check-in to the open roll call ("current": start one first, e.g.
+`bcpctl rollcall start --title 負荷試験 --drill`). At the end it prints sent, acknowledged
+and errors by status, and the latency of acknowledged posts (p50, p99, max); exits 0 when
+every post was acknowledged, 1 otherwise. Example:
+  bcp-sim --load --rate 200 --duration 30 --staff 120 --groups 4 --connections 16
 )";
 
 [[noreturn]] void usage_error(const std::string& why) {
   std::cerr << "bcp-sim: " << why << " (see --help)\n";
   std::exit(2);
+}
+
+double number(const std::string& flag, const std::string& v) {
+  char* end = nullptr;
+  const double d = std::strtod(v.c_str(), &end);
+  if (end == v.c_str() || *end != '\0' || !(d > 0)) usage_error(flag + ": a number > 0, not \"" + v + "\"");
+  return d;
+}
+
+std::size_t count(const std::string& flag, const std::string& v) {
+  char* end = nullptr;
+  const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+  if (v.empty() || v[0] == '-' || *end != '\0') usage_error(flag + ": a whole number, not \"" + v + "\"");
+  return static_cast<std::size_t>(n);
 }
 
 }  // namespace
@@ -39,6 +67,9 @@ int main(int argc, char** argv) {
   std::string config_file = "config/sample-town/town.json";
   std::string scenario_file;
   bool quiet = false;
+  bool load = false;
+  bcp::tools::LoadOptions load_options;
+  bool token_given = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -57,6 +88,21 @@ int main(int argc, char** argv) {
       if (end == v.c_str() || *end != '\0' || !(options.speed > 0)) usage_error("--speed: a number > 0, not \"" + v + "\"");
     } else if (a == "--token") {
       options.ingest_token = value();
+      token_given = true;
+    } else if (a == "--load") {
+      load = true;
+    } else if (a == "--rate") {
+      load_options.rate = number(a, value());
+    } else if (a == "--duration") {
+      load_options.duration = number(a, value());
+    } else if (a == "--staff") {
+      load_options.staff = count(a, value());
+    } else if (a == "--groups") {
+      load_options.groups = count(a, value());
+    } else if (a == "--connections") {
+      load_options.connections = count(a, value());
+    } else if (a == "--checkin-every") {
+      load_options.checkin_every = count(a, value());
     } else if (a == "--operator-token") {
       options.operator_token = value();
     } else if (a == "--config") {
@@ -73,7 +119,8 @@ int main(int argc, char** argv) {
       usage_error("one scenario file only");
     }
   }
-  if (scenario_file.empty()) usage_error("no scenario file given");
+  if (load && !scenario_file.empty()) usage_error("--load plays no scenario file");
+  if (!load && scenario_file.empty()) usage_error("no scenario file given");
   try {
     options.server = bcp::tools::parse_server_url(server);
   } catch (const std::exception& e) {
@@ -84,6 +131,21 @@ int main(int argc, char** argv) {
     std::cerr << "bcp-sim: " << config_file << ": "
               << (loaded.errors.empty() ? "cannot load" : loaded.errors.front().to_string()) << "\n";
     return 2;
+  }
+  if (load) {
+    load_options.server = options.server;
+    if (token_given) load_options.token = options.ingest_token;
+    try {
+      bcp::tools::validate(load_options, *loaded.config);
+    } catch (const std::invalid_argument& e) {
+      usage_error(e.what());
+    }
+    std::cout << "bcp-sim: load: " << load_options.rate << " posts/s for " << load_options.duration
+              << " s over " << load_options.connections << " connections against " << server << "\n"
+              << std::flush;
+    auto report = bcp::tools::run_load(load_options, *loaded.config, quiet ? nullptr : &std::cout);
+    std::cout << "bcp-sim: load: " << report.summary() << "\n";
+    return report.acknowledged == report.planned ? 0 : 1;
   }
   if (!quiet) options.out = &std::cout;
   try {
