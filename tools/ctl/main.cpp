@@ -30,6 +30,7 @@ constexpr const char* kUsage = R"(usage: bcpctl [--server URL] [--token T] [--co
   rollcall report ID [--csv [--part P]] [--out FILE]
   rollcall pending ID                      who has not answered, by department (for phoning)
   status set STAFF STATUS [--until TIME] [--note N]
+  status import-ics --staff ID FILE        replace a person's calendar with an .ics export
 
 Server and token: a flag beats BCP_SERVER / BCP_TOKEN, which beat the config file, which
 beats the defaults (http://127.0.0.1:8470 and operator-sample). The config file is --config
@@ -77,6 +78,15 @@ leave off_duty en_route unknown. --until (RFC 3339, e.g. 2026-11-24T17:00:00+09:
 after it the calendar-derived status (or unknown) shows again. "unknown" clears the
 manual status at once. While an actual roll call is open, a person's answer there
 (can_work yes/later/no) outranks a manual status set before that answer.
+)"},
+      {"status import-ics", R"(usage: bcpctl status import-ics --staff ID FILE
+
+Uploads FILE (an iCalendar .ics export of the person's calendar) as staff member ID's
+calendar, replacing the one imported before (PUT /v1/staff/ID/calendar). From then on the
+daemon derives the person's status from it: busy events = meeting, all-day events and
+休暇/有給/leave = leave, 出張/trip = trip, 在宅/テレワーク/remote = remote; free and
+cancelled events are ignored. Event titles are never shown on the wall. A calendar the
+daemon cannot use is refused with the line and event that are wrong (exit 1).
 )"},
   };
   return help;
@@ -134,6 +144,11 @@ class Ctl {
 
   json get(const std::string& target) { return check(http_.get(target, token_)); }
   json post(const std::string& target, const json& body) { return check(http_.post_json(target, token_, body.dump())); }
+  json put(const std::string& target, const std::string& body, const std::string& content_type) {
+    std::map<std::string, std::string> headers{{"Content-Type", content_type}};
+    if (!token_.empty()) headers["Authorization"] = "Bearer " + token_;
+    return check(http_.request("PUT", target, body, headers));
+  }
   HttpResponse raw_get(const std::string& target, const std::string& accept) {
     auto res = http_.get(target, token_, accept);
     if (!res.ok()) throw Refused{res};
@@ -288,6 +303,19 @@ int run(Ctl& ctl, const std::string& cmd, const std::vector<std::string>& rest) 
     if (a.has("until")) body["until"] = a.flag("until");
     if (a.has("note")) body["note"] = a.flag("note");
     print(ctl, ctl.post("/v1/availability", body), a.positional[0] + " is now " + a.positional[1]);
+  } else if (cmd == "status" && !rest.empty() && rest[0] == "import-ics") {
+    std::vector<std::string> more(rest.begin() + 1, rest.end());
+    Args a = parse(more, {"staff"}, {});
+    if (a.positional.size() != 1) throw UsageError("status import-ics --staff ID FILE");
+    const std::string staff = a.need("staff");
+    std::ifstream file(a.positional[0], std::ios::binary);
+    if (!file.is_open()) throw std::invalid_argument("cannot open " + a.positional[0]);
+    std::string ics((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (file.bad()) throw std::invalid_argument("cannot read " + a.positional[0]);
+    json j = ctl.put("/v1/staff/" + staff + "/calendar", ics, "text/calendar; charset=utf-8");
+    std::string now = j["status"].is_string() ? j["status"].get<std::string>() : "free";
+    if (j.contains("until")) now += " until " + j["until"].get<std::string>();
+    print(ctl, j, staff + ": calendar imported (" + j.value("events", json(0)).dump() + " events), now " + now);
   } else {
     throw UsageError("unknown command \"" + cmd + (rest.empty() ? "" : " " + rest[0]) + "\"");
   }
