@@ -4,8 +4,8 @@
 // way JMA's server lays them out. It records every request and can be told to fail.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
 #include <deque>

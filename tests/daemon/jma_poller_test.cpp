@@ -3,7 +3,11 @@
 // ../shared/testdata/jma/. Every wait is on a condition with a deadline.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -38,6 +42,35 @@ std::string read_text(const fs::path& p) {
 std::string jma_id(const std::string& file) {
   return "jma-atom:https://www.data.jma.go.jp/developer/xml/data/" + file;
 }
+
+// Redirects this process's stderr (the daemon's log) into a file that the test can read
+// while the daemon runs, so that a test waits for a log line instead of hoping it came.
+class LogCapture {
+ public:
+  explicit LogCapture(const fs::path& file) : file_(file) {
+    set_min_log_level(LogLevel::warning);
+    std::fflush(stderr);
+    saved_ = ::dup(2);
+    int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(fd, 2);
+    ::close(fd);
+  }
+  ~LogCapture() {
+    std::fflush(stderr);
+    ::dup2(saved_, 2);
+    ::close(saved_);
+    set_min_log_level(LogLevel::error);
+  }
+  std::string text() const { return read_text(file_); }
+  bool contains(const std::string& s) const { return text().find(s) != std::string::npos; }
+  bool wait_for(const std::string& s) const {
+    return wait_until([&] { return contains(s); }, 10s);
+  }
+
+ private:
+  fs::path file_;
+  int saved_ = -1;
+};
 
 config::TownConfig polling_town(const std::string& url, json poller_extra = json::object()) {
   config::TownConfig town = sample_town();
@@ -202,16 +235,14 @@ TEST_F(JmaPollerTest, FailuresAreLoggedWithoutContentAndPollingRecovers) {
   server_->fail_bulletin(kIntensity, 1, 503, "SECRET-BUSY");
   server_->fail_bulletin(kHypocenter, 1, 200, "SECRET-GARBAGE not a bulletin");
 
-  set_min_log_level(LogLevel::warning);
-  ::testing::internal::CaptureStderr();
+  LogCapture capture(dir_.path() / "log.txt");
   bool recovered = false;
   {
-    PollingDaemon d(polling_town(server_->feed_url()), dir_.path());
+    PollingDaemon d(polling_town(server_->feed_url()), dir_.path() / "data");
     recovered = wait_until([&] { return saw_not_modified(kFirstModified); }, 10s);
     if (recovered) recovered = d.has_alert(kQuakeAlert);
   }
-  std::string log = ::testing::internal::GetCapturedStderr();
-  set_min_log_level(LogLevel::error);
+  const std::string log = capture.text();
   ASSERT_TRUE(recovered) << log;
 
   auto feed = server_->feed_requests();
@@ -236,24 +267,25 @@ TEST_F(JmaPollerTest, FailuresAreLoggedWithoutContentAndPollingRecovers) {
 TEST_F(JmaPollerTest, UnreachableFeedIsLoggedAndTheDaemonKeepsServing) {
   // A port nobody listens on: bind, note it, close.
   std::uint16_t dead_port = free_port();
-  set_min_log_level(LogLevel::warning);
-  ::testing::internal::CaptureStderr();
-  bool serving = false;
-  {
-    PollingDaemon d(polling_town("http://127.0.0.1:" + std::to_string(dead_port) + "/eqvol.xml"),
-                    dir_.path());
-    serving = healthz_seq(d.port()) == 0;
-    HttpResult talk = http_request(
-        d.port(), "POST", "/v1/talk",
-        R"({"group":"hq","sender":{"id":"s001","name":"村田"},"text":"ok"})", bearer(kIngest));
-    serving = serving && talk.status == 200;
-  }
-  std::string log = ::testing::internal::GetCapturedStderr();
-  set_min_log_level(LogLevel::error);
-  EXPECT_TRUE(serving);
-  EXPECT_NE(log.find("feed http://127.0.0.1:" + std::to_string(dead_port) + "/eqvol.xml: "),
-            std::string::npos)
-      << log;
+  const std::string url = "http://127.0.0.1:" + std::to_string(dead_port) + "/eqvol.xml";
+  LogCapture capture(dir_.path() / "log.txt");
+  PollingDaemon d(polling_town(url), dir_.path() / "data");
+  EXPECT_TRUE(capture.wait_for("feed " + url + ": ")) << capture.text();
+  // Two failed rounds, and the daemon answers as ever.
+  EXPECT_TRUE(wait_until(
+      [&] {
+        const std::string log = capture.text();
+        auto first = log.find("feed " + url + ": ");
+        return first != std::string::npos &&
+               log.find("feed " + url + ": ", first + 1) != std::string::npos;
+      },
+      10s))
+      << capture.text();
+  EXPECT_EQ(healthz_seq(d.port()), 0);
+  HttpResult talk = http_request(
+      d.port(), "POST", "/v1/talk",
+      R"({"group":"hq","sender":{"id":"s001","name":"村田"},"text":"ok"})", bearer(kIngest));
+  EXPECT_EQ(talk.status, 200) << talk.body;
 }
 
 TEST_F(JmaPollerTest, HttpsFeedIsSpokenOverTlsAndAFailedHandshakeIsLogged) {
@@ -262,31 +294,22 @@ TEST_F(JmaPollerTest, HttpsFeedIsSpokenOverTlsAndAFailedHandshakeIsLogged) {
   server_->set_feed(read_text(kFixtures / "atom-eqvol.xml"), kFirstModified);
   const std::string url =
       "https://127.0.0.1:" + std::to_string(server_->port()) + JmaFeedServer::kFeedPath;
-  set_min_log_level(LogLevel::warning);
-  ::testing::internal::CaptureStderr();
-  bool retried = false;
-  {
-    PollingDaemon d(polling_town(url), dir_.path());
-    retried = wait_until([&] { return server_->connections() >= 2; }, 10s);
-  }
-  std::string log = ::testing::internal::GetCapturedStderr();
-  set_min_log_level(LogLevel::error);
-  EXPECT_TRUE(retried) << log;
+  LogCapture capture(dir_.path() / "log.txt");
+  PollingDaemon d(polling_town(url), dir_.path() / "data");
+  EXPECT_TRUE(capture.wait_for("feed " + url + ": ")) << capture.text();
+  EXPECT_TRUE(wait_until([&] { return server_->connections() >= 2; }, 10s)) << capture.text();
   EXPECT_TRUE(server_->requests().empty()) << "a plain HTTP request reached the server";
-  EXPECT_NE(log.find("feed " + url + ": "), std::string::npos) << log;
 }
 
 TEST_F(JmaPollerTest, BadPollerSettingsAreReportedAndLeaveThePollerOff) {
-  set_min_log_level(LogLevel::warning);
-  ::testing::internal::CaptureStderr();
+  LogCapture capture(dir_.path() / "log.txt");
   {
     PollingDaemon d(polling_town("ftp://www.data.jma.go.jp/eqvol.xml",
                                  {{"interval_seconds", 1}, {"timeout", 5}}),
-                    dir_.path());
+                    dir_.path() / "data");
     EXPECT_EQ(healthz_seq(d.port()), 0);
   }
-  std::string log = ::testing::internal::GetCapturedStderr();
-  set_min_log_level(LogLevel::error);
+  const std::string log = capture.text();
   EXPECT_NE(log.find("/alerts/jma/poller/url: \"ftp://www.data.jma.go.jp/eqvol.xml\": must start "
                      "with http:// or https:// (the poller is off)"),
             std::string::npos)
