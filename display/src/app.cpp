@@ -17,6 +17,7 @@
 #include "chime.hpp"
 #include "draw.hpp"
 #include "frame_stats.hpp"
+#include "frame_trace.hpp"
 #include "source.hpp"
 
 namespace bcp::display {
@@ -225,6 +226,8 @@ int run_wall(const Options& o) {
   local.last_mouse = start;
 
   FrameStats stats;
+  FrameTrace trace;
+  if (!o.trace_frames.empty() && !trace.open(o.trace_frames, &error)) return fail(error);
   WallView view;
   view.feed_url = setup->feed_url;
   view.acked_locally = &local.acked;
@@ -343,6 +346,7 @@ int run_wall(const Options& o) {
       auto t0 = Clock::now();
       // Only what differs from the last frame is rasterised; a bench measures whole frames.
       auto drawn = screen->render(s, view, setup->settings, setup->layout, now, mono, bench);
+      trace.frame_finished(s.last_seq);
       if (drawn.changed) {
         stats.add(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
       }
@@ -359,8 +363,7 @@ int run_wall(const Options& o) {
       // An unchanged picture is not encoded again: at 4K that costs more than drawing it.
       bool unchanged = wrote_once && screen->picture_serial() == written_serial;
       if ((have || timed_out || o.every > 0) && !unchanged) {
-        Image img;
-        if (!screen->read(img) || !write_png(o.capture, img)) {
+        if (!screen->save_png(o.capture)) {
           return fail("cannot write " + o.capture);
         }
         wrote_once = true;

@@ -1,11 +1,14 @@
 #include "bcp/display/fonts.hpp"
 
+#include <fcntl.h>
 #include <imgui.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <variant>
 
 #include "bcp/display/labels.hpp"
@@ -50,18 +53,6 @@ std::vector<ImWchar> to_ranges(const std::set<std::uint32_t>& cps) {
   }
   out.push_back(0);
   return out;
-}
-
-bool read_file(const std::string& path, std::vector<unsigned char>& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  in.seekg(0, std::ios::end);
-  auto size = in.tellg();
-  if (size <= 0) return false;
-  out.resize(static_cast<std::size_t>(size));
-  in.seekg(0);
-  in.read(reinterpret_cast<char*>(out.data()), size);
-  return static_cast<bool>(in);
 }
 
 }  // namespace
@@ -171,12 +162,29 @@ bool GlyphAtlas::add_event(const model::Event& e) {
   return added;
 }
 
+bool GlyphAtlas::map_file(const std::string& path, MappedFont& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st {};
+  void* p = MAP_FAILED;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+    p = ::mmap(nullptr, static_cast<std::size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  }
+  ::close(fd);
+  if (p == MAP_FAILED) return false;
+  auto size = static_cast<std::size_t>(st.st_size);
+  out.data = std::shared_ptr<unsigned char>(static_cast<unsigned char*>(p),
+                                            [size](unsigned char* q) { ::munmap(q, size); });
+  out.size = size;
+  return true;
+}
+
 bool GlyphAtlas::load_files() {
-  if (regular_data_.empty() && !read_file(regular_path_, regular_data_)) {
+  if (regular_data_.empty() && !map_file(regular_path_, regular_data_)) {
     error_ = "cannot read font " + regular_path_;
     return false;
   }
-  if (bold_data_.empty() && !read_file(bold_path_, bold_data_)) {
+  if (bold_data_.empty() && !map_file(bold_path_, bold_data_)) {
     // Bold is a nicety: fall back to the regular face rather than failing the wall.
     bold_data_ = regular_data_;
   }
@@ -201,8 +209,10 @@ bool GlyphAtlas::build(ImFontAtlas& atlas, const FontSizes& sizes) {
   cfg.OversampleH = 1;
   cfg.OversampleV = 1;
   cfg.PixelSnapH = true;
-  auto add = [&](std::vector<unsigned char>& data, float size, const std::vector<ImWchar>& r) {
-    return atlas.AddFontFromMemoryTTF(data.data(), static_cast<int>(data.size()), size, &cfg,
+  // ImGui only reads the font data (FontDataOwnedByAtlas = false), so the read-only mapping
+  // is safe behind its non-const pointer.
+  auto add = [&](const MappedFont& font, float size, const std::vector<ImWchar>& r) {
+    return atlas.AddFontFromMemoryTTF(font.data.get(), static_cast<int>(font.size), size, &cfg,
                                       r.data());
   };
   fonts_.body = add(regular_data_, sizes.body, content_ranges_);

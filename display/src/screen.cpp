@@ -181,6 +181,19 @@ bool Screen::read(Image& out) {
                               width_ * 4) == 0;
 }
 
+bool Screen::save_png(const std::string& path) {
+  if (!surface_) {
+    Image img;
+    return read(img) && write_png(path, img);
+  }
+  SDL_LockSurface(surface_);
+  bool ok = write_png_rows(path, width_, height_, [&](int y) {
+    return static_cast<const std::uint8_t*>(surface_->pixels) + y * surface_->pitch;
+  });
+  SDL_UnlockSurface(surface_);
+  return ok;
+}
+
 void Screen::toggle_fullscreen() {
   if (!window_) return;
   fullscreen_ = !fullscreen_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -75,7 +76,15 @@ class GlyphAtlas {
 
   std::string regular_path_, bold_path_;
   int face_index_ = 0;
-  std::vector<unsigned char> regular_data_, bold_data_;
+  // The .ttc files are mapped, not read: Noto Sans CJK is ~20 MB a face, of which the
+  // atlas build touches only the tables and glyphs it bakes, so only those pages count.
+  struct MappedFont {
+    std::shared_ptr<unsigned char> data;  // unmaps when the last owner goes
+    std::size_t size = 0;
+    bool empty() const { return !data; }
+  };
+  static bool map_file(const std::string& path, MappedFont& out);
+  MappedFont regular_data_, bold_data_;
   std::set<std::uint32_t> content_;  // body + heading
   std::set<std::uint32_t> large_;    // large font only
   std::set<std::uint32_t> huge_;     // clock and response rate

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct Image {
 };
 
 bool write_png(const std::string& path, const Image& img);
+// Streams rows straight from their owner (no second copy of a 33 MB 4K frame).
+bool write_png_rows(const std::string& path, int width, int height,
+                    const std::function<const std::uint8_t*(int row)>& row);
 
 class Screen {
  public:
@@ -64,6 +68,8 @@ class Screen {
   // Counts frames that changed pixels: a capture is rewritten only when this moved.
   std::uint64_t picture_serial() const { return picture_serial_; }
   bool read(Image& out);
+  // The current picture as PNG, written from the headless surface without a copy.
+  bool save_png(const std::string& path);
 
   // Window management (no-ops headless).
   void toggle_fullscreen();
