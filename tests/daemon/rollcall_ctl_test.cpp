@@ -64,8 +64,8 @@ TEST_F(RollcallCtl, EachCommandHasItsOwnHelp) {
 
 TEST_F(RollcallCtl, ReportOutFileIsTheServedCsvAndPendingListsTheSilent) {
   TestDaemon d;
-  const std::string server = "--server http://127.0.0.1:" + std::to_string(d.port()) +
-                             " --token " + kOperator + " ";
+  const std::string server =
+      "--server http://127.0.0.1:" + std::to_string(d.port()) + " --token " + kOperator + " ";
   CtlRun started = ctl(server + "--json rollcall start --title drill --drill --departments kikaku");
   ASSERT_EQ(started.exit, 0) << started.out;
   const std::string id = json::parse(started.out)["rollcall"];
@@ -82,8 +82,8 @@ TEST_F(RollcallCtl, ReportOutFileIsTheServedCsvAndPendingListsTheSilent) {
   TempDir dir;
   for (const char* part : {"people", "departments", "summary"}) {
     const fs::path out = dir.path() / (std::string(part) + ".csv");
-    const CtlRun r = ctl(server + "rollcall report " + id + " --csv --part " + part + " --out " +
-                      out.string());
+    const CtlRun r =
+        ctl(server + "rollcall report " + id + " --csv --part " + part + " --out " + out.string());
     ASSERT_EQ(r.exit, 0) << part;
     Headers h = bearer(kOperator);
     h.emplace_back("Accept", "text/csv");

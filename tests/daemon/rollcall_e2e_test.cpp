@@ -26,11 +26,10 @@ struct Wall {
   client::SituationMirror mirror;
   client::StreamClient stream;
   Wall(std::uint16_t port, const std::string& name)
-      : stream(
-            client::ClientOptions{.url = "ws://127.0.0.1:" + std::to_string(port) + "/v1/stream",
-                                  .token = kDisplay,
-                                  .display = name},
-            queue) {
+      : stream(client::ClientOptions{.url = "ws://127.0.0.1:" + std::to_string(port) + "/v1/stream",
+                                     .token = kDisplay,
+                                     .display = name},
+               queue) {
     stream.start();
   }
   // Folds whatever arrived into the mirror; never blocks.
@@ -72,8 +71,9 @@ TEST(RollcallEndToEnd, HundredTwentyStaffAnswerWhileTwoWallsWatch) {
   ASSERT_EQ(town.staff.size(), 120u) << "the sample town has s001..s120";
   Wall main(d.port(), "main");
   Wall status(d.port(), "status");
-  ASSERT_TRUE(pump_until({&main, &status}, [&] { return main.mirror.has_data() && status.mirror.has_data(); }))
-      << "walls did not get their first snapshot";
+  ASSERT_TRUE(pump_until({&main, &status}, [&] {
+    return main.mirror.has_data() && status.mirror.has_data();
+  })) << "walls did not get their first snapshot";
 
   HttpResult r = d.post_json("/v1/rollcalls", {{"title", "震度5強 安否確認"}}, kOperator);
   ASSERT_EQ(r.status, 201) << r.body;
@@ -131,11 +131,12 @@ TEST(RollcallEndToEnd, HundredTwentyStaffAnswerWhileTwoWallsWatch) {
                    {"can_work", model::to_string(a.can_work)}};
       if (a.location) body["location"] = *a.location;
       // Half by id, half as "current": both name the one open roll call.
-      res = d.post_json("/v1/rollcalls/" + (staff.back() % 3 ? id : std::string("current")) +
-                            "/checkins",
-                        body, kIngest);
+      res = d.post_json(
+          "/v1/rollcalls/" + (staff.back() % 3 ? id : std::string("current")) + "/checkins", body,
+          kIngest);
     }
-    if (res.status != 200 && error->empty()) *error = staff + ": " + std::to_string(res.status) + " " + res.body;
+    if (res.status != 200 && error->empty())
+      *error = staff + ": " + std::to_string(res.status) + " " + res.body;
   };
   // Two senders at once, one per channel, as phones and the desk would.
   auto phase = [&](const std::map<std::string, Answer>& answers) {
@@ -167,7 +168,8 @@ TEST(RollcallEndToEnd, HundredTwentyStaffAnswerWhileTwoWallsWatch) {
   const std::int64_t seq = d.seq();
   // Start + first answers + the rest + corrections, each exactly one journaled event.
   ASSERT_EQ(seq, static_cast<std::int64_t>(1 + first_answer.size() + final_answer.size()));
-  ASSERT_TRUE(pump_until({&main, &status}, [&] { return main.seq() == seq && status.seq() == seq; }))
+  ASSERT_TRUE(
+      pump_until({&main, &status}, [&] { return main.seq() == seq && status.seq() == seq; }))
       << "walls at seq " << main.seq() << " and " << status.seq() << ", daemon at " << seq;
 
   // Expected figures from the answers sent.
@@ -193,8 +195,8 @@ TEST(RollcallEndToEnd, HundredTwentyStaffAnswerWhileTwoWallsWatch) {
   ASSERT_EQ(total.answered, 110u);
 
   const model::Situation daemon_state = d.snapshot();
-  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now());
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
   for (const Wall* wall : {&main, &status}) {
     SCOPED_TRACE(wall == &main ? "wall main" : "wall status");
     const model::Situation& s = wall->mirror.situation();
@@ -243,7 +245,8 @@ TEST(RollcallEndToEnd, HundredTwentyStaffAnswerWhileTwoWallsWatch) {
       ++expected_status[static_cast<std::size_t>(want)];
     }
     EXPECT_EQ(overview.total.by_status, expected_status);
-    EXPECT_GT(overview.total.by_status[static_cast<std::size_t>(model::Availability::in_office)], 0u);
+    EXPECT_GT(overview.total.by_status[static_cast<std::size_t>(model::Availability::in_office)],
+              0u);
   }
 
   // The report agrees with the walls.
@@ -252,7 +255,8 @@ TEST(RollcallEndToEnd, HundredTwentyStaffAnswerWhileTwoWallsWatch) {
   EXPECT_EQ(report["summary"]["unanswered"], 10);
   std::map<std::string, std::set<std::string>> report_pending;
   for (const auto& dep : report["summary"]["by_department"]) {
-    for (const auto& staff : dep["pending"]) report_pending[dep["department"]].insert(staff.get<std::string>());
+    for (const auto& staff : dep["pending"])
+      report_pending[dep["department"]].insert(staff.get<std::string>());
   }
   EXPECT_EQ(report_pending, pending);
 

@@ -126,9 +126,8 @@ TEST_F(RollcallReport, JsonSummaryHasTheNumbers) {
   ASSERT_GT(scope.size(), 16u);
   for (const char* m : {"25", "50", "75", "90"}) EXPECT_TRUE(sum["milestones"][m].is_null()) << m;
   ASSERT_EQ(sum["curve"].size(), 5u);  // start + four people
-  EXPECT_EQ(sum["curve"][4], json({{"at", "2026-11-24T14:02:30+09:00"},
-                                   {"after_seconds", 150},
-                                   {"answered", 4}}));
+  EXPECT_EQ(sum["curve"][4],
+            json({{"at", "2026-11-24T14:02:30+09:00"}, {"after_seconds", 150}, {"answered", 4}}));
 
   ASSERT_EQ(sum["by_department"].size(), 2u);
   const json& s0 = sum["by_department"][0];
@@ -182,10 +181,10 @@ TEST_F(RollcallReport, CsvHasOneRowPerPersonCellByCell) {
   EXPECT_EQ(r.content_type, "text/csv; charset=utf-8");
   const CsvTable t = csv_of(r);
   ASSERT_EQ(t.size(), scope.size() + 1);
-  EXPECT_EQ(t[0], (std::vector<std::string>{"職員ID", "氏名", "部署ID", "部署", "安否", "安否(値)",
-                                            "出勤可否", "出勤可否(値)", "回答時刻(+09:00)",
-                                            "回答経路", "所在", "備考", "最終確認(+09:00)",
-                                            "最終確認から(分)"}));
+  EXPECT_EQ(t[0],
+            (std::vector<std::string>{"職員ID", "氏名", "部署ID", "部署", "安否", "安否(値)",
+                                      "出勤可否", "出勤可否(値)", "回答時刻(+09:00)", "回答経路",
+                                      "所在", "備考", "最終確認(+09:00)", "最終確認から(分)"}));
   for (std::size_t i = 0; i < scope.size(); ++i) {
     ASSERT_EQ(t[i + 1].size(), t[0].size()) << "row " << i + 1;
     EXPECT_EQ(t[i + 1][0], scope[i]->id);
@@ -228,10 +227,9 @@ TEST_F(RollcallReport, CsvDepartmentsAndSummaryParts) {
   ASSERT_EQ(r.status, 200) << r.body;
   const CsvTable t = csv_of(r);
   ASSERT_EQ(t.size(), 4u);  // header, soumu, kikaku, total
-  EXPECT_EQ(t[0], (std::vector<std::string>{"部署ID", "部署", "対象", "回答", "未回答",
-                                            "回答率(%)", "無事", "軽傷", "重傷", "要救助",
-                                            "出勤:出勤可", "出勤:遅れて可", "出勤:出勤不可",
-                                            "出勤:不明"}));
+  EXPECT_EQ(t[0], (std::vector<std::string>{"部署ID", "部署", "対象", "回答", "未回答", "回答率(%)",
+                                            "無事", "軽傷", "重傷", "要救助", "出勤:出勤可",
+                                            "出勤:遅れて可", "出勤:出勤不可", "出勤:不明"}));
   auto pct = [](std::size_t a, std::size_t n) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%.1f", 100.0 * static_cast<double>(a) / static_cast<double>(n));
@@ -241,10 +239,9 @@ TEST_F(RollcallReport, CsvDepartmentsAndSummaryParts) {
   EXPECT_EQ(t[1], (std::vector<std::string>{"soumu", "総務課", ns, "3",
                                             std::to_string(soumu.size() - 3), pct(3, soumu.size()),
                                             "1", "1", "0", "1", "1", "1", "1", "0"}));
-  EXPECT_EQ(t[2], (std::vector<std::string>{"kikaku", "企画課", nk, "1",
-                                            std::to_string(kikaku.size() - 1),
-                                            pct(1, kikaku.size()), "0", "0", "1", "0", "0", "0",
-                                            "1", "0"}));
+  EXPECT_EQ(t[2], (std::vector<std::string>{
+                      "kikaku", "企画課", nk, "1", std::to_string(kikaku.size() - 1),
+                      pct(1, kikaku.size()), "0", "0", "1", "0", "0", "0", "1", "0"}));
   EXPECT_EQ(t[3], (std::vector<std::string>{"", "合計", std::to_string(scope.size()), "4",
                                             std::to_string(scope.size() - 4), pct(4, scope.size()),
                                             "1", "1", "1", "1", "1", "1", "2", "0"}));

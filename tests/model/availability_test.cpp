@@ -45,8 +45,8 @@ TEST_F(AvailabilityTest, NothingKnownIsUnknown) {
 }
 
 TEST_F(AvailabilityTest, CalendarEventsKeepTheirOwnSlot) {
-  feed(1, report("s001", Availability::meeting, AvailabilitySource::calendar, at_second(100),
-                 "庁議"));
+  feed(1,
+       report("s001", Availability::meeting, AvailabilitySource::calendar, at_second(100), "庁議"));
   feed(2, report("s001", Availability::remote, AvailabilitySource::manual));
   const StaffState& st = s.staff.at("s001");
   ASSERT_TRUE(st.calendar);
@@ -110,7 +110,8 @@ TEST(CheckinAvailability, AnswerToStatus) {
 }
 
 TEST(CheckinAvailability, OfficeLocations) {
-  for (const char* yes : {"庁舎", "本庁舎", "役場", "役場庁舎", "office", " Office ", "IN_OFFICE"}) {
+  for (const char* yes :
+       {"庁舎", "本庁舎", "役場", "役場庁舎", "office", " Office ", "IN_OFFICE"}) {
     EXPECT_TRUE(is_office_location(yes)) << yes;
   }
   for (const char* no : {"", "自宅", "避難所", "移動中", "庁舎前", "offices", "役場に向かう"}) {
@@ -265,9 +266,9 @@ TEST(AvailabilitySnapshot, CalendarSlotRoundTrips) {
   apply(s, make_event(1, at_second(1),
                       report("s001", Availability::leave, AvailabilitySource::calendar,
                              at_second(90), "年休")));
-  apply(s, make_event(2, at_second(2),
-                      report("s001", Availability::in_office, AvailabilitySource::manual,
-                             at_second(30))));
+  apply(s, make_event(
+               2, at_second(2),
+               report("s001", Availability::in_office, AvailabilitySource::manual, at_second(30))));
   const nlohmann::json j = situation_to_json(s);
   EXPECT_EQ(j["staff"]["s001"]["calendar"]["status"], "leave");
   EXPECT_EQ(j["staff"]["s001"]["calendar_at"], "2026-11-24T05:00:01.000Z");

@@ -11,9 +11,9 @@ namespace bcp::daemon {
 
 namespace {
 
-using nlohmann::json;
 using model::CanWork;
 using model::Safety;
+using nlohmann::json;
 
 constexpr std::array<Safety, 4> kSafeties{Safety::safe, Safety::minor_injury,
                                           Safety::serious_injury, Safety::needs_help};
@@ -46,7 +46,8 @@ std::int64_t seconds_between(model::TimePoint from, model::TimePoint to) {
 json tally_json(const model::RollcallCounts& c) {
   json safety = json::object(), work = json::object();
   for (Safety s : kSafeties) safety[std::string(model::to_string(s))] = c.by_safety[std::size_t(s)];
-  for (CanWork w : kCanWorks) work[std::string(model::to_string(w))] = c.by_can_work[std::size_t(w)];
+  for (CanWork w : kCanWorks)
+    work[std::string(model::to_string(w))] = c.by_can_work[std::size_t(w)];
   return {{"in_scope", c.in_scope},
           {"answered", c.answered},
           {"unanswered", c.in_scope - c.answered},
@@ -178,7 +179,8 @@ std::optional<RollcallReport> build_rollcall_report(const model::Situation& s,
   // no longer names (a roster changed after the start).
   for (const auto& d : dir.departments) {
     auto counts = rc.by_department.find(d.id);
-    if (counts != rc.by_department.end()) r.departments.push_back({d.id, d.name, counts->second, {}});
+    if (counts != rc.by_department.end())
+      r.departments.push_back({d.id, d.name, counts->second, {}});
   }
   for (const auto& [id, counts] : rc.by_department) {
     if (!dir.find_department(id)) r.departments.push_back({id, id, counts, {}});
@@ -195,8 +197,9 @@ std::optional<RollcallReport> build_rollcall_report(const model::Situation& s,
     if (auto a = rc.latest.find(id); a != rc.latest.end()) p.answer = a->second;
     if (auto st = s.staff.find(id); st != s.staff.end()) p.last_seen = st->second.last_seen;
     if (!p.answer) {
-      auto d = std::find_if(r.departments.begin(), r.departments.end(),
-                            [&](const ReportDepartment& x) { return x.department == p.department; });
+      auto d =
+          std::find_if(r.departments.begin(), r.departments.end(),
+                       [&](const ReportDepartment& x) { return x.department == p.department; });
       if (d != r.departments.end()) d->pending.push_back(id);
     }
     r.people.push_back(std::move(p));
@@ -238,22 +241,23 @@ json report_to_json(const RollcallReport& r) {
 
   json people = json::array();
   for (const ReportPerson& p : r.people) {
-    json row = {{"staff", p.staff},
-                {"name", p.name},
-                {"department", p.department},
-                {"department_name", p.department_name},
-                {"answered", p.answer.has_value()},
-                {"safety", nullptr},
-                {"safety_label", kUnanswered},
-                {"can_work", nullptr},
-                {"can_work_label", kUnanswered},
-                {"answered_at", nullptr},
-                {"source", nullptr},
-                {"location", nullptr},
-                {"note", nullptr},
-                {"last_seen", p.last_seen ? json(local(*p.last_seen)) : json(nullptr)},
-                {"last_seen_seconds_ago",
-                 p.last_seen ? json(seconds_between(*p.last_seen, r.generated_at)) : json(nullptr)}};
+    json row = {
+        {"staff", p.staff},
+        {"name", p.name},
+        {"department", p.department},
+        {"department_name", p.department_name},
+        {"answered", p.answer.has_value()},
+        {"safety", nullptr},
+        {"safety_label", kUnanswered},
+        {"can_work", nullptr},
+        {"can_work_label", kUnanswered},
+        {"answered_at", nullptr},
+        {"source", nullptr},
+        {"location", nullptr},
+        {"note", nullptr},
+        {"last_seen", p.last_seen ? json(local(*p.last_seen)) : json(nullptr)},
+        {"last_seen_seconds_ago",
+         p.last_seen ? json(seconds_between(*p.last_seen, r.generated_at)) : json(nullptr)}};
     if (p.answer) {
       const model::RollcallCheckin& a = p.answer->answer;
       row["safety"] = model::to_string(a.safety);
@@ -304,19 +308,19 @@ std::string report_to_csv(const RollcallReport& r, ReportPart part) {
                                           as_text(p.department_name)};
         if (p.answer) {
           const model::RollcallCheckin& a = p.answer->answer;
-          cells.insert(cells.end(),
-                       {std::string(safety_label(a.safety)), std::string(model::to_string(a.safety)),
-                        std::string(can_work_label(a.can_work)),
-                        std::string(model::to_string(a.can_work)), local(p.answer->at), a.source,
-                        as_text(a.location.value_or("")), as_text(a.note.value_or(""))});
+          cells.insert(
+              cells.end(),
+              {std::string(safety_label(a.safety)), std::string(model::to_string(a.safety)),
+               std::string(can_work_label(a.can_work)), std::string(model::to_string(a.can_work)),
+               local(p.answer->at), a.source, as_text(a.location.value_or("")),
+               as_text(a.note.value_or(""))});
         } else {
-          cells.insert(cells.end(), {std::string(kUnanswered), "", std::string(kUnanswered), "",
-                                     "", "", "", ""});
+          cells.insert(cells.end(), {std::string(kUnanswered), "", std::string(kUnanswered), "", "",
+                                     "", "", ""});
         }
         cells.push_back(p.last_seen ? local(*p.last_seen) : "");
-        cells.push_back(p.last_seen
-                            ? std::to_string(seconds_between(*p.last_seen, r.generated_at) / 60)
-                            : "");
+        cells.push_back(
+            p.last_seen ? std::to_string(seconds_between(*p.last_seen, r.generated_at) / 60) : "");
         csv.row(cells);
       }
       break;
@@ -325,7 +329,8 @@ std::string report_to_csv(const RollcallReport& r, ReportPart part) {
       std::vector<std::string> header = {"部署ID", "部署"};
       for (auto& h : count_header()) header.push_back(std::move(h));
       csv.row(header);
-      auto add = [&](const std::string& id, const std::string& name, const model::RollcallCounts& c) {
+      auto add = [&](const std::string& id, const std::string& name,
+                     const model::RollcallCounts& c) {
         std::vector<std::string> cells = {id, as_text(name)};
         for (auto& v : count_cells(c)) cells.push_back(std::move(v));
         csv.row(cells);
@@ -350,9 +355,9 @@ std::string report_to_csv(const RollcallReport& r, ReportPart part) {
       for (std::size_t i = 0; i < kMilestones.size(); ++i) {
         const std::string what = std::string(kMilestones[i]) + "%到達";
         csv.row({what + zone, rc.reached[i] ? local(*rc.reached[i]) : ""});
-        csv.row({what + "(開始から秒)",
-                 rc.reached[i] ? std::to_string(seconds_between(rc.started_at, *rc.reached[i]))
-                               : ""});
+        csv.row(
+            {what + "(開始から秒)",
+             rc.reached[i] ? std::to_string(seconds_between(rc.started_at, *rc.reached[i])) : ""});
       }
       break;
     }

@@ -35,8 +35,8 @@ struct RollcallReport {
   const model::RollcallState* rollcall = nullptr;
   model::TimePoint generated_at{};
   int utc_offset_minutes = 540;
-  std::chrono::seconds elapsed{0};  // start to close, or to `generated_at` while open
-  std::vector<ReportPerson> people;  // scope order
+  std::chrono::seconds elapsed{0};            // start to close, or to `generated_at` while open
+  std::vector<ReportPerson> people;           // scope order
   std::vector<ReportDepartment> departments;  // directory order
 };
 

@@ -55,7 +55,7 @@ bool counts_as_available(Availability a) {
 }
 
 bool is_office_location(std::string_view location) {
-  static constexpr std::string_view kOfficeWords[] = {"庁舎", "本庁舎", "役場",
+  static constexpr std::string_view kOfficeWords[] = {"庁舎",     "本庁舎", "役場",
                                                       "役場庁舎", "office", "in_office"};
   const std::string_view word = trim_spaces(location);
   return std::any_of(std::begin(kOfficeWords), std::end(kOfficeWords),
@@ -118,8 +118,9 @@ AvailabilityOverview Situation::availability_overview(TimePoint now) const {
   AvailabilityOverview out;
   for (const auto& d : directory.departments) out.departments.push_back({d.id, 0, {}, {}, {}});
   for (const auto& person : directory.staff) {
-    auto department = std::find_if(out.departments.begin(), out.departments.end(),
-                                   [&](const auto& d) { return d.department == person.department; });
+    auto department =
+        std::find_if(out.departments.begin(), out.departments.end(),
+                     [&](const auto& d) { return d.department == person.department; });
     if (department == out.departments.end()) {
       // A roster entry naming a department the directory lacks still gets counted.
       out.departments.push_back({person.department, 0, {}, {}, {}});
