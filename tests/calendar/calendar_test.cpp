@@ -226,6 +226,21 @@ TEST(CalendarHostile, RulesAreBoundedAndSaySo) {
   EXPECT_TRUE(s.truncated);
 }
 
+TEST(CalendarHostile, ManyCountedRulesShareOneStepBudget) {
+  // 300 rules that must each be walked from 1970 (COUNT): 6 million steps unbounded.
+  std::string events;
+  for (int i = 0; i < 300; ++i) {
+    events += "BEGIN:VEVENT\nUID:counted-" + std::to_string(i) +
+              "\nDTSTART:19700101T000000Z\nDTEND:19700101T000100Z\n"
+              "RRULE:FREQ=DAILY;COUNT=1000000\nEND:VEVENT\n";
+  }
+  Calendar cal = parse_ics(calendar_with(events));
+  auto t0 = std::chrono::steady_clock::now();
+  CalendarStatus s = status_at(cal, utc("2026-11-25T03:30:00Z"), kJst);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  EXPECT_TRUE(s.truncated);
+}
+
 TEST(CalendarHostile, ProbeBudgetRefusesACalendarFullOfNeverMatchingRules) {
   std::string events;
   for (int i = 0; i < 50; ++i) {

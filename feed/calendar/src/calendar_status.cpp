@@ -137,6 +137,10 @@ class Expander {
   }
 
   void expand_rule(const EventDef& e, const icalrecurrencetype& rule) {
+    if (total_steps_ >= limits_.max_total_steps) {
+      truncated_ = true;
+      return;
+    }
     icalrecur_iterator* it = icalrecur_iterator_new(rule, e.start.value);
     if (!it) return;
     // set_start cannot be used with COUNT (the count starts at DTSTART); such rules are
@@ -147,7 +151,7 @@ class Expander {
     }
     std::size_t steps = 0;
     for (;;) {
-      if (++steps > limits_.max_steps_per_rule) {
+      if (++steps > limits_.max_steps_per_rule || ++total_steps_ > limits_.max_total_steps) {
         truncated_ = true;
         break;
       }
@@ -170,6 +174,7 @@ class Expander {
   const Limits& limits_;
   std::vector<Interval> intervals_;
   std::unordered_set<std::int64_t> seen_;  // instance keys of the current event
+  std::size_t total_steps_ = 0;
   bool truncated_ = false;
 };
 

@@ -35,8 +35,10 @@ struct Limits {
   std::chrono::days lookahead{31};
   // Occurrences expanded per evaluation (all events together); the rest are not seen.
   std::size_t max_instances = 20'000;
-  // Recurrence iterator steps per rule and evaluation.
+  // Recurrence iterator steps per rule, and for all rules together, per evaluation (rules
+  // with COUNT must be walked from DTSTART; the others jump close to `now`).
   std::size_t max_steps_per_rule = 20'000;
+  std::size_t max_total_steps = 200'000;
 };
 
 // Limits checked while parsing.
