@@ -301,6 +301,31 @@ TEST_F(JmaPollerTest, HttpsFeedIsSpokenOverTlsAndAFailedHandshakeIsLogged) {
   EXPECT_TRUE(server_->requests().empty()) << "a plain HTTP request reached the server";
 }
 
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
+    s.replace(pos, from.size(), to);
+  return s;
+}
+
+TEST_F(JmaPollerTest, PathLinksAreResolvedAndOtherHostsAreNotFetched) {
+  const std::string jma = "href=\"https://www.data.jma.go.jp/developer/xml/data/";
+  std::string atom = read_text(kFixtures / "atom-eqvol.xml");
+  atom =
+      replace_all(atom, jma + kIntensity, "href=\"/developer/xml/data/" + std::string(kIntensity));
+  atom = replace_all(atom, jma + kHypocenter,
+                     "href=\"https://elsewhere.invalid/data/" + std::string(kHypocenter));
+  server_->set_feed(atom, kFirstModified);
+  LogCapture capture(dir_.path() / "log.txt");
+  PollingDaemon d(polling_town(server_->feed_url()), dir_.path() / "data");
+  ASSERT_TRUE(wait_until([&] { return saw_not_modified(kFirstModified); }, 10s));
+  EXPECT_EQ(server_->bulletin_requests(kIntensity), 1);
+  EXPECT_EQ(server_->all_bulletin_requests(), 1);
+  EXPECT_TRUE(d.has_alert(kQuakeAlert));
+  EXPECT_TRUE(capture.contains("https://elsewhere.invalid/data/" + std::string(kHypocenter) +
+                               ": on another host than the feed (https://elsewhere.invalid)"))
+      << capture.text();
+}
+
 TEST_F(JmaPollerTest, BadPollerSettingsAreReportedAndLeaveThePollerOff) {
   LogCapture capture(dir_.path() / "log.txt");
   {
