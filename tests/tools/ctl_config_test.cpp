@@ -128,6 +128,8 @@ TEST_F(CtlConfigTest, MalformedFilesNameFileAndLine) {
   EXPECT_EQ(error_of(h), h + ":1: token has no value");
   const std::string i = write("f", "token = a\ntoken = b\n").string();
   EXPECT_EQ(error_of(i), i + ":2: token is set twice");
+  const std::string u = write("g", "# ok\nserver = https://x:1\n").string();
+  EXPECT_EQ(error_of(u).rfind(u + ":2: server URL \"https://x:1\": only http://", 0), 0u) << error_of(u);
   // The default file is checked too: a broken one is not silently ignored.
   const std::string d = write(".config/bcpctl/config", "url = http://x:1\n").string();
   EXPECT_EQ(error_of(std::nullopt), d + ":1: unknown setting \"url\" (server or token)");

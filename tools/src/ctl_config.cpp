@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "bcp/tools/http_client.hpp"
+
 namespace bcp::tools {
 namespace {
 
@@ -44,6 +46,7 @@ CtlConfigFile parse_ctl_config(const std::string& text, const std::string& name)
     if (value.empty()) fail(key + " has no value");
     if (slot->has_value()) fail(key + " is set twice");
     *slot = value;
+    if (key == "server") file.server_line = number;
   }
   return file;
 }
@@ -88,6 +91,7 @@ CtlSettings resolve_ctl_settings(const std::optional<std::string>& flag_server,
     file = read_ctl_config(*path);
     settings.config_file = *path;
   }
+  // Returns true when the file's value was taken.
   auto pick = [&](const std::optional<std::string>& flag, const char* env_name,
                   const std::optional<std::string>& from_file, std::string& out) {
     if (flag) {
@@ -96,9 +100,17 @@ CtlSettings resolve_ctl_settings(const std::optional<std::string>& flag_server,
       out = *v;
     } else if (from_file) {
       out = *from_file;
+      return true;
     }
+    return false;
   };
-  pick(flag_server, "BCP_SERVER", file.server, settings.server);
+  if (pick(flag_server, "BCP_SERVER", file.server, settings.server)) {
+    try {
+      parse_server_url(settings.server);
+    } catch (const std::exception& e) {
+      throw CtlConfigError(path->string() + ":" + std::to_string(file.server_line) + ": " + e.what());
+    }
+  }
   pick(flag_token, "BCP_TOKEN", file.token, settings.token);
   return settings;
 }

@@ -25,6 +25,7 @@ struct CtlConfigError : std::runtime_error {
 struct CtlConfigFile {
   std::optional<std::string> server;
   std::optional<std::string> token;
+  int server_line = 0;  // where `server` was set, for messages
 };
 
 // Parses the file's text; `name` is used in messages. Throws CtlConfigError.
@@ -43,7 +44,8 @@ using Getenv = std::function<std::optional<std::string>(const char* name)>;
 Getenv process_environment();
 
 // Applies the precedence above. `flag_config` is --config; a file named by the flag or by
-// BCPCTL_CONFIG must exist, the default one is optional. Throws CtlConfigError.
+// BCPCTL_CONFIG must exist, the default one is optional. Throws CtlConfigError, also for a
+// server URL from the file that parse_server_url refuses (named by file and line).
 CtlSettings resolve_ctl_settings(const std::optional<std::string>& flag_server,
                                  const std::optional<std::string>& flag_token,
                                  const std::optional<std::string>& flag_config, const Getenv& env);
