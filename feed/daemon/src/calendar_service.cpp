@@ -34,6 +34,11 @@ void CalendarService::observe(const model::Event& event) {
 
 void CalendarService::load() {
   for (StoredCalendar& stored : core_.journal->calendars()) {
+    if (!core_.situation.directory.find_staff(stored.staff)) {
+      log(LogLevel::warning, "calendar",
+          "stored calendar of " + stored.staff + " is left out: no such staff in the config");
+      continue;
+    }
     try {
       calendars_.insert_or_assign(stored.staff, calendar::parse_ics(stored.ics));
     } catch (const calendar::CalendarError& e) {
@@ -153,6 +158,9 @@ void CalendarService::finish_import(const RequestContext& ctx, const std::string
                       "journal could not store the calendar: " + what_of(stored_error));
   }
   calendars_.insert_or_assign(staff, parsed);
+  warned_truncated_.erase(staff);
+  log(LogLevel::info, "calendar",
+      "calendar of " + staff + " imported (" + std::to_string(parsed.total_events()) + " events)");
   const model::TimePoint now = core_.now();
   std::vector<model::Event> events = changes(now, &staff);
   calendar::CalendarStatus status =
