@@ -54,10 +54,16 @@ model::Attachment attachment_for(const std::string& type, const json& content) {
     a.kind = model::AttachmentKind::location;
     if (const json* t = find_string(content, "title")) a.name = t->get<std::string>();
     if (const json* ad = find_string(content, "address")) a.address = ad->get<std::string>();
-    if (content.contains("latitude") && content["latitude"].is_number())
-      a.lat = content["latitude"].get<double>();
-    if (content.contains("longitude") && content["longitude"].is_number())
-      a.lon = content["longitude"].get<double>();
+    // Coordinates off the globe are dropped: the codec refuses them when the journal is
+    // read back, so storing one would make the journal unreadable (found by fuzz_lineworks).
+    auto coordinate = [&](const char* key, double limit) -> std::optional<double> {
+      if (!content.contains(key) || !content[key].is_number()) return std::nullopt;
+      const double v = content[key].get<double>();
+      if (v < -limit || v > limit) return std::nullopt;
+      return v;
+    };
+    a.lat = coordinate("latitude", 90);
+    a.lon = coordinate("longitude", 180);
   } else {
     a.kind = model::AttachmentKind::sticker;
   }
