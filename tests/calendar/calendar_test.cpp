@@ -62,21 +62,17 @@ TEST(CalendarWeekly, RecurringMeetingWithExdateMovedAndCancelledInstances) {
   Calendar cal = parse_ics(fixture("weekly-standup.ics"));
   EXPECT_EQ(cal.total_events(), 3u);
   // Monday 10:00-10:30 JST = 01:00-01:30Z.
-  expect_status(cal, "2026-10-26T01:10:00Z",
-                {Availability::meeting, utc("2026-10-26T01:30:00Z")});
+  expect_status(cal, "2026-10-26T01:10:00Z", {Availability::meeting, utc("2026-10-26T01:30:00Z")});
   expect_status(cal, "2026-10-26T01:30:00Z", {std::nullopt, utc("2026-11-10T06:00:00Z")});
   // 11-02 is an EXDATE, 11-09 moved to Tuesday 11-10 15:00 JST.
   expect_status(cal, "2026-11-02T01:10:00Z", {std::nullopt, utc("2026-11-10T06:00:00Z")});
   expect_status(cal, "2026-11-09T01:10:00Z", {std::nullopt, utc("2026-11-10T06:00:00Z")});
-  expect_status(cal, "2026-11-10T06:10:00Z",
-                {Availability::meeting, utc("2026-11-10T06:30:00Z")});
+  expect_status(cal, "2026-11-10T06:10:00Z", {Availability::meeting, utc("2026-11-10T06:30:00Z")});
   // 11-16 cancelled through its own RECURRENCE-ID component.
   expect_status(cal, "2026-11-16T01:10:00Z", {std::nullopt, utc("2026-11-23T01:00:00Z")});
-  expect_status(cal, "2026-11-23T01:00:00Z",
-                {Availability::meeting, utc("2026-11-23T01:30:00Z")});
+  expect_status(cal, "2026-11-23T01:00:00Z", {Availability::meeting, utc("2026-11-23T01:30:00Z")});
   // Years later the iterator jumps ahead instead of walking from DTSTART.
-  expect_status(cal, "2031-01-06T01:29:59Z",
-                {Availability::meeting, utc("2031-01-06T01:30:00Z")});
+  expect_status(cal, "2031-01-06T01:29:59Z", {Availability::meeting, utc("2031-01-06T01:30:00Z")});
 }
 
 TEST(CalendarWeekly, NoteIsGenericAndNeverTheTitle) {
@@ -103,8 +99,7 @@ TEST(CalendarAllDay, TripRemoteMeetingAndAllDayWithoutKeyword) {
   expect_status(cal, "2026-11-30T00:00:00Z", {Availability::trip, utc("2026-12-01T15:00:00Z")});
   // 在宅勤務 00:00-08:00Z with a call 04:00-05:00Z inside: the call wins while it lasts.
   expect_status(cal, "2026-12-03T02:00:00Z", {Availability::remote, utc("2026-12-03T04:00:00Z")});
-  expect_status(cal, "2026-12-03T04:30:00Z",
-                {Availability::meeting, utc("2026-12-03T05:00:00Z")});
+  expect_status(cal, "2026-12-03T04:30:00Z", {Availability::meeting, utc("2026-12-03T05:00:00Z")});
   expect_status(cal, "2026-12-03T05:00:00Z", {Availability::remote, utc("2026-12-03T08:00:00Z")});
   expect_status(cal, "2026-12-03T10:00:00Z", {std::nullopt, utc("2026-12-03T15:00:00Z")});
   // An all-day event without a keyword (no DTEND: one day) counts as leave.
@@ -114,33 +109,26 @@ TEST(CalendarAllDay, TripRemoteMeetingAndAllDayWithoutKeyword) {
 TEST(CalendarTimeZones, NewYorkEmbeddedVtimezoneAcrossTheUsDstEnd) {
   Calendar cal = parse_ics(fixture("timezones.ics"));
   // Thursdays 09:00 New York: EDT (13:00Z) until 11-01, then EST (14:00Z).
-  expect_status(cal, "2026-10-29T13:30:00Z",
-                {Availability::meeting, utc("2026-10-29T14:00:00Z")});
+  expect_status(cal, "2026-10-29T13:30:00Z", {Availability::meeting, utc("2026-10-29T14:00:00Z")});
   expect_status(cal, "2026-11-05T13:30:00Z", {std::nullopt, utc("2026-11-05T14:00:00Z")});
-  expect_status(cal, "2026-11-05T14:30:00Z",
-                {Availability::meeting, utc("2026-11-05T15:00:00Z")});
+  expect_status(cal, "2026-11-05T14:30:00Z", {Availability::meeting, utc("2026-11-05T15:00:00Z")});
   // COUNT=6 ends with 11-26; nothing on 12-03.
-  expect_status(cal, "2026-11-26T14:30:00Z",
-                {Availability::meeting, utc("2026-11-26T15:00:00Z")});
+  expect_status(cal, "2026-11-26T14:30:00Z", {Availability::meeting, utc("2026-11-26T15:00:00Z")});
 }
 
 TEST(CalendarTimeZones, BerlinByOlsonNameAcrossTheEuDstEnd) {
   Calendar cal = parse_ics(fixture("timezones.ics"));
   // Tuesdays 09:00 Berlin: CEST (07:00Z) on 10-20, CET (08:00Z) after 10-25.
-  expect_status(cal, "2026-10-20T07:30:00Z",
-                {Availability::meeting, utc("2026-10-20T08:00:00Z")});
+  expect_status(cal, "2026-10-20T07:30:00Z", {Availability::meeting, utc("2026-10-20T08:00:00Z")});
   expect_status(cal, "2026-10-27T07:30:00Z", {std::nullopt, utc("2026-10-27T08:00:00Z")});
-  expect_status(cal, "2026-10-27T08:30:00Z",
-                {Availability::meeting, utc("2026-10-27T09:00:00Z")});
+  expect_status(cal, "2026-10-27T08:30:00Z", {Availability::meeting, utc("2026-10-27T09:00:00Z")});
 }
 
 TEST(CalendarTimeZones, UtcAndFloatingTimes) {
   Calendar cal = parse_ics(fixture("timezones.ics"));
-  expect_status(cal, "2026-12-01T03:00:00Z",
-                {Availability::meeting, utc("2026-12-01T03:30:00Z")});
+  expect_status(cal, "2026-12-01T03:00:00Z", {Availability::meeting, utc("2026-12-01T03:30:00Z")});
   // Floating 09:00-10:00 is read in the town's offset: 00:00-01:00Z in JST.
-  expect_status(cal, "2026-12-02T00:30:00Z",
-                {Availability::meeting, utc("2026-12-02T01:00:00Z")});
+  expect_status(cal, "2026-12-02T00:30:00Z", {Availability::meeting, utc("2026-12-02T01:00:00Z")});
 }
 
 TEST(CalendarIgnored, TransparentAndCancelledEventsDoNotCount) {
@@ -149,15 +137,15 @@ TEST(CalendarIgnored, TransparentAndCancelledEventsDoNotCount) {
   EXPECT_EQ(cal.busy_events(), 1u);
   expect_status(cal, "2026-12-01T01:30:00Z", {std::nullopt, utc("2026-12-01T05:00:00Z")});
   expect_status(cal, "2026-12-01T03:30:00Z", {std::nullopt, utc("2026-12-01T05:00:00Z")});
-  expect_status(cal, "2026-12-01T05:30:00Z",
-                {Availability::meeting, utc("2026-12-01T06:00:00Z")});
+  expect_status(cal, "2026-12-01T05:30:00Z", {Availability::meeting, utc("2026-12-01T06:00:00Z")});
 }
 
 TEST(CalendarKeywords, CategoriesAndEnglishTitles) {
   auto status_of = [](const std::string& props) {
-    Calendar cal = parse_ics(calendar_with("BEGIN:VEVENT\nUID:k\nDTSTART:20261201T000000Z\n"
-                                           "DTEND:20261201T080000Z\n" +
-                                           props + "\nEND:VEVENT"));
+    Calendar cal =
+        parse_ics(calendar_with("BEGIN:VEVENT\nUID:k\nDTSTART:20261201T000000Z\n"
+                                "DTEND:20261201T080000Z\n" +
+                                props + "\nEND:VEVENT"));
     return status_at(cal, utc("2026-12-01T01:00:00Z"), kJst).status;
   };
   EXPECT_EQ(status_of("SUMMARY:Annual Leave"), Availability::leave);
@@ -207,8 +195,8 @@ TEST(CalendarErrors, NameTheLineComponentAndProperty) {
 }
 
 TEST(CalendarErrors, ImpossibleDateIsRefused) {
-  std::string e = error_of(
-      calendar_with("BEGIN:VEVENT\nUID:d1\nDTSTART:20261345T090000Z\nEND:VEVENT"));
+  std::string e =
+      error_of(calendar_with("BEGIN:VEVENT\nUID:d1\nDTSTART:20261345T090000Z\nEND:VEVENT"));
   EXPECT_NE(e.find("DTSTART"), std::string::npos) << e;
   EXPECT_NE(e.find("line 6"), std::string::npos) << e;
 }
@@ -255,8 +243,7 @@ TEST(CalendarHostile, ProbeBudgetRefusesACalendarFullOfNeverMatchingRules) {
     parse_ics(calendar_with(events), limits);
     FAIL() << "a calendar of never-matching rules was accepted";
   } catch (const CalendarError& e) {
-    EXPECT_NE(std::string(e.what()).find("take too long to expand"), std::string::npos)
-        << e.what();
+    EXPECT_NE(std::string(e.what()).find("take too long to expand"), std::string::npos) << e.what();
   }
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
 }

@@ -26,9 +26,8 @@ model::TimePoint utc(const char* text) { return model::parse_time(text); }
 class MovableClock {
  public:
   void set(model::TimePoint moment) {
-    offset_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(moment -
-                                                                       system_clock::now())
-                     .count();
+    offset_ms_ =
+        std::chrono::duration_cast<std::chrono::milliseconds>(moment - system_clock::now()).count();
   }
   system_clock::time_point now() const {
     return system_clock::now() + std::chrono::milliseconds(offset_ms_.load());
@@ -203,10 +202,10 @@ TEST_F(CalendarImportTest, BadCalendarIsRefusedAndNothingIsStored) {
   {
     TestDaemon d(clock.tweak(&data));
     const std::int64_t before = d.seq();
-    HttpResult r = put_calendar(
-        d.port(), "s005",
-        vcalendar("BEGIN:VEVENT\r\nUID:bad@x\r\nDTSTART:20261201T050000Z\r\n"
-                  "RRULE:FREQ=SOMETIMES\r\nEND:VEVENT\r\n"));
+    HttpResult r =
+        put_calendar(d.port(), "s005",
+                     vcalendar("BEGIN:VEVENT\r\nUID:bad@x\r\nDTSTART:20261201T050000Z\r\n"
+                               "RRULE:FREQ=SOMETIMES\r\nEND:VEVENT\r\n"));
     ASSERT_EQ(r.status, 400) << r.body;
     std::string error = r.json()["error"];
     EXPECT_NE(error.find("line 7"), std::string::npos) << error;
@@ -231,10 +230,12 @@ TEST_F(CalendarImportTest, WrongTypeUnknownStaffTokensAndSize) {
   // thread while the answer is read (the writer gets cut).
   std::string huge = kWeeklyInterview;
   huge.insert(huge.find("END:VCALENDAR"), "X-PADDING:" + std::string(1100 * 1024, 'x') + "\r\n");
-  const std::string request = "PUT /v1/staff/s001/calendar HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                              "Authorization: Bearer " + std::string(kIngest) +
-                              "\r\nContent-Type: text/calendar\r\nContent-Length: " +
-                              std::to_string(huge.size()) + "\r\n\r\n" + huge;
+  const std::string request =
+      "PUT /v1/staff/s001/calendar HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Authorization: Bearer " +
+      std::string(kIngest) +
+      "\r\nContent-Type: text/calendar\r\nContent-Length: " + std::to_string(huge.size()) +
+      "\r\n\r\n" + huge;
   int fd = connect_raw(d.port());
   ASSERT_GE(fd, 0);
   std::thread writer([&] { send_all(fd, request); });

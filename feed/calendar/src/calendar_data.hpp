@@ -40,9 +40,9 @@ struct TimeValue {
 };
 
 struct EventDef {
-  std::string uid;   // for messages only
+  std::string uid;  // for messages only
   Kind kind = Kind::meeting;
-  TimeValue start;   // DTSTART, also the first instance
+  TimeValue start;  // DTSTART, also the first instance
   // DTEND - DTSTART: whole days for date-anchored events, seconds otherwise (0 = the event
   // takes no time and so never makes anyone busy).
   std::int64_t length = 0;

@@ -18,11 +18,11 @@ namespace {
 // ---- classification -----------------------------------------------------------------------
 // Substrings matched against SUMMARY and CATEGORIES (ASCII letters compared case-blind).
 // The title is read only to classify; it never leaves this component (see status_at).
-constexpr std::string_view kLeaveWords[] = {"休暇", "有給", "年休", "代休", "休み", "leave",
-                                            "vacation", "holiday", "out of office"};
+constexpr std::string_view kLeaveWords[] = {"休暇",  "有給",     "年休",    "代休",         "休み",
+                                            "leave", "vacation", "holiday", "out of office"};
 constexpr std::string_view kTripWords[] = {"出張", "trip", "business travel"};
-constexpr std::string_view kRemoteWords[] = {"在宅", "テレワーク", "リモート", "remote",
-                                             "work from home", "wfh"};
+constexpr std::string_view kRemoteWords[] = {"在宅",   "テレワーク",     "リモート",
+                                             "remote", "work from home", "wfh"};
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
@@ -89,13 +89,13 @@ class EventReader {
   const std::string& uid() const { return uid_; }
 
   [[noreturn]] void fail(std::string_view property, const std::string& what) const {
-    std::string where = "VEVENT " + (uid_.empty() ? "#" + std::to_string(index_ + 1)
-                                                   : "\"" + uid_ + "\"");
-    std::size_t line = property.empty() ? lines_.event_begin(index_)
-                                        : lines_.event_property(index_, property);
+    std::string where =
+        "VEVENT " + (uid_.empty() ? "#" + std::to_string(index_ + 1) : "\"" + uid_ + "\"");
+    std::size_t line =
+        property.empty() ? lines_.event_begin(index_) : lines_.event_property(index_, property);
     std::string prefix = line ? "line " + std::to_string(line) + ": " : std::string();
-    throw CalendarError(prefix + where + ": " + (property.empty() ? "" : std::string(property) +
-                                                                             ": ") + what);
+    throw CalendarError(prefix + where + ": " +
+                        (property.empty() ? "" : std::string(property) + ": ") + what);
   }
 
   icaltimezone* resolve_zone(const char* tzid) const {

@@ -96,9 +96,11 @@ void CalendarService::submit(
     return;
   }
   std::vector<std::string> staff;
-  for (const model::Event& e : events) staff.push_back(std::get<model::StaffAvailability>(e.body).staff);
+  for (const model::Event& e : events)
+    staff.push_back(std::get<model::StaffAvailability>(e.body).staff);
   core_.submit(std::move(events), [this, staff, done = std::move(done)](
-                                      std::vector<model::Event> committed, std::exception_ptr error) {
+                                      std::vector<model::Event> committed,
+                                      std::exception_ptr error) {
     if (error || committed.empty()) {
       if (!error) error = std::make_exception_ptr(JournalError("nothing committed"));
       log(LogLevel::warning, "calendar", "availability not journaled, retried: " + what_of(error));
@@ -176,7 +178,8 @@ void CalendarService::finish_import(const RequestContext& ctx, const std::string
     if (error) {
       return ctx.refuse(http::status::service_unavailable, RefusalReason::journal,
                         "calendar stored, but its availability could not be journaled (it is "
-                        "retried): " + what_of(error));
+                        "retried): " +
+                            what_of(error));
     }
     if (seq) answer["seq"] = *seq;
     ctx.reply(http::status::ok, answer);

@@ -48,8 +48,8 @@ class CalendarService {
   // last said (or only for `only`). Records them as said; notes the earliest next change.
   std::vector<model::Event> changes(model::TimePoint now, const std::string* only = nullptr);
   // Journals `events`; on failure forgets that they were said, so the next tick retries.
-  void submit(std::vector<model::Event> events, std::function<void(std::optional<model::Seq>,
-                                                                   std::exception_ptr)> done);
+  void submit(std::vector<model::Event> events,
+              std::function<void(std::optional<model::Seq>, std::exception_ptr)> done);
   void finish_import(const RequestContext& ctx, const std::string& staff,
                      const calendar::Calendar& parsed, std::exception_ptr stored_error);
   void tick();
@@ -57,10 +57,10 @@ class CalendarService {
 
   Daemon::Core& core_;
   calendar::Limits limits_;
-  std::map<std::string, calendar::Calendar> calendars_;       // staff id -> calendar
-  std::map<std::string, model::StaffAvailability> said_;      // last calendar-sourced status
-  std::optional<model::TimePoint> next_change_;               // earliest `until` seen
-  std::set<std::string> warned_truncated_;                    // logged once per person
+  std::map<std::string, calendar::Calendar> calendars_;   // staff id -> calendar
+  std::map<std::string, model::StaffAvailability> said_;  // last calendar-sourced status
+  std::optional<model::TimePoint> next_change_;           // earliest `until` seen
+  std::set<std::string> warned_truncated_;                // logged once per person
   boost::asio::steady_timer timer_;
   bool stopped_ = false;
   boost::asio::thread_pool store_{1};
