@@ -134,6 +134,24 @@ TEST_F(CalendarImportTest, ImportJournalsACalendarSourcedStatusSeenInTheSnapshot
   EXPECT_EQ(calendar_events(d, "s001").size(), 1u);
 }
 
+TEST_F(CalendarImportTest, AWallSeesTheCalendarStatusOnItsStream) {
+  TestDaemon d(clock.tweak());
+  Subscriber wall(d.port(), d.seq());
+  auto hello = wall.next();  // up to date: hello, then an empty replay
+  ASSERT_TRUE(hello) << wall.error();
+  EXPECT_EQ((*hello)["type"], "hello");
+  HttpResult r = put_calendar(d.port(), "s006", kLeaveToday);
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::vector<json> events = wall.events_until(r.json()["seq"].get<std::int64_t>());
+  ASSERT_FALSE(events.empty()) << wall.error();
+  const json& event = events.back();
+  EXPECT_EQ(event["seq"], r.json()["seq"]);
+  EXPECT_EQ(event["type"], "staff.availability") << event.dump();
+  EXPECT_EQ(event["staff"], "s006");
+  EXPECT_EQ(event["status"], "leave");
+  EXPECT_EQ(event["source"], "calendar");
+}
+
 TEST_F(CalendarImportTest, ReimportReplacesThePersonsCalendar) {
   TestDaemon d(clock.tweak());
   ASSERT_EQ(put_calendar(d.port(), "s002", kWeeklyInterview).status, 200);
