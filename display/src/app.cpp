@@ -11,6 +11,7 @@
 
 #include "bcp/config/config.hpp"
 #include "bcp/display/chime_policy.hpp"
+#include "bcp/display/controls.hpp"
 #include "bcp/display/demo.hpp"
 #include "bcp/display/screen.hpp"
 #include "bcp/model/codec.hpp"
@@ -129,65 +130,6 @@ std::optional<Setup> prepare(const Options& o, std::string& error) {
   return s;
 }
 
-// Operator state on this PC only (nothing here reaches the daemon).
-struct Local {
-  std::set<std::string> acked;
-  bool muted = false;
-  bool quit_confirm = false;
-  Clock::time_point quit_asked{};
-  Clock::time_point last_mouse{};
-  bool cursor_shown = true;
-  bool quit = false;
-};
-
-const model::AlertState* top_unacked(const model::Situation& s, const Local& l,
-                                     model::TimePoint now) {
-  for (const auto* a : s.active_alerts(now)) {
-    if (!a->acknowledged_by && !l.acked.count(a->alert.alert)) return a;
-  }
-  return nullptr;
-}
-
-void handle_key(const SDL_Keysym& k, Local& l, PageRotation& rot, Screen& screen,
-                const model::Situation& s, double mono, model::TimePoint now) {
-  if (l.quit_confirm) {
-    if (k.sym == SDLK_y || k.sym == SDLK_RETURN) l.quit = true;
-    l.quit_confirm = false;
-    return;
-  }
-  switch (k.sym) {
-    case SDLK_a:
-      if (const auto* a = top_unacked(s, l, now)) l.acked.insert(a->alert.alert);
-      break;
-    case SDLK_m:
-      l.muted = !l.muted;
-      break;
-    case SDLK_RIGHT:
-    case SDLK_PAGEDOWN:
-      rot.next(mono);
-      break;
-    case SDLK_LEFT:
-    case SDLK_PAGEUP:
-      rot.previous(mono);
-      break;
-    case SDLK_SPACE:
-    case SDLK_p:
-      rot.toggle_pause(mono);
-      break;
-    case SDLK_f:
-    case SDLK_F11:
-      screen.toggle_fullscreen();
-      break;
-    case SDLK_ESCAPE:
-    case SDLK_q:
-      l.quit_confirm = true;
-      l.quit_asked = Clock::now();
-      break;
-    default:
-      break;
-  }
-}
-
 }  // namespace
 
 int run_wall(const Options& o) {
@@ -216,28 +158,30 @@ int run_wall(const Options& o) {
   (void)audio;
   ChimePolicy chime_policy(setup->settings.chime_repeat_seconds);
 
-  Local local;
+  // Operator state on this PC only (nothing here reaches the daemon).
+  WallControls controls;
+  PointerHider pointer;
+  bool pointer_shown = true;
   PageRotation rot;
   const auto start = Clock::now();
   auto mono_of = [&](Clock::time_point t) {
     return std::chrono::duration<double>(t - start).count();
   };
   rot.reset(setup->layout.pages.size(), setup->layout.rotate_seconds, 0);
-  local.last_mouse = start;
 
   FrameStats stats;
   FrameTrace trace;
   if (!o.trace_frames.empty() && !trace.open(o.trace_frames, &error)) return fail(error);
   WallView view;
   view.feed_url = setup->feed_url;
-  view.acked_locally = &local.acked;
+  view.acked_locally = &controls.acked();
   auto next_capture = start;
   bool wrote_once = false;
   std::uint64_t written_serial = 0;
   auto last_atlas_build = start - std::chrono::hours(1);
   std::uint64_t drawn_key = ~0ull;
 
-  while (!g_stop && !local.quit) {
+  while (!g_stop && !controls.quit()) {
     auto now_steady = Clock::now();
     double mono = mono_of(now_steady);
     model::TimePoint now = wall_now();
@@ -247,16 +191,20 @@ int run_wall(const Options& o) {
       while (SDL_PollEvent(&e)) {
         switch (e.type) {
           case SDL_QUIT:
-            local.quit_confirm = true;
-            local.quit_asked = now_steady;
+            controls.close_requested(mono);
+            drawn_key = ~0ull;
             break;
           case SDL_KEYDOWN:
-            handle_key(e.key.keysym, local, rot, *screen, src.situation(), mono, now);
+            // A held key repeats; an auto-repeated Esc must not answer its own question.
+            if (e.key.repeat) break;
+            if (controls.press(wall_key(e.key.keysym.sym), rot, src.situation(), now, mono) ==
+                ControlRequest::toggle_fullscreen) {
+              screen->toggle_fullscreen();
+            }
             drawn_key = ~0ull;
             break;
           case SDL_MOUSEMOTION:
-            local.last_mouse = now_steady;
-            if (!local.cursor_shown) SDL_ShowCursor(SDL_ENABLE), local.cursor_shown = true;
+            pointer.moved(mono);
             break;
           case SDL_WINDOWEVENT:
             screen->refresh_size();
@@ -277,13 +225,13 @@ int run_wall(const Options& o) {
             break;
         }
       }
-      if (local.cursor_shown && now_steady - local.last_mouse > std::chrono::seconds(3)) {
-        SDL_ShowCursor(SDL_DISABLE);
-        local.cursor_shown = false;
+      if (pointer.visible(mono) != pointer_shown) {
+        pointer_shown = !pointer_shown;
+        SDL_ShowCursor(pointer_shown ? SDL_ENABLE : SDL_DISABLE);
       }
-      if (local.quit_confirm && now_steady - local.quit_asked > std::chrono::seconds(10)) {
-        local.quit_confirm = false;
-      }
+      bool asking = controls.asking_to_quit();
+      controls.tick(mono);
+      if (asking != controls.asking_to_quit()) drawn_key = ~0ull;
     }
 
     src.poll(screen->atlas(), now_steady);
@@ -294,9 +242,10 @@ int run_wall(const Options& o) {
     // repeats until they are acknowledged (here or anywhere), unless muted.
     bool flashing = false;
     for (const auto* a : s.active_alerts(now)) {
-      flashing |= alert_flashing(*a, setup->settings, &local.acked, now);
+      flashing |= alert_flashing(*a, setup->settings, &controls.acked(), now);
     }
-    if (chime_policy.update(alerts_wanting_chime(s, local.acked, now), local.muted, mono)) {
+    if (chime_policy.update(alerts_wanting_chime(s, controls.acked(), now), controls.muted(),
+                             mono)) {
       chime.play();
     }
 
@@ -307,8 +256,8 @@ int run_wall(const Options& o) {
     view.page = rot.page();
     view.pages = setup->layout.pages.size();
     view.paused = rot.paused();
-    view.muted = local.muted;
-    view.quit_confirm = local.quit_confirm;
+    view.muted = controls.muted();
+    view.quit_confirm = controls.asking_to_quit();
     if (!screen->is_headless() && setup->settings.pixel_shift > 0) {
       // Lissajous drift of a few pixels over minutes: no static edge burns in.
       double ph = 2 * 3.14159265358979 * mono / setup->settings.pixel_shift_period_seconds;
@@ -320,8 +269,10 @@ int run_wall(const Options& o) {
     // Rebuilding the atlas costs a frame's worth of work: at most once a second, except
     // right before a capture, which must never show '?' for a character the font has.
     bool capture_due = !o.capture.empty() && now_steady >= next_capture;
-    if (screen->atlas().dirty() &&
-        (capture_due || now_steady - last_atlas_build >= std::chrono::seconds(1))) {
+    // A new screen size (another monitor, a resized window) needs new sizes at once.
+    if ((screen->atlas().dirty() &&
+         (capture_due || now_steady - last_atlas_build >= std::chrono::seconds(1))) ||
+        !screen->fonts_fit()) {
       last_atlas_build = now_steady;
       if (!screen->ensure_fonts(&error)) return fail(error);
       std::fprintf(stderr, "bcp-wall: glyph atlas %zu characters, %dx%d, %.0f ms\n",
@@ -339,8 +290,9 @@ int run_wall(const Options& o) {
                         (static_cast<std::uint64_t>(view.page) << 48) ^
                         (static_cast<std::uint64_t>(view.shift_x + 64) << 40) ^
                         (static_cast<std::uint64_t>(view.shift_y + 64) << 32) ^
-                        (local.muted ? 1ull << 62 : 0) ^ (local.quit_confirm ? 1ull << 61 : 0) ^
-                        (rot.paused() ? 1ull << 60 : 0) ^ (local.acked.size() << 24);
+                        (controls.muted() ? 1ull << 62 : 0) ^
+                        (controls.asking_to_quit() ? 1ull << 61 : 0) ^
+                        (rot.paused() ? 1ull << 60 : 0) ^ (controls.acked().size() << 24);
     bool bench = o.bench_frames > 0;
     if (key != drawn_key || capture_due || bench) {
       auto t0 = Clock::now();
@@ -396,7 +348,7 @@ int run_wall(const Options& o) {
                           start + std::chrono::microseconds(static_cast<long long>(*change * 1e6)));
     }
     if (!o.capture.empty()) deadline = std::min(deadline, std::max(next_capture, Clock::now()));
-    if (auto due = chime_policy.next_due(local.muted)) {
+    if (auto due = chime_policy.next_due(controls.muted())) {
       deadline = std::min(deadline,
                           start + std::chrono::microseconds(static_cast<long long>(*due * 1e6)));
     }

@@ -173,10 +173,20 @@ bool GlyphAtlas::map_file(const std::string& path, MappedFont& out) {
   ::close(fd);
   if (p == MAP_FAILED) return false;
   auto size = static_cast<std::size_t>(st.st_size);
+  // The build reads scattered glyphs: no read-ahead of the whole 20 MB.
+  ::madvise(p, size, MADV_RANDOM);
   out.data = std::shared_ptr<unsigned char>(static_cast<unsigned char*>(p),
                                             [size](unsigned char* q) { ::munmap(q, size); });
   out.size = size;
   return true;
+}
+
+void GlyphAtlas::release_files() {
+  // Until the next build nothing reads the fonts: let their pages drop out of this process
+  // (they stay in the page cache, so the next build maps them back quickly).
+  for (const MappedFont* f : {&regular_data_, &bold_data_}) {
+    if (!f->empty()) ::madvise(f->data.get(), f->size, MADV_DONTNEED);
+  }
 }
 
 bool GlyphAtlas::load_files() {
@@ -203,14 +213,17 @@ bool GlyphAtlas::build(ImFontAtlas& atlas, const FontSizes& sizes) {
   // Power-of-two heights would double the memory of a big CJK atlas for nothing.
   atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
   ImFontConfig cfg;
-  cfg.FontDataOwnedByAtlas = false;
+  // "Not owned" makes ImGui 1.86 copy the whole file per font (4 x ~20 MB, kept until the
+  // next build). Marked owned, it uses the mapping in place; the flags are turned back
+  // before ImGui could free it, and the input data goes as soon as the atlas is baked.
+  cfg.FontDataOwnedByAtlas = true;
   cfg.FontNo = face_index_;
   // Oversampling triples the atlas width per glyph; at these sizes it is not visible.
   cfg.OversampleH = 1;
   cfg.OversampleV = 1;
   cfg.PixelSnapH = true;
-  // ImGui only reads the font data (FontDataOwnedByAtlas = false), so the read-only mapping
-  // is safe behind its non-const pointer.
+  // ImGui only reads the font data, so the read-only mapping is safe behind its non-const
+  // pointer.
   auto add = [&](const MappedFont& font, float size, const std::vector<ImWchar>& r) {
     return atlas.AddFontFromMemoryTTF(font.data.get(), static_cast<int>(font.size), size, &cfg,
                                       r.data());
@@ -219,7 +232,11 @@ bool GlyphAtlas::build(ImFontAtlas& atlas, const FontSizes& sizes) {
   fonts_.heading = add(bold_data_, sizes.heading, content_ranges_);
   fonts_.large = add(bold_data_, sizes.large, large_ranges_);
   fonts_.huge = add(bold_data_, sizes.huge, huge_ranges_);
-  if (!atlas.Build()) {
+  bool built = atlas.Build();
+  for (auto& c : atlas.ConfigData) c.FontDataOwnedByAtlas = false;  // ours, never IM_FREE'd
+  atlas.ClearInputData();
+  release_files();
+  if (!built) {
     error_ = "font atlas build failed";
     fonts_ = {};
     return false;

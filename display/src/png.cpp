@@ -19,7 +19,7 @@ bool write_png_rows(const std::string& path, int width, int height,
   if (!f) return false;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
-  bool ok = false;
+  volatile bool ok = false;  // set after setjmp, read after a longjmp
   if (png && info && setjmp(png_jmpbuf(png)) == 0) {
     png_init_io(png, f);
     png_set_compression_level(png, 3);
@@ -33,9 +33,10 @@ bool write_png_rows(const std::string& path, int width, int height,
     ok = true;
   }
   png_destroy_write_struct(&png, &info);
-  ok = (std::fclose(f) == 0) && ok;
+  bool written = ok;
+  written = (std::fclose(f) == 0) && written;
   std::error_code ec;
-  if (!ok) {
+  if (!written) {
     std::filesystem::remove(tmp, ec);
     return false;
   }

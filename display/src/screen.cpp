@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "bcp/display/controls.hpp"
 #include "dirty_tiles.hpp"
 #include "draw.hpp"
 
@@ -47,6 +48,7 @@ std::unique_ptr<Screen> Screen::window(int monitor, bool windowed, std::string* 
   std::unique_ptr<Screen> s(new Screen());
   int displays = SDL_GetNumVideoDisplays();
   s->monitor_ = (monitor >= 0 && monitor < displays) ? monitor : 0;
+  if (const char* name = SDL_GetDisplayName(s->monitor_)) s->monitor_name_ = name;
   s->fullscreen_ = !windowed;
   SDL_Rect b{0, 0, 1280, 720};
   SDL_GetDisplayBounds(s->monitor_, &b);
@@ -96,6 +98,10 @@ Screen::~Screen() {
   if (renderer_) SDL_DestroyRenderer(renderer_);
   if (window_) SDL_DestroyWindow(window_);
   if (surface_) SDL_FreeSurface(surface_);
+}
+
+bool Screen::fonts_fit() const {
+  return texture_ok_ && built_sizes_ == FontSizes::for_screen(width_, height_, text_scale);
 }
 
 bool Screen::ensure_fonts(std::string* error) {
@@ -204,7 +210,19 @@ void Screen::toggle_fullscreen() {
 
 void Screen::place_on_monitor() {
   if (!window_) return;
-  if (monitor_ >= SDL_GetNumVideoDisplays()) return;  // still unplugged: stay where we are
+  std::vector<std::string> names;
+  for (int i = 0; i < SDL_GetNumVideoDisplays(); ++i) {
+    const char* n = SDL_GetDisplayName(i);
+    names.emplace_back(n ? n : "");
+  }
+  auto index = find_chosen_display(monitor_name_, monitor_, names);
+  if (!index) return;  // still unplugged: stay where the system put us
+  int current = SDL_GetWindowDisplayIndex(window_);
+  monitor_ = *index;
+  if (current == monitor_) {
+    refresh_size();
+    return;
+  }
   if (fullscreen_) SDL_SetWindowFullscreen(window_, 0);
   SDL_SetWindowPosition(window_, SDL_WINDOWPOS_CENTERED_DISPLAY(monitor_),
                         SDL_WINDOWPOS_CENTERED_DISPLAY(monitor_));

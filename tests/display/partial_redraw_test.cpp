@@ -26,8 +26,7 @@ Layout main_layout() {
       .layout;
 }
 
-std::unique_ptr<Screen> screen_for(const model::Situation& s, const WallSettings& st, int w,
-                                   int h) {
+std::unique_ptr<Screen> screen_for(const model::Situation& s, int w, int h) {
   std::string error;
   auto screen = Screen::headless(w, h, &error);
   EXPECT_TRUE(screen) << error;
@@ -56,7 +55,7 @@ TEST(PartialRedraw, UnchangedFrameDrawsNothingAndTimeRedrawsOnlyItsTiles) {
   v.silence_seconds = 0.3;
   Layout layout = main_layout();
 
-  auto screen = screen_for(s, st, w, h);
+  auto screen = screen_for(s, w, h);
   ASSERT_TRUE(screen);
   auto first = screen->render(s, v, st, layout, t0(), 100.0);
   EXPECT_TRUE(first.changed);
@@ -78,7 +77,7 @@ TEST(PartialRedraw, UnchangedFrameDrawsNothingAndTimeRedrawsOnlyItsTiles) {
   Image partial;
   ASSERT_TRUE(screen->read(partial));
 
-  auto fresh = screen_for(s, st, w, h);
+  auto fresh = screen_for(s, w, h);
   ASSERT_TRUE(fresh);
   auto whole = fresh->render(s, v, st, layout, later, 160.0, /*full=*/true);
   EXPECT_DOUBLE_EQ(whole.share, 1.0);

@@ -84,6 +84,7 @@ class GlyphAtlas {
     bool empty() const { return !data; }
   };
   static bool map_file(const std::string& path, MappedFont& out);
+  void release_files();
   MappedFont regular_data_, bold_data_;
   std::set<std::uint32_t> content_;  // body + heading
   std::set<std::uint32_t> large_;    // large font only

@@ -52,6 +52,9 @@ class Screen {
 
   // Rebuilds the atlas when new characters arrived or the size changed; false on failure.
   bool ensure_fonts(std::string* error);
+  // Whether the baked sizes match the screen and the texture is there (new characters
+  // aside, which GlyphAtlas::dirty() tells).
+  bool fonts_fit() const;
   // The renderer lost its textures (device reset): the next ensure_fonts re-uploads.
   void invalidate_textures() { texture_ok_ = false; }
   // What one render() call did to the pixels.
@@ -88,6 +91,7 @@ class Screen {
   ImGuiContext* imgui_ = nullptr;
   int width_ = 0, height_ = 0;
   int monitor_ = 0;
+  std::string monitor_name_;  // the chosen monitor, found again by name after a replug
   bool fullscreen_ = false;
   GlyphAtlas atlas_;
   FontSizes built_sizes_{0, 0, 0, 0};

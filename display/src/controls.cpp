@@ -1,0 +1,103 @@
+#include "bcp/display/controls.hpp"
+
+#include <SDL_keycode.h>
+
+#include <algorithm>
+
+namespace bcp::display {
+
+WallKey wall_key(int k) {
+  switch (k) {
+    case SDLK_a:
+      return WallKey::acknowledge;
+    case SDLK_m:
+      return WallKey::mute;
+    case SDLK_RIGHT:
+    case SDLK_PAGEDOWN:
+      return WallKey::next_page;
+    case SDLK_LEFT:
+    case SDLK_PAGEUP:
+      return WallKey::previous_page;
+    case SDLK_SPACE:
+    case SDLK_p:
+      return WallKey::pause;
+    case SDLK_f:
+    case SDLK_F11:
+      return WallKey::fullscreen;
+    case SDLK_ESCAPE:
+    case SDLK_q:
+      return WallKey::quit;
+    case SDLK_y:
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER:
+      return WallKey::yes;
+    default:
+      return WallKey::other;
+  }
+}
+
+const model::AlertState* top_unacknowledged(const model::Situation& s,
+                                            const std::set<std::string>& acked_here,
+                                            model::TimePoint now) {
+  for (const auto* a : s.active_alerts(now)) {
+    if (!a->acknowledged_by && !acked_here.count(a->alert.alert)) return a;
+  }
+  return nullptr;
+}
+
+ControlRequest WallControls::press(WallKey key, PageRotation& rot, const model::Situation& s,
+                                   model::TimePoint now, double mono) {
+  if (quit_asked_) {
+    // Any answer but yes keeps the wall running: a stray key never ends the display.
+    quit_ = key == WallKey::yes;
+    quit_asked_.reset();
+    return ControlRequest::redraw;
+  }
+  switch (key) {
+    case WallKey::acknowledge:
+      if (const auto* a = top_unacknowledged(s, acked_, now)) acked_.insert(a->alert.alert);
+      return ControlRequest::redraw;
+    case WallKey::mute:
+      muted_ = !muted_;
+      return ControlRequest::redraw;
+    case WallKey::next_page:
+      rot.next(mono);
+      return ControlRequest::redraw;
+    case WallKey::previous_page:
+      rot.previous(mono);
+      return ControlRequest::redraw;
+    case WallKey::pause:
+      rot.toggle_pause(mono);
+      return ControlRequest::redraw;
+    case WallKey::fullscreen:
+      return ControlRequest::toggle_fullscreen;
+    case WallKey::quit:
+      quit_asked_ = mono;
+      return ControlRequest::redraw;
+    case WallKey::yes:
+    case WallKey::other:
+      break;
+  }
+  return ControlRequest::none;
+}
+
+void WallControls::close_requested(double mono) { quit_asked_ = mono; }
+
+void WallControls::tick(double mono) {
+  if (quit_asked_ && mono - *quit_asked_ > kQuitQuestionSeconds) quit_asked_.reset();
+}
+
+std::optional<int> find_chosen_display(const std::string& chosen_name, int chosen_index,
+                                       const std::vector<std::string>& names) {
+  if (!chosen_name.empty() && std::count(names.begin(), names.end(), chosen_name) == 1) {
+    return static_cast<int>(std::find(names.begin(), names.end(), chosen_name) - names.begin());
+  }
+  // Named but absent: unplugged, even if another monitor now holds its old index.
+  if (!chosen_name.empty() && std::count(names.begin(), names.end(), chosen_name) == 0) {
+    return std::nullopt;
+  }
+  if (chosen_index >= 0 && chosen_index < static_cast<int>(names.size())) return chosen_index;
+  return std::nullopt;
+}
+
+}  // namespace bcp::display
