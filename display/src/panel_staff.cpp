@@ -10,22 +10,20 @@ namespace bcp::display {
 namespace {
 
 constexpr int kStatuses = static_cast<int>(model::Availability::unknown) + 1;
-
-// Who can act now: in the office or working from home. En route is on its way, not yet here.
-bool available(model::Availability a) {
-  return a == model::Availability::in_office || a == model::Availability::remote;
-}
+static_assert(kStatuses <= std::tuple_size_v<decltype(model::DepartmentAvailability::by_status)>);
 
 }  // namespace
 
 void draw_staff(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
   const auto& s = *f.situation;
   const auto& dir = s.directory;
-  std::size_t total_avail = 0;
-  for (const auto& p : dir.staff) total_avail += available(s.availability_at(p.id, f.now)) ? 1 : 0;
+  // The model's own count (check-in during an actual roll call > manual > calendar), so the
+  // wall, bcpctl and the report agree on who is available.
+  const model::AvailabilityOverview overview = s.availability_overview(f.now);
   char title[96];
   std::snprintf(title, sizeof title, "%s  %s %zu/%zu%s", words::kStaff.data(),
-                words::kAvailable.data(), total_avail, dir.staff.size(), words::kPeople.data());
+                words::kAvailable.data(), overview.total.available.size(), overview.total.staff,
+                words::kPeople.data());
   Rect body = panel_frame(f, r, title);
   f.dl->PushClipRect(tl(body), br(body), true);
   ImFont* bf = f.fonts->body;
@@ -35,19 +33,15 @@ void draw_staff(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
   // One summary row per department: stacked bar of statuses plus "対応可 n/m" in text.
   float name_w = body.w * 0.26f;
   float num_w = text_width(bf, "対応可 000/000");
-  for (const auto& d : dir.departments) {
-    std::array<std::size_t, kStatuses> by{};
-    std::size_t n = 0, avail = 0;
-    for (const auto& p : dir.staff) {
-      if (p.department != d.id) continue;
-      auto a = s.availability_at(p.id, f.now);
-      ++by[static_cast<int>(a)];
-      ++n;
-      avail += available(a) ? 1 : 0;
-    }
+  for (const auto& d : overview.departments) {
+    const auto& by = d.by_status;
+    std::size_t n = d.staff, avail = d.available.size();
     if (n == 0) continue;
     if (y + line > body.y + body.h * 0.45f) break;
-    text_fit(f, bf, {body.x, y}, color::kText, d.name, name_w - f.unit * 0.3f);
+    const auto* dept = dir.find_department(d.department);
+    text_fit(f, bf, {body.x, y}, color::kText,
+             dept ? std::string_view(dept->name) : std::string_view(d.department),
+             name_w - f.unit * 0.3f);
     float bx = body.x + name_w, bw = body.w - name_w - num_w - f.unit * 0.6f;
     float bh = bf->FontSize * 0.8f, by0 = y + (bf->FontSize * 1.2f - bh) * 0.5f;
     float x = bx;
@@ -96,7 +90,8 @@ void draw_staff(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
                      : color::kBlack;
       float cw = chip(f, bf, {cx, cy}, bg, fg, word);
       text_fit(f, bf, {cx + cw + f.unit * 0.3f, cy + bf->FontSize * 0.1f},
-               available(a) ? color::kText : color::kDim, p.name, cell_w - cw - f.unit * 0.7f);
+               model::counts_as_available(a) ? color::kText : color::kDim, p.name,
+               cell_w - cw - f.unit * 0.7f);
       ++shown;
     }
   }
