@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -33,6 +34,11 @@ using Responder = std::function<void(Response)>;
 class HttpSession;
 class CalendarService;
 class JmaPoller;
+
+// Refused by Core::submit: an event that the codec would not read back from the journal.
+struct UnreadableEvent : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
 
 struct Daemon::Core {
   Core(config::TownConfig town, DaemonOptions options);

@@ -5,6 +5,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "bcp/daemon/gate.hpp"
 #include "bcp/daemon/log.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/reducer.hpp"
@@ -101,6 +102,15 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
 }
 
 void Daemon::Core::submit(std::vector<model::Event> events, Committed done) {
+  // Refused before anything is stored: see check_readable.
+  for (const model::Event& event : events) {
+    if (auto refusal = check_readable(event)) {
+      log(LogLevel::error, "gate", "refused an event the codec cannot read back: " + refusal->message);
+      auto error = std::make_exception_ptr(UnreadableEvent(refusal->message));
+      net::post(ioc, [done = std::move(done), error] { done({}, error); });
+      return;
+    }
+  }
   commits->submit(std::move(events), [this, done = std::move(done)](const std::vector<model::Event>& committed,
                                                                     std::exception_ptr error) {
     // Posted after on_committed's post, so the answer leaves after the reducer ran.

@@ -1,5 +1,7 @@
 #include "bcp/daemon/gate.hpp"
 
+#include "bcp/model/codec.hpp"
+
 namespace bcp::daemon {
 
 std::optional<Refusal> check_declared_level(const nlohmann::json& item) {
@@ -41,6 +43,17 @@ std::optional<Refusal> check_channel(const config::TownConfig& town, std::string
   }
   if (group_out) *group_out = g;
   return std::nullopt;
+}
+
+std::optional<Refusal> check_readable(const model::Event& event) {
+  try {
+    model::event_from_json(model::to_json(event));
+    return std::nullopt;
+  } catch (const model::CodecError& ex) {
+    // The codec's message names the field and the rule, not the content.
+    return Refusal{400, RefusalReason::malformed,
+                   std::string(model::type_name(event.body)) + ": " + ex.what()};
+  }
 }
 
 }  // namespace bcp::daemon

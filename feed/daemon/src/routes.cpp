@@ -115,6 +115,9 @@ void RequestContext::commit(model::Event event, http::status status, nlohmann::j
       std::string why = "journal could not commit";
       try {
         if (error) std::rethrow_exception(error);
+      } catch (const UnreadableEvent& e) {
+        ctx.refuse(http::status::bad_request, RefusalReason::malformed, e.what());
+        return;
       } catch (const std::exception& e) {
         why += std::string(": ") + e.what();
       }

@@ -9,6 +9,7 @@
 
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/metrics.hpp"
+#include "bcp/model/events.hpp"
 
 namespace bcp::daemon {
 
@@ -25,5 +26,10 @@ std::optional<Refusal> check_group(const config::TownConfig& town, std::string_v
 // A LINE WORKS channel must map to a configured level-C group.
 std::optional<Refusal> check_channel(const config::TownConfig& town, std::string_view channel_id,
                                      const config::Group** group_out);
+
+// An event must read back through the codec exactly as the journal will read it at the next
+// start-up. Adapters build events in C++, past the codec's own checks (a LINE WORKS location
+// with longitude 1041 was one); journaling such an event would stop every later start-up.
+std::optional<Refusal> check_readable(const model::Event& event);
 
 }  // namespace bcp::daemon
