@@ -4,29 +4,13 @@
 // "<X-WORKS-Signature>\t<body>", signature = base64(HMAC-SHA256(secret, body)).
 // Usage: bench-lw-bodies COUNT THREADS OUT [FIRST=0] [SECRET=sample-bot-secret] [CHANNEL=ch-hq]
 // FIRST numbers the bodies FIRST … FIRST+COUNT-1, so several batches never repeat a body.
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
 
-namespace {
-
-std::string sign(const std::string& secret, const std::string& body) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &mac_len);
-  std::string b64(4 * ((mac_len + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), mac, static_cast<int>(mac_len));
-  b64.resize(static_cast<std::size_t>(n));
-  return b64;
-}
-
-}  // namespace
+#include "bcp/tools/http_client.hpp"  // lineworks_signature: the same signer bcp-sim uses
 
 int main(int argc, char** argv) {
   if (argc < 4) {
@@ -59,7 +43,7 @@ int main(int argc, char** argv) {
                   R"("issuedTime":"2026-11-25T08:00:00.000Z","content":{"type":"text",)"
                   R"("text":"ベンチマーク投稿 庁舎点検 %ld"}})",
                   i % 120 + 1, channel.c_str(), i);
-    files[static_cast<std::size_t>((i - first) % threads)] << sign(secret, body) << '\t' << body << '\n';
+    files[static_cast<std::size_t>((i - first) % threads)] << bcp::tools::lineworks_signature(secret, body) << '\t' << body << '\n';
   }
   for (auto& f : files) {
     f.flush();
