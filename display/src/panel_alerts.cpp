@@ -21,6 +21,7 @@ struct CardMetrics {
   float chips = 0, title = 0, line = 0, pad = 0;
   float full() const { return chips + title + 2 * line + 2 * pad; }
   float compact() const { return chips + line + 2 * pad; }
+  float compact_with_body() const { return compact() + line; }
 };
 
 CardMetrics metrics(const Frame& f) {
@@ -29,8 +30,9 @@ CardMetrics metrics(const Frame& f) {
 }
 
 // One alert card. Full: chips + age / title / where-source-expiry / body. Compact (short
-// rows): chips + title on one line / where-source-expiry.
-void draw_alert(const Frame& f, const model::AlertState& a, const Rect& c, bool compact) {
+// rows): chips + title on one line / where-source-expiry, then the body when there is room.
+void draw_alert(const Frame& f, const model::AlertState& a, const Rect& c, bool compact,
+                bool with_body) {
   const auto& al = a.alert;
   ImFont* hf = f.fonts->heading;
   ImFont* bf = f.fonts->body;
@@ -86,7 +88,7 @@ void draw_alert(const Frame& f, const model::AlertState& a, const Rect& c, bool 
   float ty = title_y + m.title;
   if (compact) ty = cy + m.chips;
   text_fit(f, bf, {left, ty}, color::kDim, meta, right - left);
-  if (!compact) text_fit(f, bf, {left, ty + m.line}, color::kText, al.body, right - left);
+  if (with_body) text_fit(f, bf, {left, ty + m.line}, color::kText, al.body, right - left);
 }
 
 }  // namespace
@@ -108,8 +110,15 @@ void draw_alerts(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
   CardMetrics m = metrics(f);
   float gap = f.unit * 0.4f;
   bool compact = body.h < m.full();
-  float card_h = compact ? m.compact() : m.full();
   std::size_t max_cols = std::max<std::size_t>(1, static_cast<std::size_t>(body.w / (f.unit * 20)));
+  // A short row still shows what the alert says (its body) unless that would push alerts
+  // off the panel: then one line less per card and more cards.
+  auto fits_all = [&](float h) {
+    auto r = static_cast<std::size_t>((body.h + gap) / (h + gap));
+    return r >= 1 && r * max_cols >= active.size();
+  };
+  bool with_body = !compact || fits_all(m.compact_with_body());
+  float card_h = !compact ? m.full() : with_body ? m.compact_with_body() : m.compact();
   std::size_t rows =
       std::max<std::size_t>(1, static_cast<std::size_t>((body.h + gap) / (card_h + gap)));
   std::size_t cols =
@@ -129,7 +138,7 @@ void draw_alerts(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
     std::size_t col = cols == 1 ? 0 : i / rows, row = cols == 1 ? i : i % rows;
     Rect c{body.x + static_cast<float>(col) * (card_w + gap),
            body.y + static_cast<float>(row) * (card_h + gap), card_w, card_h};
-    draw_alert(f, *active[i], c, compact);
+    draw_alert(f, *active[i], c, compact, with_body);
   }
   if (shown < active.size()) {
     char more[64];

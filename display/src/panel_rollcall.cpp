@@ -59,8 +59,14 @@ void draw_rollcall(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
     text(f, f.fonts->body, tl(body), color::kDim, words::kNoRollcall);
     return;
   }
+  // "安否確認  【訓練】地震発生 職員安否確認" says it twice and cuts the end off.
   char title[256];
-  std::snprintf(title, sizeof title, "%s  %s", words::kRollcall.data(), rc->started.title.c_str());
+  if (rc->started.title.find(words::kRollcall) != std::string::npos) {
+    std::snprintf(title, sizeof title, "%s", rc->started.title.c_str());
+  } else {
+    std::snprintf(title, sizeof title, "%s  %s", words::kRollcall.data(),
+                  rc->started.title.c_str());
+  }
   Rect body = panel_frame(f, r, title, rc->started.drill ? color::kDrillBand : color::kVermillion);
   f.dl->PushClipRect(tl(body), br(body), true);
   ImFont* bf = f.fonts->body;
