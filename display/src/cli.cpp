@@ -25,7 +25,8 @@ usage: bcp-wall --config town.json --wall ID [--feed URL] [--token T]
   --capture FILE     write the picture as PNG; without --every: once the first snapshot
                      has been applied (exit 0), or the connecting picture after --wait
                      seconds without one (exit 1)
-  --every SECONDS    keep running and rewrite the PNG every SECONDS
+  --every SECONDS    keep running and rewrite the PNG every SECONDS (only when the
+                     picture changed since the last write)
   --wait SECONDS     how long --capture waits for the first snapshot (default: 10)
   --situation FILE   show a snapshot JSON (GET /v1/snapshot) instead of a live feed
   --layout FILE      use this layout JSON instead of the config's
@@ -37,6 +38,10 @@ usage: bcp-wall --config town.json --wall ID [--feed URL] [--token T]
 
 keys: A acknowledge top alert (this wall only)  M mute chime  Left/Right page
       Space pause rotation  F/F11 full screen  Esc/Q quit (asks Y/N)
+
+A new warning or critical alert flashes for display/flash_seconds (default 60) and chimes
+at once and every display/chime_repeat_seconds (default 20) until it is acknowledged, on
+this wall (A) or anywhere (alert.acknowledged); display/chime: false turns the chime off.
 )";
 
 bool parse_double(const std::string& s, double& out) {
