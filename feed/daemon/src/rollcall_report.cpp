@@ -23,7 +23,7 @@ constexpr std::array<const char*, 4> kMilestones{"25", "50", "75", "90"};
 constexpr std::string_view kUnanswered = "未回答";
 
 std::string offset_text(int minutes) {
-  char buf[8];
+  char buf[16];  // room for any int, so the compiler can prove no truncation
   const int a = std::abs(minutes);
   std::snprintf(buf, sizeof buf, "%c%02d:%02d", minutes < 0 ? '-' : '+', a / 60, a % 60);
   return buf;
