@@ -1,68 +1,28 @@
 // `bcp-feedd --check-config` as an operator runs it: the built binary on broken and good
 // towns, every problem printed as `file: /pointer: message`, exit 1 or 0, never starting.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <algorithm>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "../common/run_process.hpp"
 #include "test_support.hpp"
-
-extern char** environ;
 
 namespace bcp::daemon::test {
 namespace {
 
-struct ProcessRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using bcp::test::ProcessRun;
 
 ProcessRun check_config(const fs::path& town) {
-  ProcessRun run;
   if (!fs::exists(binary_path())) {
+    ProcessRun run;
     run.err = binary_path() + " does not exist: build the bcp-feedd target too";
     return run;
   }
   TempDir dir;
-  const std::string out = (dir.path() / "out").string();
-  const std::string err = (dir.path() / "err").string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const std::string binary = binary_path();
-  const std::string town_arg = town.string();
-  std::vector<char*> argv{const_cast<char*>(binary.c_str()), const_cast<char*>("--check-config"),
-                          const_cast<char*>("--config"), const_cast<char*>(town_arg.c_str()),
-                          nullptr};
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    run.err = "posix_spawn failed: " + std::string(std::strerror(rc));
-    return run;
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
-  run.out = slurp(out);
-  run.err = slurp(err);
-  return run;
+  return bcp::test::run_process(binary_path(), {"--check-config", "--config", town.string()},
+                                dir.path());
 }
 
 fs::path fixture(const std::string& town) {

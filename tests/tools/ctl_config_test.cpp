@@ -2,9 +2,6 @@
 // config file named with its line. The environment is a map here; the last test runs the
 // built bcpctl with a real file against an in-process daemon.
 #include <gtest/gtest.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <fcntl.h>
 
 #include <cstring>
 #include <filesystem>
@@ -14,9 +11,8 @@
 #include <string>
 
 #include "bcp/tools/ctl_config.hpp"
+#include "../common/run_process.hpp"
 #include "daemon_fixture.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -144,47 +140,12 @@ TEST_F(CtlConfigTest, ANamedFileMustExistTheDefaultNeedNot) {
 
 // ---- the built bcpctl -----------------------------------------------------------------------
 
-struct ProcessRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using bcp::test::ProcessRun;
 
 // Runs bcpctl with `args` and an environment of only HOME (no BCP_* from the caller's shell).
 ProcessRun bcpctl(const fs::path& home, const std::vector<std::string>& args) {
-  ProcessRun run;
-  const std::string binary = std::string(BCP_BINARY_DIR) + "/tools/bcpctl";
-  const fs::path out = home / "stdout", err = home / "stderr";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<std::string> words{binary};
-  words.insert(words.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& w : words) argv.push_back(w.data());
-  argv.push_back(nullptr);
-  std::string home_var = "HOME=" + home.string();
-  char* envp[] = {home_var.data(), nullptr};
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), envp);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    run.err = "posix_spawn: " + std::string(std::strerror(rc));
-    return run;
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (WIFEXITED(status)) run.exit_code = WEXITSTATUS(status);
-  run.out = slurp(out);
-  run.err = slurp(err);
-  return run;
+  return bcp::test::run_process(std::string(BCP_BINARY_DIR) + "/tools/bcpctl", args, home,
+                                std::vector<std::string>{"HOME=" + home.string()});
 }
 
 class BcpctlConfigFile : public bcp::tools::test::DaemonTest {};
