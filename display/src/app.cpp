@@ -19,6 +19,7 @@
 #include "draw.hpp"
 #include "frame_stats.hpp"
 #include "frame_trace.hpp"
+#include "replay_source.hpp"
 #include "source.hpp"
 
 namespace bcp::display {
@@ -106,6 +107,10 @@ std::optional<Setup> prepare(const Options& o, std::string& error) {
       error = o.situation_file + ": " + e.what();
       return std::nullopt;
     }
+  } else if (!o.replay.empty()) {
+    auto session = open_replay(o, *town, error);
+    if (!session) return std::nullopt;
+    s.source = std::make_unique<Source>(std::move(session));
   } else {
     client::ClientOptions co;
     co.url = o.feed.empty() ? "ws://" + town->listen + "/v1/stream" : o.feed;
@@ -146,10 +151,14 @@ int run_wall(const Options& o) {
                            : Screen::window(o.monitor, o.windowed, &error);
   if (!screen) return fail(error);
   screen->text_scale = setup->settings.text_scale;
+  // A replay shows the journal's moments, never the live clock (replay_session.hpp).
+  ReplaySession* replay = setup->source->replay();
+  ReplayStatus replay_status;
   {
     // Month and weekday names differ by date: bake what today's clock shows, plus digits.
     char sample[64];
-    format_clock(sample, sizeof sample, wall_now(), 540, setup->settings.clock_format.c_str());
+    format_clock(sample, sizeof sample, replay ? replay->now(Clock::now()) : wall_now(), 540,
+                 setup->settings.clock_format.c_str());
     screen->atlas().add_clock_text(sample);
   }
   Source& src = *setup->source;
@@ -184,7 +193,7 @@ int run_wall(const Options& o) {
   while (!g_stop && !controls.quit()) {
     auto now_steady = Clock::now();
     double mono = mono_of(now_steady);
-    model::TimePoint now = wall_now();
+    model::TimePoint now = replay ? replay->now(now_steady) : wall_now();
 
     if (!screen->is_headless()) {
       SDL_Event e;
@@ -197,6 +206,11 @@ int run_wall(const Options& o) {
           case SDL_KEYDOWN:
             // A held key repeats; an auto-repeated Esc must not answer its own question.
             if (e.key.repeat) break;
+            if (replay && replay->press(replay_key(e.key.keysym.sym), now_steady)) {
+              now = replay->now(now_steady);
+              drawn_key = ~0ull;
+              break;
+            }
             if (controls.press(wall_key(e.key.keysym.sym), rot, src.situation(), now, mono) ==
                 ControlRequest::toggle_fullscreen) {
               screen->toggle_fullscreen();
@@ -245,7 +259,8 @@ int run_wall(const Options& o) {
       flashing |= alert_flashing(*a, setup->settings, &controls.acked(), now);
     }
     if (chime_policy.update(alerts_wanting_chime(s, controls.acked(), now), controls.muted(),
-                             mono)) {
+                            mono) &&
+        !replay) {
       chime.play();
     }
 
@@ -258,6 +273,10 @@ int run_wall(const Options& o) {
     view.paused = rot.paused();
     view.muted = controls.muted();
     view.quit_confirm = controls.asking_to_quit();
+    if (replay) {
+      replay_status = replay->status(now_steady);
+      view.replay = &replay_status;
+    }
     if (!screen->is_headless() && setup->settings.pixel_shift > 0) {
       // Lissajous drift of a few pixels over minutes: no static edge burns in.
       double ph = 2 * 3.14159265358979 * mono / setup->settings.pixel_shift_period_seconds;
@@ -293,6 +312,7 @@ int run_wall(const Options& o) {
                         (controls.muted() ? 1ull << 62 : 0) ^
                         (controls.asking_to_quit() ? 1ull << 61 : 0) ^
                         (rot.paused() ? 1ull << 60 : 0) ^ (controls.acked().size() << 24);
+    if (replay) key ^= replay_redraw_bits(replay_status);
     bool bench = o.bench_frames > 0;
     if (key != drawn_key || capture_due || bench) {
       auto t0 = Clock::now();
@@ -348,6 +368,9 @@ int run_wall(const Options& o) {
                           start + std::chrono::microseconds(static_cast<long long>(*change * 1e6)));
     }
     if (!o.capture.empty()) deadline = std::min(deadline, std::max(next_capture, Clock::now()));
+    if (replay) {
+      if (auto change = replay->next_change(Clock::now())) deadline = std::min(deadline, *change);
+    }
     if (auto due = chime_policy.next_due(controls.muted())) {
       deadline = std::min(deadline,
                           start + std::chrono::microseconds(static_cast<long long>(*due * 1e6)));

@@ -1,7 +1,10 @@
 #include "bcp/display/cli.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+
+#include "bcp/model/codec.hpp"
 
 namespace bcp::display {
 namespace {
@@ -12,6 +15,8 @@ constexpr const char* kHelp =
 usage: bcp-wall --config town.json --wall ID [--feed URL] [--token T]
                 [--monitor N] [--windowed]
                 [--headless --size WxH --capture out.png [--every SECONDS]]
+       bcp-wall --config town.json --wall ID --replay FILE|URL [--speed N] [--at TIME]
+                [--token T] [--headless --size WxH --capture out.png]
 
   --config FILE      the town's config (town.json); gives the wall's layout, the display
                      settings, the feed address and the display token
@@ -34,10 +39,23 @@ usage: bcp-wall --config town.json --wall ID [--feed URL] [--token T]
   --bench N          render N frames headless and print frame times (ms)
   --trace-frames FILE  write one line per finished frame: CLOCK_MONOTONIC ns and the
                      event seqs it showed first (bench/03-event-to-pixel; off by default)
+  --replay FILE      replay a journal export (bcpctl events --all > FILE: one JSON event
+                     a line) through the same reducer, instead of the live feed; the wall
+                     shows 再生 REPLAY with the replayed date and time, never LIVE
+  --replay URL       the same, read from the daemon: http://HOST:PORT/v1/events?since=N
+                     (--token: an operator token, default the config's); the whole
+                     journal is read, playing starts at event N+1
+  --speed N          replay at N times real time (default 1; 1/16 to 1024)
+  --at TIME          show the wall as it was at TIME (RFC 3339, e.g.
+                     2026-11-24T14:05:00+09:00), paused; with --capture: one PNG of that
+                     moment. --capture without --at: the last moment of the journal
   --help             this text
 
 keys: A acknowledge top alert (this wall only)  M mute chime  Left/Right page
       Space pause rotation  F/F11 full screen  Esc/Q quit (asks Y/N)
+replay keys: Space/K pause or play  . next event  , previous event  J/L 1 minute back/on
+      Down/Up 10 minutes back/on  Home/End start/end  +/- speed x2 or /2
+      (P pauses the page rotation while replaying; a replay never chimes)
 
 A new warning or critical alert flashes for display/flash_seconds (default 60) and chimes
 at once and every display/chime_repeat_seconds (default 20) until it is acknowledged, on
@@ -79,7 +97,8 @@ std::variant<Options, Help, CliError> parse_args(const std::vector<std::string>&
     } else if (a == "--config" || a == "--wall" || a == "--feed" || a == "--token" ||
                a == "--monitor" || a == "--size" || a == "--capture" || a == "--every" ||
                a == "--wait" || a == "--situation" || a == "--layout" || a == "--demo" ||
-               a == "--bench" || a == "--trace-frames") {
+               a == "--bench" || a == "--trace-frames" || a == "--replay" || a == "--speed" ||
+               a == "--at") {
       if (!value(v)) return CliError{a + " needs a value (see --help)"};
       if (a == "--config") o.config = v;
       if (a == "--wall") o.wall = v;
@@ -89,6 +108,19 @@ std::variant<Options, Help, CliError> parse_args(const std::vector<std::string>&
       if (a == "--situation") o.situation_file = v;
       if (a == "--layout") o.layout_file = v;
       if (a == "--trace-frames") o.trace_frames = v;
+      if (a == "--replay") o.replay = v;
+      if (a == "--speed" && (!parse_double(v, o.speed) || o.speed < 1.0 / 16 || o.speed > 1024)) {
+        return CliError{"--speed: expected a factor from 0.0625 to 1024, got \"" + v + "\""};
+      }
+      if (a == "--at") {
+        try {
+          o.at = model::parse_time(v, "--at");
+        } catch (const std::exception&) {
+          return CliError{
+              "--at: expected an RFC 3339 time such as 2026-11-24T14:05:00+09:00, got \"" + v +
+              "\""};
+        }
+      }
       if (a == "--monitor" && (!parse_int(v, o.monitor) || o.monitor < 0)) {
         return CliError{"--monitor: expected a display number >= 0, got \"" + v + "\""};
       }
@@ -130,6 +162,13 @@ std::variant<Options, Help, CliError> parse_args(const std::vector<std::string>&
   if (o.headless && o.windowed) return CliError{"--headless and --windowed exclude each other"};
   if (!o.situation_file.empty() && o.demo)
     return CliError{"--situation and --demo exclude each other"};
+  bool speed_given = std::find(args.begin(), args.end(), "--speed") != args.end();
+  if (o.replay.empty() && (speed_given || o.at)) return CliError{"--speed and --at need --replay"};
+  if (!o.replay.empty()) {
+    if (o.config.empty()) return CliError{"--replay needs --config (the town's names and roster)"};
+    if (!o.situation_file.empty() || o.demo || !o.feed.empty())
+      return CliError{"--replay excludes --situation, --demo and --feed"};
+  }
   return o;
 }
 

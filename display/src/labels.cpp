@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "replay_words.hpp"
 #include "ui_words.hpp"
 
 namespace bcp::display {
@@ -127,7 +128,7 @@ std::string_view attachment_marker(model::AttachmentKind k) {
 
 std::span<const std::string_view> ui_strings() {
   static const auto all = [] {
-    std::array<std::string_view, 64 + std::size(words::kAll)> a{};
+    std::array<std::string_view, 64 + std::size(words::kAll) + std::size(replay_words::kAll)> a{};
     std::size_t n = 0;
     for (auto k : {model::AlertKind::bear, model::AlertKind::earthquake, model::AlertKind::tsunami,
                    model::AlertKind::weather, model::AlertKind::fire, model::AlertKind::other})
@@ -142,6 +143,7 @@ std::span<const std::string_view> ui_strings() {
     for (int i = 0; i < 4; ++i) a[n++] = label(static_cast<model::AlertSourceKind>(i));
     for (int i = 0; i < 4; ++i) a[n++] = attachment_marker(static_cast<model::AttachmentKind>(i));
     for (auto w : words::kAll) a[n++] = w;
+    for (auto w : replay_words::kAll) a[n++] = w;
     return std::pair{a, n};
   }();
   return {all.first.data(), all.second};

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "panels.hpp"
+#include "replay_band.hpp"
 #include "ui_words.hpp"
 
 namespace bcp::display {
@@ -38,6 +39,9 @@ void draw_header(const Frame& f, const Rect& r) {
     case FeedHealth::offline_file:
       state = words::kFile, bg = color::kGrey, fg = color::kText;
       break;
+    case FeedHealth::replay:
+      state = replay_words::kPill, bg = color::kReplay, fg = color::kText;
+      break;
     default:
       state = words::kConnecting, bg = color::kGrey, fg = color::kText;
       break;
@@ -47,6 +51,7 @@ void draw_header(const Frame& f, const Rect& r) {
   if (f.view->health == FeedHealth::stale && f.view->silence_seconds) {
     std::snprintf(sub, sizeof sub, "%.0f%s", *f.view->silence_seconds, words::kSecond.data());
   }
+  if (f.view->health == FeedHealth::replay) replay_pill_detail(f, sub, sizeof sub);
   char asof[64] = "";
   // LIVE already says the data is current; a time that ticks with every heartbeat would
   // only make the wall redraw each second. Stale or lost data says how old it is.

@@ -18,6 +18,8 @@ std::string_view to_string(FeedHealth h) {
       return "version_mismatch";
     case FeedHealth::offline_file:
       return "offline_file";
+    case FeedHealth::replay:
+      return "replay";
   }
   return "?";
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "panels.hpp"
+#include "replay_band.hpp"
 #include "ui_words.hpp"
 
 namespace bcp::display {
@@ -133,7 +134,8 @@ void draw_wall(ImDrawList* dl, const Fonts& fonts, const model::Situation& s, co
     return;
   }
   bool drill = s.shows_drill(now);
-  bool banner = v.health == FeedHealth::stale || v.health == FeedHealth::lost;
+  bool banner =
+      v.health == FeedHealth::stale || v.health == FeedHealth::lost || v.replay != nullptr;
   WallRegions reg = wall_regions(layout, v.page, width, height, drill, banner, settings.text_scale);
   auto moved = [&](Rect r) {
     r.x += v.shift_x;
@@ -163,7 +165,12 @@ void draw_wall(ImDrawList* dl, const Fonts& fonts, const model::Situation& s, co
     dl->PopClipRect();
   }
   if (reg.drill_band) draw_drill_band(f, moved(*reg.drill_band));
-  if (reg.status_banner) draw_status_banner(f, moved(*reg.status_banner));
+  if (reg.status_banner && v.replay) {
+    draw_replay_band(f, moved(*reg.status_banner));
+  } else if (reg.status_banner) {
+    draw_status_banner(f, moved(*reg.status_banner));
+  }
+  if (v.replay) draw_replay_frame(f, screen);
   if (v.quit_confirm) {
     Rect q{width * 0.2f, height * 0.4f, width * 0.6f, height * 0.2f};
     dl->AddRectFilled(tl(q), br(q), color::kBlack);

@@ -21,7 +21,7 @@ constexpr const char* kUsage = R"(usage: bcpctl [--server URL] [--token T] [--co
 
   health                                   daemon status and journal seq
   snapshot                                 the current situation (summary; all with --json)
-  events [--since N] [--limit M]           journal read, for export
+  events [--since N] [--limit M] [--all]   journal read, for export (--all: every page)
   alert raise --kind K --severity S --title T [--body B] [--area A] [--drill]
   alert ack ID [--by NAME]
   alert cancel ID [--reason R]
@@ -212,6 +212,28 @@ void pending(Ctl& ctl, const std::string& id) {
   }
 }
 
+// Every page of GET /v1/events after `since`, up to the last_seq of the first answer: the
+// export a replay reads (bcp-wall --replay FILE).
+json all_events(Ctl& ctl, const std::string& since, const std::string& page) {
+  json out = {{"events", json::array()}, {"last_seq", 0}};
+  std::string next = since;
+  std::optional<long long> end;
+  while (true) {
+    json j = ctl.get("/v1/events?since=" + next + "&limit=" + page);
+    if (!j.is_object() || !j["events"].is_array() || !j["last_seq"].is_number_integer())
+      throw std::invalid_argument("GET /v1/events: the answer is not a page of events");
+    if (!end) end = j["last_seq"].get<long long>();
+    out["last_seq"] = j["last_seq"];
+    if (j["events"].empty()) break;
+    for (auto& e : j["events"]) out["events"].push_back(std::move(e));
+    const json& last = out["events"].back();
+    if (!last.contains("seq") || !last["seq"].is_number_integer()) break;
+    next = std::to_string(last["seq"].get<long long>());
+    if (last["seq"].get<long long>() >= *end) break;
+  }
+  return out;
+}
+
 int run(Ctl& ctl, const std::string& cmd, const std::vector<std::string>& rest) {
   if (cmd == "health") {
     json j = ctl.get("/healthz");
@@ -233,8 +255,10 @@ int run(Ctl& ctl, const std::string& cmd, const std::vector<std::string>& rest) 
     if (!h.empty()) h.pop_back();
     print(ctl, s, h);
   } else if (cmd == "events") {
-    Args a = parse(rest, {"since", "limit"}, {});
-    json j = ctl.get("/v1/events?since=" + a.flag("since", "0") + "&limit=" + a.flag("limit", "1000"));
+    Args a = parse(rest, {"since", "limit"}, {"all"});
+    json j = a.has("all") ? all_events(ctl, a.flag("since", "0"), a.flag("limit", "10000"))
+                          : ctl.get("/v1/events?since=" + a.flag("since", "0") +
+                                    "&limit=" + a.flag("limit", "1000"));
     if (ctl.as_json()) {
       std::cout << j.dump(2) << "\n";
     } else {

@@ -1,6 +1,7 @@
 // bcp-wall's command line (DESIGN.md "Command lines").
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <variant>
@@ -25,6 +26,11 @@ struct Options {
   std::optional<bool> demo;          // --demo drill|actual (built-in scripted situation)
   int bench_frames = 0;              // --bench N: render N frames headless, print timings
   std::string trace_frames;          // --trace-frames FILE: per-frame seq/finish-time log
+  // Replay (issue 19): a journal export or http://…/v1/events?since=N, played at --speed,
+  // or shown at --at (RFC 3339).
+  std::string replay;
+  double speed = 1;
+  std::optional<std::chrono::sys_time<std::chrono::milliseconds>> at;
 };
 
 struct Help {

@@ -17,6 +17,7 @@ enum class FeedHealth {
   auth_failed,       // full-screen explanation
   version_mismatch,  // full-screen explanation
   offline_file,      // rendering a snapshot file (--situation), no feed at all
+  replay,            // replaying a journal (--replay): the past, never LIVE
 };
 std::string_view to_string(FeedHealth h);
 

@@ -17,6 +17,8 @@ struct ImDrawList;
 
 namespace bcp::display {
 
+struct ReplayStatus;  // replay_session.hpp
+
 // The config's "display" section (all optional), plus command-line overrides.
 struct WallSettings {
   StalenessThresholds staleness;            // "stale_after_seconds", "lost_after_seconds"
@@ -46,6 +48,7 @@ struct WallView {
   bool quit_confirm = false;
   const std::set<std::string>* acked_locally = nullptr;  // alert ids acknowledged here
   float shift_x = 0, shift_y = 0;                        // burn-in protection offset, pixels
+  const ReplayStatus* replay = nullptr;  // set while replaying a journal (the REPLAY band)
 };
 
 // Where the fixed parts go: the 訓練 band at the top when any drill item shows, the

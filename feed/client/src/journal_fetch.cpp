@@ -1,0 +1,206 @@
+// One GET per page on its own io_context, run to completion on the calling thread; the
+// deadline covers the whole exchange (resolve, connect, write, read).
+#include "bcp/client/journal_fetch.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <charconv>
+
+namespace bcp::client {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+struct PageAnswer {
+  int status = 0;
+  std::string body;
+  std::string error;  // transport failure; status 0
+};
+
+// Beast example style: one object per request, do_x/on_x pairs, fail() records the step.
+class PageRequest : public std::enable_shared_from_this<PageRequest> {
+ public:
+  PageRequest(net::io_context& ioc, const EventsUrl& url, std::string target, const FetchOptions& o,
+              PageAnswer& out)
+      : resolver_(ioc), stream_(ioc), url_(url), options_(o), out_(out) {
+    req_.method(http::verb::get);
+    req_.target(target);
+    req_.set(http::field::host, url.host + ":" + url.port);
+    req_.set(http::field::authorization, "Bearer " + o.token);
+    req_.set(http::field::accept, "application/json");
+    req_.set(http::field::user_agent, "bcp-wall replay");
+    parser_.body_limit(o.max_page_bytes);
+  }
+
+  void run() {
+    stream_.expires_after(options_.timeout);
+    resolver_.async_resolve(
+        url_.host, url_.port,
+        beast::bind_front_handler(&PageRequest::on_resolve, shared_from_this()));
+  }
+
+ private:
+  void fail(beast::error_code ec, const char* what) {
+    out_.error = std::string(what) + " " + url_.host + ":" + url_.port + ": " + ec.message();
+  }
+  void on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
+    if (ec) return fail(ec, "cannot resolve");
+    stream_.async_connect(results,
+                          beast::bind_front_handler(&PageRequest::on_connect, shared_from_this()));
+  }
+  void on_connect(beast::error_code ec, tcp::endpoint) {
+    if (ec) return fail(ec, "cannot connect to");
+    http::async_write(stream_, req_,
+                      beast::bind_front_handler(&PageRequest::on_write, shared_from_this()));
+  }
+  void on_write(beast::error_code ec, std::size_t) {
+    if (ec) return fail(ec, "cannot send to");
+    http::async_read(stream_, buffer_, parser_,
+                     beast::bind_front_handler(&PageRequest::on_read, shared_from_this()));
+  }
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec == http::error::body_limit) {
+      out_.error = "a page of events from " + url_.host + ":" + url_.port + " is over " +
+                   std::to_string(options_.max_page_bytes) + " bytes";
+      return;
+    }
+    if (ec) return fail(ec, "no answer from");
+    out_.status = static_cast<int>(parser_.get().result_int());
+    out_.body = std::move(parser_.get().body());
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  tcp::resolver resolver_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  http::request<http::empty_body> req_;
+  http::response_parser<http::string_body> parser_;
+  EventsUrl url_;
+  const FetchOptions& options_;
+  PageAnswer& out_;
+};
+
+PageAnswer get_page(const EventsUrl& url, model::Seq since, const FetchOptions& o) {
+  PageAnswer out;
+  net::io_context ioc;
+  std::string target =
+      "/v1/events?since=" + std::to_string(since) + "&limit=" + std::to_string(o.page);
+  std::make_shared<PageRequest>(ioc, url, std::move(target), o, out)->run();
+  ioc.run();
+  return out;
+}
+
+std::string refusal(const PageAnswer& a) {
+  auto body = nlohmann::json::parse(a.body, nullptr, false);
+  std::string why = body.is_object() && body.contains("error") && body["error"].is_string()
+                        ? body["error"].get<std::string>()
+                        : std::string("no reason given");
+  std::string hint =
+      a.status == 401 || a.status == 403 ? " (the replay needs an operator token)" : "";
+  return "GET /v1/events refused (" + std::to_string(a.status) + "): " + why + hint;
+}
+
+}  // namespace
+
+std::optional<EventsUrl> parse_events_url(const std::string& url, std::string& error) {
+  constexpr std::string_view scheme = "http://";
+  if (url.rfind(scheme, 0) != 0) {
+    error = "replay URL must start with http:// (TLS ends at the reverse proxy)";
+    return std::nullopt;
+  }
+  std::string rest = url.substr(scheme.size());
+  std::string authority = rest.substr(0, rest.find_first_of("/?"));
+  std::string tail = rest.substr(authority.size());
+  EventsUrl out;
+  auto colon = authority.rfind(':');
+  if (colon != std::string::npos) {
+    out.host = authority.substr(0, colon);
+    out.port = authority.substr(colon + 1);
+    int port = 0;
+    auto [p, ec] = std::from_chars(out.port.data(), out.port.data() + out.port.size(), port);
+    if (ec != std::errc() || p != out.port.data() + out.port.size() || port <= 0 || port > 65535) {
+      error = "replay URL: bad port \"" + out.port + "\"";
+      return std::nullopt;
+    }
+  } else {
+    out.host = authority;
+  }
+  if (out.host.empty()) {
+    error = "replay URL has no host";
+    return std::nullopt;
+  }
+  std::string path = tail.substr(0, tail.find('?'));
+  if (!path.empty() && path != "/" && path != "/v1/events") {
+    error = "replay URL: expected the path /v1/events, got \"" + path + "\"";
+    return std::nullopt;
+  }
+  if (auto q = tail.find('?'); q != std::string::npos) {
+    std::string query = tail.substr(q + 1);
+    for (std::size_t start = 0; start <= query.size();) {
+      std::size_t end = query.find('&', start);
+      if (end == std::string::npos) end = query.size();
+      std::string_view pair(query.data() + start, end - start);
+      if (pair.rfind("since=", 0) == 0) {
+        auto v = pair.substr(6);
+        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out.since);
+        if (ec != std::errc() || p != v.data() + v.size() || out.since < 0) {
+          error = "replay URL: since must be a seq >= 0";
+          return std::nullopt;
+        }
+      }
+      start = end + 1;
+    }
+  }
+  return out;
+}
+
+bool fetch_journal(const EventsUrl& url, model::Seq since, const FetchOptions& o,
+                   const std::function<bool(const nlohmann::json&)>& on_event, std::string& error) {
+  std::optional<model::Seq> target;  // the journal's end when the first page was served
+  std::size_t seen = 0;
+  model::Seq next = since;
+  while (!target || next < *target) {
+    PageAnswer a = get_page(url, next, o);
+    if (a.status == 0) {
+      error = a.error.empty() ? "no answer from " + url.host + ":" + url.port : a.error;
+      return false;
+    }
+    if (a.status != 200) {
+      error = refusal(a);
+      return false;
+    }
+    auto page = nlohmann::json::parse(a.body, nullptr, false);
+    if (!page.is_object() || !page.contains("events") || !page["events"].is_array() ||
+        !page.contains("last_seq") || !page["last_seq"].is_number_integer()) {
+      error = "GET /v1/events: the answer is not a page of events";
+      return false;
+    }
+    if (!target) target = page["last_seq"].get<model::Seq>();
+    const auto& events = page["events"];
+    if (events.empty()) break;
+    for (const auto& e : events) {
+      ++seen;
+      if (!on_event(e)) return true;
+      // A page's events carry their seq; a missing one ends paging (the reader refuses it).
+      if (!e.is_object() || !e.contains("seq") || !e["seq"].is_number_integer()) return true;
+      model::Seq seq = e["seq"].get<model::Seq>();
+      if (seq <= next) {
+        error = "GET /v1/events: seq " + std::to_string(seq) + " does not follow " +
+                std::to_string(next);
+        return false;
+      }
+      next = seq;
+    }
+    if (o.progress) o.progress(seen, next);
+  }
+  return true;
+}
+
+}  // namespace bcp::client
