@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bcp/tools/ctl_config.hpp"
+#include "bcp/tools/drill_report.hpp"
 #include "bcp/tools/http_client.hpp"
 
 namespace {
@@ -29,6 +30,8 @@ constexpr const char* kUsage = R"(usage: bcpctl [--server URL] [--token T] [--co
   rollcall close ID
   rollcall report ID [--csv [--part P]] [--out FILE]
   rollcall pending ID                      who has not answered, by department (for phoning)
+  rollcall drill-report ID --out FILE.html [--town town.json]
+                                           the drill's report for the records (HTML, A4)
   status set STAFF STATUS [--until TIME] [--note N]
   status import-ics --staff ID FILE        replace a person's calendar with an .ics export
 
@@ -46,6 +49,7 @@ COMMAND --help shows this text.
 // `bcpctl COMMAND SUB --help`: what a drill coordinator needs for that one command.
 const std::map<std::string, std::string>& command_help() {
   static const std::map<std::string, std::string> help = {
+      {"rollcall drill-report", bcp::tools::kDrillReportHelp},
       {"rollcall start", R"(usage: bcpctl rollcall start --title T [--drill] [--departments a,b]
 
 Starts a roll call (安否確認) and prints its id. --drill marks it a drill (訓練): drill
@@ -317,7 +321,7 @@ int run(Ctl& ctl, const std::string& cmd, const std::vector<std::string>& rest) 
     } else if (rest[0] == "pending") {
       pending(ctl, one_id(a, "rollcall pending"));
     } else {
-      throw UsageError("rollcall: start, close, report or pending");
+      throw UsageError("rollcall: start, close, report, pending or drill-report");
     }
   } else if (cmd == "status" && !rest.empty() && rest[0] == "set") {
     std::vector<std::string> more(rest.begin() + 1, rest.end());
@@ -387,6 +391,10 @@ int main(int argc, char** argv) {
     std::erase_if(rest, [&](const std::string& w) { return w == "--json" ? (as_json = true) : false; });
     const bcp::tools::CtlSettings settings = bcp::tools::resolve_ctl_settings(
         flag_server, flag_token, flag_config, bcp::tools::process_environment());
+    if (words[i] == "rollcall" && !rest.empty() && rest[0] == "drill-report") {
+      return bcp::tools::drill_report_command(settings.server, settings.token,
+                                              {rest.begin() + 1, rest.end()}, argv[0]);
+    }
     Ctl ctl(bcp::tools::parse_server_url(settings.server), settings.token, as_json);
     return run(ctl, words[i], rest);
   } catch (const UsageError& e) {
@@ -398,6 +406,9 @@ int main(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     std::cerr << "bcpctl: " << e.what() << "\n";
     return 2;
+  } catch (const bcp::tools::DrillReportRefused& e) {
+    std::cerr << "bcpctl: " << e.what() << "\n";
+    return 1;
   } catch (const Refused& r) {
     std::cerr << "bcpctl: refused (" << r.res.status << "): " << r.res.error_message() << "\n";
     return 1;
