@@ -61,7 +61,17 @@ class JournalBuilder {
     m.text = text;
     add(m, at);
   }
-  void alert(model::TimePoint at, const std::string& id, const std::string& title) {
+  void availability(model::TimePoint at, const std::string& staff, model::Availability status,
+                    model::TimePoint until) {
+    model::StaffAvailability a;
+    a.staff = staff;
+    a.status = status;
+    a.until = until;
+    a.note = "徒歩で登庁中";
+    add(a, at);
+  }
+  void alert(model::TimePoint at, const std::string& id, const std::string& title,
+             std::optional<model::TimePoint> expires = std::nullopt) {
     model::AlertRaised a;
     a.alert = id;
     a.kind = model::AlertKind::bear;
@@ -70,6 +80,7 @@ class JournalBuilder {
     a.title = title;
     a.body = "訓練です。";
     a.source.kind = model::AlertSourceKind::manual;
+    a.expires = expires;
     add(a, at);
   }
   void ack(model::TimePoint at, const std::string& id) {
@@ -111,15 +122,17 @@ class JournalBuilder {
   std::vector<model::Event> events_;
 };
 
-// A drill: talk, a drill bear alert acknowledged at once (so nothing flashes later), a roll
-// call of the whole town and then 60 answers two seconds apart from +60 s: 30 answered at
-// +118 s (25 %), 60 at +178 s (50 %). Between +100 s and +200 s only answers arrive.
+// A drill: talk, a drill bear alert acknowledged at once (so nothing flashes later) that
+// expires at +170 s, s003 on the way until +150 s, a roll call of the whole town and then 60
+// answers two seconds apart from +60 s: 30 answered at +118 s (25 %), 60 at +178 s (50 %).
+// Between +100 s and +200 s only answers arrive; the expiry and the `until` pass by time.
 inline JournalBuilder sample_drill() {
   JournalBuilder j;
   const auto t0 = drill_t0();
   j.talk(t0, "s001", "【訓練】これより訓練を開始します。");
-  j.alert(t0 + seconds(10), "bear-1", "【訓練】クマ出没 河川敷");
+  j.alert(t0 + seconds(10), "bear-1", "【訓練】クマ出没 河川敷", t0 + seconds(170));
   j.ack(t0 + seconds(20), "bear-1");
+  j.availability(t0 + seconds(25), "s003", model::Availability::en_route, t0 + seconds(150));
   j.start(t0 + seconds(30), "rc-drill");
   for (int k = 0; k < 60; ++k) j.checkin(t0 + seconds(60 + 2 * k), "rc-drill", k + 1);
   return j;

@@ -202,24 +202,24 @@ TEST(ReplaySession, AtShowsThatMomentPausedAndKeysStepAndSeek) {
   start.at = t0 + seconds(100);
   ReplaySession r(ReplayTimeline(sample_directory(), events), std::nullopt, start, s0);
   EXPECT_EQ(r.now(s0 + minutes(3)), t0 + seconds(100));  // paused: real time does not move it
-  EXPECT_EQ(r.timeline().shown(), 25u);                  // 4 + answers at 60, 62, …, 100
+  EXPECT_EQ(r.timeline().shown(), 26u);                  // 5 + answers at 60, 62, …, 100
   auto st = r.status(s0);
   EXPECT_TRUE(st.paused);
   EXPECT_EQ(st.at, t0 + seconds(100));
 
   EXPECT_TRUE(r.press(replay_key(SDLK_PERIOD), s0));  // the next event
-  EXPECT_EQ(r.timeline().shown(), 26u);
+  EXPECT_EQ(r.timeline().shown(), 27u);
   EXPECT_EQ(r.now(s0), t0 + seconds(102));
   EXPECT_TRUE(r.press(replay_key(SDLK_COMMA), s0));  // and back
-  EXPECT_EQ(r.timeline().shown(), 25u);
+  EXPECT_EQ(r.timeline().shown(), 26u);
   EXPECT_EQ(r.now(s0), t0 + seconds(100));
   r.press(replay_key(SDLK_l), s0);  // a minute on
   EXPECT_EQ(r.now(s0), t0 + seconds(160));
-  EXPECT_EQ(r.timeline().shown(), 4u + 51u);
+  EXPECT_EQ(r.timeline().shown(), 5u + 51u);
   r.press(replay_key(SDLK_j), s0);
   r.press(replay_key(SDLK_j), s0);
   EXPECT_EQ(r.now(s0), t0 + seconds(40));
-  EXPECT_EQ(r.timeline().shown(), 4u);
+  EXPECT_EQ(r.timeline().shown(), 5u);
   r.press(replay_key(SDLK_END), s0);
   EXPECT_EQ(r.timeline().shown(), events.size());
   EXPECT_TRUE(r.status(s0).ended);
@@ -245,12 +245,12 @@ TEST(ReplaySession, PlaysAtSpeedAndWakesForTheNextEvent) {
   r.press(replay_key(SDLK_PLUS), s0 + seconds(1));
   EXPECT_EQ(r.status(s0).speed, 20);
   r.update(s0 + seconds(2));  // +10 s + 20 s = +30 s: the roll call has started
-  EXPECT_EQ(r.timeline().shown(), 4u);
+  EXPECT_EQ(r.timeline().shown(), 5u);
   r.press(replay_key(SDLK_SPACE), s0 + seconds(2));
   EXPECT_TRUE(r.status(s0 + seconds(9)).paused);
   EXPECT_FALSE(r.next_change(s0 + seconds(9)));  // paused: nothing changes by itself
   r.update(s0 + seconds(9));
-  EXPECT_EQ(r.timeline().shown(), 4u);
+  EXPECT_EQ(r.timeline().shown(), 5u);
 }
 
 TEST(ReplaySession, PlayingAtTheEndStartsAgain) {
