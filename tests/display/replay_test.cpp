@@ -3,6 +3,7 @@
 #include <SDL_keycode.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
 #include "bcp/display/cli.hpp"
@@ -132,6 +133,21 @@ TEST(ReplayJournal, OverlongLineIsRefusedWithoutReadingItWhole) {
   EXPECT_EQ(f.stop->line, 2u);
   EXPECT_NE(f.stop->why.find("longer than 1000 bytes"), std::string::npos);
   EXPECT_EQ(f.events.size(), 1u);
+}
+
+TEST(ReplayJournal, TheShippedSampleExportStillReplays) {
+  // assets/replays/earthquake-drill.jsonl is the sample drill as bcpctl events --all wrote
+  // it (docs/operations.md "After the drill" replays it): it must stay readable.
+  std::ifstream in(std::string(BCP_SOURCE_DIR) + "/assets/replays/earthquake-drill.jsonl");
+  ASSERT_TRUE(in);
+  auto f = read_journal(in);
+  EXPECT_FALSE(f.stop) << f.stop->to_string();
+  ReplayTimeline t(sample_directory(), f.events);
+  t.show_count(t.size());
+  ASSERT_EQ(t.situation().rollcall_order.size(), 1u);
+  const auto& rc = t.situation().rollcalls.at(t.situation().rollcall_order[0]);
+  EXPECT_EQ(rc.total.answered, 110u);  // the scenario's tally
+  EXPECT_EQ(rc.total.in_scope, 120u);
 }
 
 TEST(ReplayTimeline, EveryMomentEqualsAFreshFoldForwardAndBack) {
