@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <thread>
 
 #include "bcp/daemon/journal.hpp"
 #include "bcp/model/codec.hpp"
@@ -263,6 +264,172 @@ TEST_F(CalendarImportTest, WrongTypeUnknownStaffTokensAndSize) {
   ::close(fd);
   EXPECT_EQ(r.status, 413) << r.error;
   EXPECT_TRUE(calendar_events(d, "s001").empty());
+}
+
+// ---- hostile calendars (issue 12, classes 4 and 5) --------------------------------------------
+
+// A VEVENT (8 lines) with a one-hour DTSTART in December 2026 and `rule` as its RRULE.
+std::string ruled_event(const std::string& uid, const std::string& rule,
+                        const std::string& dtstart = "20261201T050000Z") {
+  return "BEGIN:VEVENT\r\nUID:" + uid + "\r\nDTSTART:" + dtstart +
+         "\r\nDURATION:PT1H\r\nSUMMARY:人事面談\r\nRRULE:" + rule + "\r\nEND:VEVENT\r\n";
+}
+
+std::string events_with(int n, const std::string& rule, const std::string& dtstart) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += ruled_event("e" + std::to_string(i), rule, dtstart);
+  return out;
+}
+
+// libical 3.0 spends about a second in each of these rules (they never occur, in a way only
+// libical's own search finds out): a calendar of them keeps a worker busy for seconds.
+std::string slow_calendar(int events = 40) {
+  return vcalendar(
+      events_with(events, "FREQ=MONTHLY;BYDAY=5MO;BYMONTH=2;BYMONTHDAY=1", "20261201T050000Z"));
+}
+
+TEST_F(CalendarImportTest, HostileCalendarsAreRefusedNamingTheirLineAndNothingIsStored) {
+  struct Case {
+    const char* what;
+    std::string ics;
+    const char* says;
+  };
+  std::string rdates;
+  for (int i = 0; i < 2001; ++i) {
+    rdates += "RDATE:202612" + std::string(i % 28 < 9 ? "0" : "") + std::to_string(1 + i % 28) +
+              "T0" + std::to_string(i % 10) + "0000Z\r\n";
+  }
+  const std::vector<Case> cases = {
+      // The issue's calendar: 40 leap-day rules with COUNT=100000 from 1604.
+      {"leap days from 1604",
+       vcalendar(
+           events_with(40, "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;COUNT=100000", "16040101T090000Z")),
+       "line 9: VEVENT \"e0\": RRULE: needs more than 20000 steps"},
+      {"daily count from 1900",
+       vcalendar(ruled_event("c", "FREQ=DAILY;COUNT=1000000", "19000101T000000Z")),
+       "line 9: VEVENT \"c\": RRULE: needs more than 20000 steps"},
+      {"hours list", vcalendar(ruled_event("h", "FREQ=DAILY;BYHOUR=9,10,11")),
+       "line 9: VEVENT \"h\": RRULE: FREQ=DAILY;BYHOUR=9,10,11 gives 3 instances a day"},
+      {"minutes list", vcalendar(ruled_event("m", "FREQ=WEEKLY;BYDAY=MO;BYMINUTE=0,20,40")),
+       "gives 3 instances a day (at most one instance a day)"},
+      {"seconds list", vcalendar(ruled_event("s", "FREQ=DAILY;BYSECOND=0,30")),
+       "gives 2 instances a day"},
+      {"minutely", vcalendar(ruled_event("n", "FREQ=MINUTELY;INTERVAL=5")),
+       "line 9: VEVENT \"n\": RRULE: FREQ=MINUTELY is not supported"},
+      {"minutely time zone",
+       vcalendar("BEGIN:VTIMEZONE\r\nTZID:Tokyo\r\nBEGIN:STANDARD\r\nDTSTART:16010101T000000\r\n"
+                 "RRULE:FREQ=MINUTELY\r\nTZOFFSETFROM:+0900\r\nTZOFFSETTO:+0900\r\n"
+                 "END:STANDARD\r\nEND:VTIMEZONE\r\n"
+                 "BEGIN:VEVENT\r\nUID:z\r\nDTSTART;TZID=Tokyo:20261201T140000\r\n"
+                 "DURATION:PT1H\r\nEND:VEVENT\r\n"),
+       "line 8: VTIMEZONE \"Tokyo\": RRULE: FREQ=MINUTELY is not a time zone rule"},
+      {"hourly time zone",
+       vcalendar("BEGIN:VTIMEZONE\r\nTZID:Tokyo\r\nBEGIN:DAYLIGHT\r\nDTSTART:19700101T000000\r\n"
+                 "TZOFFSETFROM:+0900\r\nTZOFFSETTO:+1000\r\nRRULE:FREQ=HOURLY;INTERVAL=2\r\n"
+                 "END:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+                 "BEGIN:VEVENT\r\nUID:z\r\nDTSTART;TZID=Tokyo:20261201T140000\r\n"
+                 "DURATION:PT1H\r\nEND:VEVENT\r\n"),
+       "line 10: VTIMEZONE \"Tokyo\": RRULE: FREQ=HOURLY is not a time zone rule"},
+      {"rdate flood",
+       vcalendar("BEGIN:VEVENT\r\nUID:r\r\nDTSTART:20261201T000000Z\r\nDURATION:PT1M\r\n" + rdates +
+                 "END:VEVENT\r\n"),
+       "line 8: VEVENT \"r\": RDATE: more than 2000 RDATE values"},
+      {"never-occurring rules",
+       vcalendar(events_with(4, "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "20261201T050000Z")),
+       "more than 3 of them can never occur"},
+      {"slow rules", slow_calendar(), "too long"},
+  };
+  TempDir dir;
+  const fs::path data = dir.path() / "data";
+  {
+    TestDaemon d(clock.tweak(&data));
+    const std::int64_t before = d.seq();
+    for (const Case& c : cases) {
+      SCOPED_TRACE(c.what);
+      HttpResult r = put_calendar(d.port(), "s005", c.ics);
+      ASSERT_EQ(r.status, 400) << r.body;
+      const std::string error = r.json().value("error", "");
+      EXPECT_EQ(error.rfind("calendar: line ", 0), 0u) << error;
+      EXPECT_NE(error.find(c.says), std::string::npos) << error;
+      EXPECT_EQ(error.find("面談"), std::string::npos) << error;  // titles are never echoed
+    }
+    EXPECT_EQ(d.seq(), before);
+    EXPECT_TRUE(calendar_events(d, "s005").empty());
+    // A good calendar after all that is taken as usual.
+    EXPECT_EQ(put_calendar(d.port(), "s005", kWeeklyInterview).status, 200);
+  }
+  std::vector<StoredCalendar> stored = open_sqlite_journal(data / "journal.sqlite3")->calendars();
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].ics, kWeeklyInterview);
+}
+
+// While a calendar that keeps its worker busy for seconds is imported, every /healthz and an
+// ingest request are answered within a second (they would wait for the whole evaluation if
+// it ran on the I/O thread).
+TEST_F(CalendarImportTest, HealthzAndIngestAreAnsweredWhileAHostileImportIsEvaluated) {
+  TestDaemon d(clock.tweak());
+  std::atomic<bool> done{false};
+  HttpResult import;
+  std::thread importer([&] {
+    import = put_calendar(d.port(), "s001", slow_calendar());
+    done = true;
+  });
+  int answered_during = 0, ingested_during = 0, failed = 0;
+  while (!done) {
+    HttpResult h = http_request(d.port(), "GET", "/healthz", "", {}, 1000ms);
+    if (h.status != 200) ++failed;
+    if (h.status == 200 && !done) ++answered_during;
+    if (ingested_during == 0 && !done) {
+      HttpResult a = http_request(d.port(), "POST", "/v1/availability",
+                                  json{{"staff", "s002"}, {"status", "remote"}}.dump(),
+                                  bearer(kIngest), 1000ms);
+      if (a.status == 200 && !done) ++ingested_during;
+      if (a.status != 200) ++failed;
+    }
+    std::this_thread::sleep_for(50ms);  // pacing only: each request has its own deadline
+  }
+  importer.join();
+  EXPECT_EQ(import.status, 400) << import.body;
+  EXPECT_NE(import.body.find("too long"), std::string::npos) << import.body;
+  EXPECT_EQ(failed, 0);
+  EXPECT_GE(answered_during, 3);
+  EXPECT_EQ(ingested_during, 1);
+  EXPECT_EQ(d.snapshot().availability_at("s002", clock.model_now()), Availability::remote);
+}
+
+// Stored calendars an older build accepted are evaluated in the background: the daemon serves
+// at once, the good calendar behind the slow ones is followed when its turn comes, and the
+// slow ones are left out.
+TEST_F(CalendarImportTest, StartUpWithHostileStoredCalendarsServesAtOnce) {
+  TempDir dir;
+  const fs::path data = dir.path() / "data";
+  fs::create_directories(data);
+  {
+    auto journal = open_sqlite_journal(data / "journal.sqlite3");
+    for (const char* staff : {"s001", "s002", "s003"}) {
+      journal->put_calendar({staff, slow_calendar(), utc("2026-11-01T00:00:00Z")});
+    }
+    journal->put_calendar({"s004", kWeeklyInterview, utc("2026-11-01T00:00:00Z")});
+  }
+  TestDaemon d(clock.tweak(&data));
+  HttpResult h = http_request(d.port(), "GET", "/healthz", "", {}, 1000ms);
+  EXPECT_EQ(h.status, 200) << h.error;
+  HttpResult a =
+      http_request(d.port(), "POST", "/v1/availability",
+                   json{{"staff", "s009"}, {"status", "remote"}}.dump(), bearer(kIngest), 1000ms);
+  EXPECT_EQ(a.status, 200) << a.body;
+  // The evaluation of the slow calendars (seconds each) is still going on.
+  EXPECT_TRUE(calendar_events(d, "s004").empty());
+  std::vector<json> events;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        events = calendar_events(d, "s004");
+        return !events.empty();
+      },
+      30s));
+  EXPECT_EQ(events[0]["status"], "meeting");
+  EXPECT_EQ(events[0]["until"], "2026-12-01T06:00:00.000Z");
+  for (const char* staff : {"s001", "s002", "s003"}) EXPECT_TRUE(calendar_events(d, staff).empty());
 }
 
 // Schema step 1 -> 2 adds the calendars table to a journal written by an older build.

@@ -40,13 +40,16 @@ struct TimeValue {
 };
 
 struct EventDef {
-  std::string uid;  // for messages only
+  std::string uid;       // matches RECURRENCE-ID components to their master
+  std::string name;      // `VEVENT "uid"` (or `VEVENT #3` without a UID), for messages
+  std::size_t line = 0;  // of its BEGIN:VEVENT, for messages (0: unknown)
   Kind kind = Kind::meeting;
   TimeValue start;  // DTSTART, also the first instance
   // DTEND - DTSTART: whole days for date-anchored events, seconds otherwise (0 = the event
   // takes no time and so never makes anyone busy).
   std::int64_t length = 0;
   std::vector<icalrecurrencetype> rules;  // RRULEs that yield at least one instance
+  std::vector<std::size_t> rule_lines;    // the line of each of `rules`
   std::vector<TimeValue> rdates;
   // Instance keys (see instance_key) not to produce: EXDATEs, and instances that a
   // RECURRENCE-ID component moved or cancelled.
@@ -58,6 +61,14 @@ struct Calendar::Data {
   std::vector<EventDef> events;  // the ones that count (not transparent, not cancelled)
   std::size_t total = 0;         // every VEVENT in the file
 };
+
+// "line 12: " + what (just `what` for line 0): how every message names its place.
+inline std::string at_line(std::size_t line, const std::string& what) {
+  return line ? "line " + std::to_string(line) + ": " + what : what;
+}
+
+// Where statuses overlap, the higher wins: the Kind order (leave > trip > meeting > remote).
+int priority(model::Availability a);
 
 // Days since 1970-01-01 of a civil date.
 std::int64_t days_from_civil(int year, int month, int day);

@@ -1,28 +1,20 @@
 // .ics text -> Calendar. libical parses; this file checks what libical lets through quietly
-// (its parser records problems as X-LIC-ERROR properties instead of failing), resolves time
-// zones, classifies each VEVENT and refuses recurrence rules that could stall the daemon.
-#include <algorithm>
+// (its parser records problems as X-LIC-ERROR properties instead of failing), screens every
+// recurrence rule before libical expands it (rule_screen.hpp), resolves time zones and
+// classifies each VEVENT.
 #include <chrono>
-#include <cstring>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "calendar_data.hpp"
+#include "classify.hpp"
+#include "rule_screen.hpp"
 #include "source_lines.hpp"
 
 namespace bcp::calendar {
 namespace {
-
-// ---- classification -----------------------------------------------------------------------
-// Substrings matched against SUMMARY and CATEGORIES (ASCII letters compared case-blind).
-// The title is read only to classify; it never leaves this component (see status_at).
-constexpr std::string_view kLeaveWords[] = {"休暇",  "有給",     "年休",    "代休",         "休み",
-                                            "leave", "vacation", "holiday", "out of office"};
-constexpr std::string_view kTripWords[] = {"出張", "trip", "business travel"};
-constexpr std::string_view kRemoteWords[] = {"在宅",   "テレワーク",     "リモート",
-                                             "remote", "work from home", "wfh"};
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
@@ -32,40 +24,8 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
-bool contains_any(const std::string& text, const auto& words) {
-  return std::any_of(std::begin(words), std::end(words),
-                     [&](std::string_view w) { return text.find(w) != std::string::npos; });
-}
-
-void erase_all(std::string& text, std::string_view what) {
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at)) {
-    text.erase(at, what.size());
-  }
-}
-
-Kind classify(icalcomponent* event, bool all_day) {
-  std::string text;
-  if (const char* summary = icalcomponent_get_summary(event)) text = ascii_lower(summary);
-  for (icalproperty* p = icalcomponent_get_first_property(event, ICAL_CATEGORIES_PROPERTY); p;
-       p = icalcomponent_get_next_property(event, ICAL_CATEGORIES_PROPERTY)) {
-    if (const char* c = icalproperty_get_categories(p)) text += "\n" + ascii_lower(c);
-  }
-  // 昼休み (lunch break) is a break in the day, not a day off.
-  erase_all(text, "昼休み");
-  if (contains_any(text, kLeaveWords)) return Kind::leave;
-  if (contains_any(text, kTripWords)) return Kind::trip;
-  if (contains_any(text, kRemoteWords)) return Kind::remote;
-  // Outlook marks absences as "out of office" in its own property.
-  for (icalproperty* p = icalcomponent_get_first_property(event, ICAL_X_PROPERTY); p;
-       p = icalcomponent_get_next_property(event, ICAL_X_PROPERTY)) {
-    const char* name = icalproperty_get_x_name(p);
-    const char* value = icalproperty_get_x(p);
-    if (name && value && std::strcmp(name, "X-MICROSOFT-CDO-BUSYSTATUS") == 0 &&
-        ascii_lower(value) == "oof") {
-      return Kind::leave;
-    }
-  }
-  return all_day ? Kind::leave : Kind::meeting;
+void report_progress(std::atomic<std::uint32_t>* progress, std::size_t line) {
+  if (progress) progress->store(static_cast<std::uint32_t>(line), std::memory_order_relaxed);
 }
 
 bool ignored(icalcomponent* event) {
@@ -76,6 +36,16 @@ bool ignored(icalcomponent* event) {
   return icalcomponent_get_status(event) == ICAL_STATUS_CANCELLED;
 }
 
+std::size_t count_properties(icalcomponent* c, icalproperty_kind kind) {
+  return static_cast<std::size_t>(icalcomponent_count_properties(c, kind));
+}
+
+// What the whole file's rules have used so far (the probe budget, rules that never occur).
+struct RuleBudget {
+  std::chrono::steady_clock::duration probe_spent{};
+  std::size_t never_rules = 0;
+};
+
 // ---- one VEVENT -----------------------------------------------------------------------------
 class EventReader {
  public:
@@ -84,18 +54,17 @@ class EventReader {
       : lines_(lines), vcalendar_(vcalendar), event_(event), index_(index) {
     const char* uid = icalcomponent_get_uid(event);
     uid_ = uid ? uid : "";
+    name_ = "VEVENT " + (uid_.empty() ? "#" + std::to_string(index_ + 1) : "\"" + uid_ + "\"");
   }
 
   const std::string& uid() const { return uid_; }
 
-  [[noreturn]] void fail(std::string_view property, const std::string& what) const {
-    std::string where =
-        "VEVENT " + (uid_.empty() ? "#" + std::to_string(index_ + 1) : "\"" + uid_ + "\"");
-    std::size_t line =
-        property.empty() ? lines_.event_begin(index_) : lines_.event_property(index_, property);
-    std::string prefix = line ? "line " + std::to_string(line) + ": " : std::string();
-    throw CalendarError(prefix + where + ": " +
-                        (property.empty() ? "" : std::string(property) + ": ") + what);
+  [[noreturn]] void fail(std::string_view property, const std::string& what,
+                         std::size_t nth = 0) const {
+    std::size_t line = property.empty() ? lines_.event_begin(index_)
+                                        : lines_.property(Component::vevent, index_, property, nth);
+    throw CalendarError(at_line(
+        line, name_ + ": " + (property.empty() ? "" : std::string(property) + ": ") + what));
   }
 
   icaltimezone* resolve_zone(const char* tzid) const {
@@ -154,17 +123,41 @@ class EventReader {
     return icalcomponent_get_first_property(event_, kind);
   }
 
-  EventDef read(const ParseLimits& limits, std::chrono::steady_clock::duration& probe_spent) const {
+  EventDef read(const ParseLimits& limits, RuleBudget& budget) const {
+    report_progress(limits.progress_line, lines_.event_begin(index_));
     EventDef def;
     def.uid = uid_;
+    def.name = name_;
+    def.line = lines_.event_begin(index_);
     icalproperty* dtstart = property(ICAL_DTSTART_PROPERTY);
     if (!dtstart) fail("", "no DTSTART");
     def.start = read_time(dtstart, "DTSTART");
-    const bool all_day = def.start.anchor == Anchor::date;
-    def.kind = classify(event_, all_day);
+    def.kind = classify(words(def.start.anchor == Anchor::date));
     def.length = read_length(def.start);
-    read_recurrence(def, limits, probe_spent);
+    read_recurrence(def, limits, budget);
     return def;
+  }
+
+  // The words the owner gave the event (read only to classify it, see classify.hpp).
+  EventWords words(bool all_day) const {
+    EventWords w;
+    w.all_day = all_day;
+    if (const char* summary = icalcomponent_get_summary(event_)) w.summary = summary;
+    for (icalproperty* p = icalcomponent_get_first_property(event_, ICAL_CATEGORIES_PROPERTY); p;
+         p = icalcomponent_get_next_property(event_, ICAL_CATEGORIES_PROPERTY)) {
+      if (const char* c = icalproperty_get_categories(p)) w.categories.emplace_back(c);
+    }
+    // Outlook marks absences as "out of office" in its own property.
+    for (icalproperty* p = icalcomponent_get_first_property(event_, ICAL_X_PROPERTY); p;
+         p = icalcomponent_get_next_property(event_, ICAL_X_PROPERTY)) {
+      const char* name = icalproperty_get_x_name(p);
+      const char* value = icalproperty_get_x(p);
+      if (name && value && std::string_view(name) == "X-MICROSOFT-CDO-BUSYSTATUS" &&
+          ascii_lower(value) == "oof") {
+        w.out_of_office = true;
+      }
+    }
+    return w;
   }
 
   // DTEND - DTSTART (or DURATION): days for all-day events, seconds otherwise.
@@ -190,25 +183,40 @@ class EventReader {
     return all_day ? 1 : 0;
   }
 
-  void read_recurrence(EventDef& def, const ParseLimits& limits,
-                       std::chrono::steady_clock::duration& probe_spent) const {
+  void read_recurrence(EventDef& def, const ParseLimits& limits, RuleBudget& budget) const {
+    if (count_properties(event_, ICAL_RRULE_PROPERTY) > limits.max_rules_per_event) {
+      fail("RRULE", "more than " + std::to_string(limits.max_rules_per_event) +
+                        " recurrence rules in one event");
+    }
+    std::size_t nth = 0;
     for (icalproperty* p = icalcomponent_get_first_property(event_, ICAL_RRULE_PROPERTY); p;
-         p = icalcomponent_get_next_property(event_, ICAL_RRULE_PROPERTY)) {
+         p = icalcomponent_get_next_property(event_, ICAL_RRULE_PROPERTY), ++nth) {
+      const std::size_t line = lines_.property(Component::vevent, index_, "RRULE", nth);
+      report_progress(limits.progress_line, line);
       icalrecurrencetype rule = icalproperty_get_rrule(p);
-      switch (rule.freq) {
-        case ICAL_SECONDLY_RECURRENCE:
-        case ICAL_MINUTELY_RECURRENCE:
-        case ICAL_HOURLY_RECURRENCE:
-          // No calendar service exports these for appointments, and libical 3.0 can spend
-          // minutes looking for the next instance of one whose BY-parts never match.
-          fail("RRULE", std::string("FREQ=") + icalrecur_freq_to_string(rule.freq) +
-                            " is not supported (at most one instance a day)");
-        case ICAL_NO_RECURRENCE:
-          fail("RRULE", "has no FREQ");
-        default:
-          break;
+      if (auto refused = screen_event_rule(rule)) fail("RRULE", *refused, nth);
+      if (never_occurs(rule, def.start.value)) {
+        // Skipped without asking libical, which would search centuries for an instance.
+        if (++budget.never_rules > limits.max_never_rules) {
+          fail("RRULE",
+               "recurrence rules take too long to expand: more than " +
+                   std::to_string(limits.max_never_rules) +
+                   " of them can never occur (their BY parts name no real date)",
+               nth);
+        }
+        continue;
       }
-      if (probe(rule, def.start.value, limits, probe_spent)) def.rules.push_back(rule);
+      if (probe(rule, def.start.value, limits, budget, nth)) {
+        def.rules.push_back(rule);
+        def.rule_lines.push_back(line);
+      }
+    }
+    for (icalproperty_kind kind : {ICAL_RDATE_PROPERTY, ICAL_EXDATE_PROPERTY}) {
+      if (count_properties(event_, kind) > limits.max_dates_per_event) {
+        const char* name = kind == ICAL_RDATE_PROPERTY ? "RDATE" : "EXDATE";
+        fail(name, "more than " + std::to_string(limits.max_dates_per_event) + " " + name +
+                       " values in one event");
+      }
     }
     for (icalproperty* p = icalcomponent_get_first_property(event_, ICAL_RDATE_PROPERTY); p;
          p = icalcomponent_get_next_property(event_, ICAL_RDATE_PROPERTY)) {
@@ -220,11 +228,12 @@ class EventReader {
     }
   }
 
-  // Whether the rule yields any instance at all. A rule that never does costs libical a
-  // search of centuries on every expansion, so it is found once here and dropped; the time
-  // all probes of a calendar take together is bounded.
+  // Whether the rule yields any instance at all. A rule that never does in a way
+  // never_occurs does not see costs libical a search of centuries on every expansion, so it
+  // is found once here and dropped; the time all probes of a calendar take together is
+  // bounded (checked between calls: a worker process bounds a single long call).
   bool probe(const icalrecurrencetype& rule, icaltimetype dtstart, const ParseLimits& limits,
-             std::chrono::steady_clock::duration& spent) const {
+             RuleBudget& budget, std::size_t nth) const {
     auto t0 = std::chrono::steady_clock::now();
     icalrecur_iterator* it = icalrecur_iterator_new(rule, dtstart);
     bool any = false;
@@ -232,10 +241,12 @@ class EventReader {
       any = !icaltime_is_null_time(icalrecur_iterator_next(it));
       icalrecur_iterator_free(it);
     }
-    spent += std::chrono::steady_clock::now() - t0;
-    if (spent > limits.probe_budget) {
-      fail("RRULE", "recurrence rules take too long to expand (over " +
-                        std::to_string(limits.probe_budget.count()) + " ms for this calendar)");
+    budget.probe_spent += std::chrono::steady_clock::now() - t0;
+    if (budget.probe_spent > limits.probe_budget) {
+      fail("RRULE",
+           "recurrence rules take too long to expand (over " +
+               std::to_string(limits.probe_budget.count()) + " ms for this calendar)",
+           nth);
     }
     return any;
   }
@@ -245,9 +256,70 @@ class EventReader {
   icalcomponent* vcalendar_;
   icalcomponent* event_;
   std::size_t index_;  // position among the file's VEVENTs, for line numbers
-  std::string uid_;
+  std::string uid_, name_;
 };
 
+// ---- VTIMEZONE --------------------------------------------------------------------------------
+// libical 3.0 expands every change of a zone's observances, from their DTSTART to the year
+// asked for, on the first conversion, with no bound of its own (a FREQ=MINUTELY observance
+// cost 17 s and 160 MB). Observance rules are checked before any time is converted.
+void screen_zones(icalcomponent* root, const SourceLines& lines, const ParseLimits& limits) {
+  std::size_t zone_index = 0;
+  auto check_zone = [&](icalcomponent* zone) {
+    const std::size_t index = zone_index++;
+    report_progress(limits.progress_line, lines.begin(Component::vtimezone, index));
+    const char* tzid = nullptr;
+    if (icalproperty* p = icalcomponent_get_first_property(zone, ICAL_TZID_PROPERTY)) {
+      tzid = icalproperty_get_tzid(p);
+    }
+    const std::string name = std::string("VTIMEZONE \"") + (tzid ? tzid : "") + "\"";
+    std::size_t changes = 0, nth_rule = 0;
+    for (icalcomponent* o = icalcomponent_get_first_component(zone, ICAL_ANY_COMPONENT); o;
+         o = icalcomponent_get_next_component(zone, ICAL_ANY_COMPONENT)) {
+      int first_year = 1970;
+      if (icalproperty* p = icalcomponent_get_first_property(o, ICAL_DTSTART_PROPERTY)) {
+        first_year = icalproperty_get_dtstart(p).year;
+      }
+      // The years libical may expand: from the observance's start to well past the years
+      // a calendar is read in.
+      const std::size_t years = static_cast<std::size_t>(std::max(1, 2100 - first_year + 1));
+      for (icalproperty* p = icalcomponent_get_first_property(o, ICAL_RRULE_PROPERTY); p;
+           p = icalcomponent_get_next_property(o, ICAL_RRULE_PROPERTY), ++nth_rule) {
+        ZoneRuleCheck check = screen_zone_rule(icalproperty_get_rrule(p));
+        if (check.error) {
+          throw CalendarError(
+              at_line(lines.property(Component::vtimezone, index, "RRULE", nth_rule),
+                      name + ": RRULE: " + *check.error));
+        }
+        changes += years * check.per_year;
+      }
+      changes += count_properties(o, ICAL_RDATE_PROPERTY) + 1;
+      if (changes > limits.max_zone_changes) {
+        throw CalendarError(at_line(lines.begin(Component::vtimezone, index),
+                                    name + ": implies more than " +
+                                        std::to_string(limits.max_zone_changes) +
+                                        " offset changes (a time zone has a few hundred)"));
+      }
+    }
+  };
+  auto walk = [&](auto&& self, icalcomponent* c) -> void {
+    for (icalcomponent* k = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); k;
+         k = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
+      if (icalcomponent_isa(k) == ICAL_VTIMEZONE_COMPONENT) {
+        check_zone(k);
+      } else if (icalcomponent_isa(k) == ICAL_VCALENDAR_COMPONENT) {
+        self(self, k);
+      }
+    }
+  };
+  if (icalcomponent_isa(root) == ICAL_VTIMEZONE_COMPONENT) {
+    check_zone(root);
+  } else {
+    walk(walk, root);
+  }
+}
+
+// ---- the file ---------------------------------------------------------------------------------
 // libical keeps going after a syntax error and records it as an X-LIC-ERROR property on the
 // component where it happened. The first one (in document order) refuses the calendar.
 void check_libical_errors(icalcomponent* c, const SourceLines& lines, std::size_t& vevent_index) {
@@ -280,8 +352,8 @@ void check_libical_errors(icalcomponent* c, const SourceLines& lines, std::size_
     } else {
       where = std::string(icalcomponent_kind_to_string(icalcomponent_isa(c))) + ": ";
     }
-    throw CalendarError((line ? "line " + std::to_string(line) + ": " : std::string()) + where +
-                        message + (value.empty() ? "" : " \"" + value + "\""));
+    throw CalendarError(
+        at_line(line, where + message + (value.empty() ? "" : " \"" + value + "\"")));
   }
   for (icalcomponent* k = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); k;
        k = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
@@ -334,9 +406,11 @@ Calendar parse_ics(std::string_view text_in, const ParseLimits& limits) {
   const std::string text(text_in);
   const SourceLines lines(text);
   auto data = std::make_shared<Calendar::Data>();
+  report_progress(limits.progress_line, lines.first_content_line_number());
   data->root = parse_root(text, lines);
   std::size_t vevent_index = 0;
   check_libical_errors(data->root.get(), lines, vevent_index);
+  screen_zones(data->root.get(), lines, limits);
 
   // Masters first; instances moved or cancelled through RECURRENCE-ID are applied after, as
   // they may come before their master in the file.
@@ -347,21 +421,22 @@ Calendar parse_ics(std::string_view text_in, const ParseLimits& limits) {
   };
   std::vector<Override> overrides;
   std::map<std::string, std::vector<std::size_t>> masters_by_uid;  // -> index in data->events
-  std::chrono::steady_clock::duration probe_spent{};
+  RuleBudget budget;
   std::size_t index = 0;
   for (icalcomponent* vcal : vcalendars(data->root.get())) {
     for (icalcomponent* ev = icalcomponent_get_first_component(vcal, ICAL_VEVENT_COMPONENT); ev;
          ev = icalcomponent_get_next_component(vcal, ICAL_VEVENT_COMPONENT), ++index) {
       if (index >= limits.max_events) {
-        throw CalendarError("too many events (more than " + std::to_string(limits.max_events) +
-                            " VEVENTs)");
+        throw CalendarError(at_line(
+            lines.event_begin(index),
+            "too many events (more than " + std::to_string(limits.max_events) + " VEVENTs)"));
       }
       EventReader reader(lines, vcal, ev, index);
       if (icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
         overrides.push_back(Override{reader, ev, rid});
         continue;
       }
-      EventDef def = reader.read(limits, probe_spent);
+      EventDef def = reader.read(limits, budget);
       if (ignored(ev)) continue;
       masters_by_uid[def.uid].push_back(data->events.size());
       data->events.push_back(std::move(def));
@@ -378,8 +453,9 @@ Calendar parse_ics(std::string_view text_in, const ParseLimits& limits) {
     }
     // The instance as it now is: its own time, its own title, its own TRANSP and STATUS (a
     // cancelled instance just removes the master's).
-    EventDef def = o.reader.read(limits, probe_spent);
+    EventDef def = o.reader.read(limits, budget);
     def.rules.clear();
+    def.rule_lines.clear();
     def.rdates.clear();
     if (!ignored(o.event)) data->events.push_back(std::move(def));
   }

@@ -26,6 +26,11 @@ bool is_property_line(std::string_view line, std::string_view name) {
          (line[name.size()] == ':' || line[name.size()] == ';');
 }
 
+constexpr std::string_view kBegin[] = {"BEGIN:VEVENT", "BEGIN:VTIMEZONE"};
+constexpr std::string_view kEnd[] = {"END:VEVENT", "END:VTIMEZONE"};
+
+std::size_t slot(Component kind) { return static_cast<std::size_t>(kind); }
+
 }  // namespace
 
 SourceLines::SourceLines(std::string_view text) {
@@ -33,7 +38,9 @@ SourceLines::SourceLines(std::string_view text) {
     auto nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (is_line(line, "BEGIN:VEVENT")) event_begins_.push_back(lines_.size());
+    for (std::size_t k = 0; k < 2; ++k) {
+      if (is_line(line, kBegin[k])) begins_[k].push_back(lines_.size());
+    }
     lines_.push_back(line);
     if (nl == std::string_view::npos) break;
     text.remove_prefix(nl + 1);
@@ -52,12 +59,13 @@ std::size_t SourceLines::first_content_line_number() const {
   return 0;
 }
 
-SourceLines::Range SourceLines::range_of(std::size_t event_index) const {
-  if (event_index == kAny) return {0, lines_.size()};
-  if (event_index >= event_begins_.size()) return {0, 0};
-  Range r{event_begins_[event_index], lines_.size()};
+SourceLines::Range SourceLines::range_of(Component kind, std::size_t index) const {
+  if (index == kAny) return {0, lines_.size()};
+  const auto& begins = begins_[slot(kind)];
+  if (index >= begins.size()) return {0, 0};
+  Range r{begins[index], lines_.size()};
   for (std::size_t i = r.first + 1; i < lines_.size(); ++i) {
-    if (is_line(lines_[i], "END:VEVENT")) {
+    if (is_line(lines_[i], kEnd[slot(kind)])) {
       r.end = i + 1;
       break;
     }
@@ -65,21 +73,31 @@ SourceLines::Range SourceLines::range_of(std::size_t event_index) const {
   return r;
 }
 
+std::size_t SourceLines::begin(Component kind, std::size_t index) const {
+  const auto& begins = begins_[slot(kind)];
+  return index < begins.size() ? begins[index] + 1 : 0;
+}
+
 std::size_t SourceLines::event_begin(std::size_t event_index) const {
-  return event_index < event_begins_.size() ? event_begins_[event_index] + 1 : 0;
+  return begin(Component::vevent, event_index);
+}
+
+std::size_t SourceLines::property(Component kind, std::size_t index, std::string_view name,
+                                  std::size_t nth) const {
+  Range r = range_of(kind, index);
+  for (std::size_t i = r.first; i < r.end; ++i) {
+    if (is_property_line(lines_[i], name) && nth-- == 0) return i + 1;
+  }
+  return begin(kind, index);
 }
 
 std::size_t SourceLines::event_property(std::size_t event_index, std::string_view name) const {
-  Range r = range_of(event_index);
-  for (std::size_t i = r.first; i < r.end; ++i) {
-    if (is_property_line(lines_[i], name)) return i + 1;
-  }
-  return event_begin(event_index);
+  return property(Component::vevent, event_index, name, 0);
 }
 
 std::size_t SourceLines::find(std::string_view value, std::string_view property,
                               std::size_t event_index) const {
-  Range r = range_of(event_index);
+  Range r = range_of(Component::vevent, event_index);
   // Long values may be folded onto continuation lines: match on their start.
   std::string_view head = value.substr(0, 16);
   for (std::size_t i = r.first; i < r.end; ++i) {

@@ -10,9 +10,12 @@
 
 namespace bcp::calendar {
 
+// The components whose lines are indexed, counted in document order.
+enum class Component { vevent, vtimezone };
+
 class SourceLines {
  public:
-  static constexpr std::size_t kAny = SIZE_MAX;  // search the whole text, not one VEVENT
+  static constexpr std::size_t kAny = SIZE_MAX;  // search the whole text, not one component
 
   explicit SourceLines(std::string_view text);  // `text` must outlive this object
 
@@ -21,6 +24,11 @@ class SourceLines {
   // 1-based line numbers; 0 when not found.
   std::size_t event_begin(std::size_t event_index) const;  // its BEGIN:VEVENT
   std::size_t event_property(std::size_t event_index, std::string_view name) const;
+  // The `nth` (0-based) line of property `name` in the `index`th component of `kind`; its
+  // BEGIN line when there are fewer.
+  std::size_t property(Component kind, std::size_t index, std::string_view name,
+                       std::size_t nth) const;
+  std::size_t begin(Component kind, std::size_t index) const;
   // A line of `property` (within VEVENT `event_index`, or anywhere) holding `value`; with no
   // property, a line that is exactly `value`.
   std::size_t find(std::string_view value, std::string_view property,
@@ -30,10 +38,10 @@ class SourceLines {
   struct Range {
     std::size_t first = 0, end = 0;  // 0-based, end exclusive
   };
-  Range range_of(std::size_t event_index) const;
+  Range range_of(Component kind, std::size_t index) const;
 
-  std::vector<std::string_view> lines_;    // without line ends
-  std::vector<std::size_t> event_begins_;  // 0-based index of each BEGIN:VEVENT line
+  std::vector<std::string_view> lines_;  // without line ends
+  std::vector<std::size_t> begins_[2];   // 0-based index of each BEGIN line, per Component
 };
 
 }  // namespace bcp::calendar

@@ -1,5 +1,6 @@
-// PUT /v1/staff/{id}/calendar: checks the request and parses the calendar on the I/O thread
-// (libical; bounded, see bcp/calendar/calendar.hpp), then hands it to the CalendarService.
+// PUT /v1/staff/{id}/calendar: checks the request on the I/O thread, then hands the text to
+// the CalendarService, which evaluates it in a worker process (libical never runs on the I/O
+// thread: a hostile file costs its import the budget, nobody else anything).
 #include <boost/beast/core/string.hpp>
 
 #include "calendar_service.hpp"
@@ -19,17 +20,10 @@ void route_calendar_import(RequestContext& ctx, std::string_view staff_id) {
     return ctx.refuse(http::status::not_found, RefusalReason::malformed,
                       "unknown staff \"" + staff + "\"");
   }
-  // Taken out of the request: the context is copied into the callbacks below.
+  // Taken out of the request: the context is copied into the service's callbacks.
   std::string ics = std::move(ctx.req.body());
   ctx.req.body().clear();
-  std::optional<calendar::Calendar> parsed;
-  try {
-    parsed = calendar::parse_ics(ics);
-  } catch (const calendar::CalendarError& e) {
-    return ctx.refuse(http::status::bad_request, RefusalReason::malformed,
-                      std::string("calendar: ") + e.what());
-  }
-  ctx.core.calendars->import(ctx, std::move(staff), std::move(ics), std::move(*parsed));
+  ctx.core.calendars->import(ctx, std::move(staff), std::move(ics));
 }
 
 }  // namespace bcp::daemon

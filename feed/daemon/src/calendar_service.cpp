@@ -9,9 +9,24 @@
 namespace bcp::daemon {
 
 namespace {
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+
 // "At least every minute": a calendar with nothing ahead is still looked at, so a status
 // that outlasts the look-ahead gets its `until` once it comes into view.
 constexpr std::chrono::seconds kMaxTick{60};
+// Timelines are re-evaluated once a day; each covers the look-ahead and that day.
+constexpr std::chrono::hours kRefreshEvery{24};
+// Wall-clock budget of one calendar's evaluation. Real calendars take milliseconds; a stored
+// one (accepted once) gets more, so that a busy machine does not leave it out.
+constexpr milliseconds kImportBudget{3000};
+constexpr milliseconds kStoredBudget{6000};
+// A stored calendar whose evaluation ran over is tried again after this, doubling up to a
+// few hours (its old timeline, if any, still answers meanwhile).
+constexpr std::chrono::seconds kFirstRetry{300};
+constexpr std::chrono::seconds kMaxRetry{6 * 3600};
+// Imports waiting for or in a worker at once; more are answered 429.
+constexpr std::size_t kMaxImportsInFlight = 8;
 
 std::string what_of(std::exception_ptr error) {
   try {
@@ -21,11 +36,20 @@ std::string what_of(std::exception_ptr error) {
   }
   return "unknown error";
 }
+
+std::string minutes_text(std::chrono::seconds s) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::minutes>(s).count()) + " min";
+}
 }  // namespace
 
 CalendarService::CalendarService(Daemon::Core& core) : core_(core), timer_(core.ioc) {}
 
-CalendarService::~CalendarService() { store_.join(); }
+CalendarService::~CalendarService() {
+  cancel_ = true;
+  importer_.join();
+  refresher_.join();
+  store_.join();
+}
 
 void CalendarService::observe(const model::Event& event) {
   const auto* a = std::get_if<model::StaffAvailability>(&event.body);
@@ -39,15 +63,14 @@ void CalendarService::load() {
           "stored calendar of " + stored.staff + " is left out: no such staff in the config");
       continue;
     }
-    try {
-      calendars_.insert_or_assign(stored.staff, calendar::parse_ics(stored.ics));
-    } catch (const calendar::CalendarError& e) {
-      log(LogLevel::warning, "calendar",
-          "stored calendar of " + stored.staff + " is left out: " + e.what());
-    }
+    Entry entry;
+    entry.ics = std::make_shared<const std::string>(std::move(stored.ics));
+    entry.version = ++versions_;
+    calendars_.insert_or_assign(stored.staff, std::move(entry));
   }
   if (!calendars_.empty()) {
-    log(LogLevel::info, "calendar", "loaded " + std::to_string(calendars_.size()) + " calendars");
+    log(LogLevel::info, "calendar",
+        "loaded " + std::to_string(calendars_.size()) + " calendars (evaluated in the background)");
   }
 }
 
@@ -57,19 +80,33 @@ void CalendarService::start() {
 
 void CalendarService::stop() {
   stopped_ = true;
+  cancel_ = true;
   timer_.cancel();
+}
+
+calendar::EvaluationOptions CalendarService::evaluation_options(model::TimePoint now,
+                                                                bool for_import) const {
+  calendar::EvaluationOptions o;
+  o.from = now;
+  o.span = duration_cast<std::chrono::seconds>(limits_.lookahead + kRefreshEvery);
+  o.utc_offset_minutes = core_.situation.directory.utc_offset_minutes;
+  o.limits = limits_;
+  // An import that cannot be followed fully is refused; a stored one is used as far as the
+  // limits allow (and said so in the log), since refusing is no longer possible.
+  o.limits.strict = for_import;
+  o.budget = for_import ? kImportBudget : kStoredBudget;
+  return o;
 }
 
 std::vector<model::Event> CalendarService::changes(model::TimePoint now, const std::string* only) {
   std::vector<model::Event> out;
-  const int offset = core_.situation.directory.utc_offset_minutes;
-  for (const auto& [staff, cal] : calendars_) {
+  const auto lookahead = duration_cast<std::chrono::seconds>(limits_.lookahead);
+  for (auto& [staff, entry] : calendars_) {
     if (only && staff != *only) continue;
-    calendar::CalendarStatus status = calendar::status_at(cal, now, offset, limits_);
-    if (status.truncated && warned_truncated_.insert(staff).second) {
-      log(LogLevel::warning, "calendar",
-          "calendar of " + staff + " has more instances than the limits allow; some are not seen");
-    }
+    // Not evaluated yet, or out of date for longer than the refresh could catch up: the
+    // calendar says nothing new; what was said last stands until its own `until`.
+    if (!entry.timeline || !entry.timeline->covers(now)) continue;
+    calendar::CalendarStatus status = calendar::status_at(*entry.timeline, now, lookahead);
     if (status.until && (!next_change_ || *status.until < *next_change_)) {
       next_change_ = status.until;
     }
@@ -117,18 +154,18 @@ void CalendarService::tick() {
   if (stopped_) return;
   const model::TimePoint now = core_.now();
   next_change_.reset();
+  refresh(now);
   submit(changes(now), nullptr);
   schedule(now);
 }
 
 void CalendarService::schedule(model::TimePoint now) {
   if (stopped_) return;
-  auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(kMaxTick);
+  auto delay = duration_cast<milliseconds>(kMaxTick);
   if (next_change_) {
     // A few milliseconds late rather than early: at `until` itself the status has changed.
-    delay = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*next_change_ - now) +
-                           std::chrono::milliseconds(5),
-                       std::chrono::milliseconds(0), delay);
+    delay = std::clamp(duration_cast<milliseconds>(*next_change_ - now) + milliseconds(5),
+                       milliseconds(0), delay);
   }
   timer_.expires_after(delay);
   timer_.async_wait([this](boost::system::error_code ec) {
@@ -136,40 +173,144 @@ void CalendarService::schedule(model::TimePoint now) {
   });
 }
 
-void CalendarService::import(const RequestContext& ctx, std::string staff, std::string ics,
-                             calendar::Calendar parsed) {
-  StoredCalendar stored{std::move(staff), std::move(ics), core_.now()};
-  boost::asio::post(store_, [this, ctx, stored = std::move(stored), parsed]() {
+// ---- stored calendars: start-up and the daily refresh ---------------------------------------
+
+void CalendarService::refresh(model::TimePoint now) {
+  std::vector<Pending> batch;
+  for (auto& [staff, entry] : calendars_) {
+    if (entry.broken || entry.evaluating || now < entry.retry_at) continue;
+    if (entry.timeline && now < entry.timeline->from + kRefreshEvery) continue;
+    entry.evaluating = true;
+    batch.push_back({staff, entry.version, entry.ics});
+  }
+  if (batch.empty()) return;
+  boost::asio::post(refresher_, [this, batch = std::move(batch),
+                                 options = evaluation_options(now, false)]() mutable {
+    std::vector<std::string_view> texts;
+    for (const Pending& p : batch) texts.push_back(*p.ics);
+    std::vector<calendar::Evaluation> results =
+        calendar::evaluate_isolated(texts, options, &cancel_);
+    boost::asio::post(core_.ioc,
+                      [this, batch = std::move(batch), results = std::move(results)]() mutable {
+                        on_refreshed(batch, std::move(results));
+                      });
+  });
+}
+
+void CalendarService::on_refreshed(const std::vector<Pending>& batch,
+                                   std::vector<calendar::Evaluation> results) {
+  const model::TimePoint now = core_.now();
+  for (std::size_t i = 0; i < batch.size() && i < results.size(); ++i) {
+    auto it = calendars_.find(batch[i].staff);
+    // Re-imported meanwhile: the new calendar's own evaluation counts, not this one.
+    if (it == calendars_.end() || it->second.version != batch[i].version) continue;
+    Entry& entry = it->second;
+    calendar::Evaluation& e = results[i];
+    entry.evaluating = false;
+    using Outcome = calendar::Evaluation::Outcome;
+    if (e.outcome == Outcome::ok) {
+      entry.timeline = std::move(e.timeline);
+      entry.backoff = {};
+      if (entry.timeline->truncated && !entry.warned_truncated) {
+        entry.warned_truncated = true;
+        log(LogLevel::warning, "calendar",
+            "calendar of " + batch[i].staff +
+                " is followed only partly: " + entry.timeline->truncated_at);
+      }
+    } else if (e.outcome == Outcome::invalid) {
+      entry.broken = true;
+      entry.timeline.reset();
+      log(LogLevel::warning, "calendar",
+          "stored calendar of " + batch[i].staff + " is left out: " + e.error);
+    } else if (e.outcome != Outcome::unavailable || !stopped_) {
+      entry.backoff = std::min(kMaxRetry, entry.backoff.count() ? entry.backoff * 2 : kFirstRetry);
+      entry.retry_at = now + entry.backoff;
+      log(LogLevel::warning, "calendar",
+          "stored calendar of " + batch[i].staff + " could not be evaluated (" + e.error +
+              "); tried again in " + minutes_text(entry.backoff));
+    }
+  }
+  if (stopped_) return;
+  next_change_.reset();
+  submit(changes(now), nullptr);
+  schedule(now);
+}
+
+// ---- imports ----------------------------------------------------------------------------------
+
+void CalendarService::import(RequestContext ctx, std::string staff, std::string ics) {
+  if (imports_in_flight_ >= kMaxImportsInFlight) {
+    return ctx.refuse(http::status::too_many_requests, RefusalReason::rate_limited,
+                      "too many calendar imports in progress; retry in a few seconds");
+  }
+  ++imports_in_flight_;
+  auto text = std::make_shared<const std::string>(std::move(ics));
+  const model::TimePoint now = core_.now();
+  // The context moves from thread to thread and is dropped on the I/O thread, where the
+  // connection it answers lives.
+  boost::asio::post(importer_, [this, ctx = std::move(ctx), staff = std::move(staff), text, now,
+                                options = evaluation_options(now, true)]() mutable {
+    calendar::Evaluation evaluation = calendar::evaluate_isolated({*text}, options, &cancel_)[0];
+    boost::asio::post(core_.ioc, [this, ctx = std::move(ctx), staff = std::move(staff), text,
+                                  evaluation = std::move(evaluation), now]() mutable {
+      on_evaluated(std::move(ctx), std::move(staff), text, std::move(evaluation), now);
+    });
+  });
+}
+
+void CalendarService::on_evaluated(RequestContext ctx, std::string staff,
+                                   std::shared_ptr<const std::string> ics,
+                                   calendar::Evaluation evaluation, model::TimePoint evaluated_at) {
+  --imports_in_flight_;
+  using Outcome = calendar::Evaluation::Outcome;
+  switch (evaluation.outcome) {
+    case Outcome::ok:
+      break;
+    case Outcome::unavailable:
+      return ctx.refuse(http::status::service_unavailable, RefusalReason::journal,
+                        "calendar could not be evaluated now (" + evaluation.error + "); retry");
+    default:  // invalid, over budget, crashed its worker: the file is to blame
+      return ctx.refuse(http::status::bad_request, RefusalReason::malformed,
+                        "calendar: " + evaluation.error);
+  }
+  StoredCalendar stored{staff, *ics, evaluated_at};
+  boost::asio::post(store_, [this, ctx = std::move(ctx), stored = std::move(stored), ics,
+                             evaluation = std::move(evaluation)]() mutable {
     std::exception_ptr error;
     try {
       core_.journal->put_calendar(stored);
     } catch (...) {
       error = std::current_exception();
     }
-    boost::asio::post(core_.ioc, [this, ctx, staff = stored.staff, parsed, error] {
-      finish_import(ctx, staff, parsed, error);
+    boost::asio::post(core_.ioc, [this, ctx = std::move(ctx), staff = std::move(stored.staff), ics,
+                                  evaluation = std::move(evaluation), error]() mutable {
+      finish_import(ctx, staff, ics, std::move(evaluation), error);
     });
   });
 }
 
 void CalendarService::finish_import(const RequestContext& ctx, const std::string& staff,
-                                    const calendar::Calendar& parsed,
+                                    std::shared_ptr<const std::string> ics,
+                                    calendar::Evaluation evaluation,
                                     std::exception_ptr stored_error) {
   if (stored_error) {
     return ctx.refuse(http::status::service_unavailable, RefusalReason::journal,
                       "journal could not store the calendar: " + what_of(stored_error));
   }
-  calendars_.insert_or_assign(staff, parsed);
-  warned_truncated_.erase(staff);
+  Entry entry;
+  entry.ics = std::move(ics);
+  entry.version = ++versions_;
+  entry.timeline = std::move(evaluation.timeline);
+  calendars_.insert_or_assign(staff, std::move(entry));
   log(LogLevel::info, "calendar",
-      "calendar of " + staff + " imported (" + std::to_string(parsed.total_events()) + " events)");
+      "calendar of " + staff + " imported (" + std::to_string(evaluation.events) + " events)");
   const model::TimePoint now = core_.now();
   std::vector<model::Event> events = changes(now, &staff);
-  calendar::CalendarStatus status =
-      calendar::status_at(parsed, now, core_.situation.directory.utc_offset_minutes, limits_);
+  calendar::CalendarStatus status = calendar::status_at(
+      *calendars_.at(staff).timeline, now, duration_cast<std::chrono::seconds>(limits_.lookahead));
   nlohmann::json answer = {{"staff", staff},
-                           {"events", parsed.total_events()},
-                           {"busy_events", parsed.busy_events()},
+                           {"events", evaluation.events},
+                           {"busy_events", evaluation.busy_events},
                            {"status", nullptr}};
   if (status.status) answer["status"] = model::to_string(*status.status);
   if (status.until) answer["until"] = model::format_time(*status.until);

@@ -1,9 +1,8 @@
-// Calendar -> status at a moment: expand the events' instances around `now` (libical's
-// recurrence iterator, bounded), then sweep their start and end times in order to find what
-// holds now and when that next changes.
+// Calendar -> Timeline: expand the events' instances over a window (libical's recurrence
+// iterator, bounded by Limits), then hand the busy intervals to make_timeline.
 #include <algorithm>
-#include <array>
 #include <chrono>
+#include <cstdio>
 
 #include "calendar_data.hpp"
 
@@ -68,10 +67,54 @@ std::optional<std::int64_t> instance_key(const TimeValue& v, const TimeValue& ma
 
 namespace {
 
-struct Interval {
-  std::int64_t start, end;  // seconds since the epoch, end exclusive
-  Kind kind;
-};
+Kind kind_of(model::Availability a) {
+  switch (a) {
+    case model::Availability::leave:
+      return Kind::leave;
+    case model::Availability::trip:
+      return Kind::trip;
+    case model::Availability::remote:
+      return Kind::remote;
+    default:
+      return Kind::meeting;
+  }
+}
+
+model::Availability availability_of(Kind k) {
+  switch (k) {
+    case Kind::leave:
+      return model::Availability::leave;
+    case Kind::trip:
+      return model::Availability::trip;
+    case Kind::remote:
+      return model::Availability::remote;
+    case Kind::meeting:
+      break;
+  }
+  return model::Availability::meeting;
+}
+
+// Which FREQ period a time falls in (days, weeks, months or years since an epoch), to charge
+// each iterator call the periods libical walked through.
+std::int64_t period_index(const icaltimetype& t, icalrecurrencetype_frequency freq) {
+  const std::int64_t days = days_from_civil(t.year, t.month, t.day);
+  switch (freq) {
+    case ICAL_WEEKLY_RECURRENCE:
+      return days >= 0 ? days / 7 : (days - 6) / 7;
+    case ICAL_MONTHLY_RECURRENCE:
+      return static_cast<std::int64_t>(t.year) * 12 + t.month - 1;
+    case ICAL_YEARLY_RECURRENCE:
+      return t.year;
+    default:
+      return days;
+  }
+}
+
+std::string date_of(const icaltimetype& t) {
+  char out[16];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02d", t.year, t.month, t.day);
+  return out;
+}
 
 // Collects the instances that overlap [from, to) without passing the limits.
 class Expander {
@@ -81,16 +124,33 @@ class Expander {
 
   void expand(const EventDef& e) {
     if (e.length <= 0) return;  // takes no time
+    progress(e.line);
     seen_.clear();
     add(e, e.start);  // DTSTART is always the first instance (RFC 5545 3.8.5.3)
     for (const TimeValue& r : e.rdates) add(e, r);
-    for (const icalrecurrencetype& rule : e.rules) expand_rule(e, rule);
+    for (std::size_t i = 0; i < e.rules.size(); ++i) {
+      expand_rule(e, e.rules[i], i < e.rule_lines.size() ? e.rule_lines[i] : e.line);
+    }
   }
 
-  std::vector<Interval>& intervals() { return intervals_; }
+  std::vector<BusyInterval>& intervals() { return intervals_; }
   bool truncated() const { return truncated_; }
+  const std::string& truncated_at() const { return truncated_at_; }
 
  private:
+  void progress(std::size_t line) const {
+    if (limits_.progress_line) {
+      limits_.progress_line->store(static_cast<std::uint32_t>(line), std::memory_order_relaxed);
+    }
+  }
+
+  // Notes the first limit reached; imports (strict) stop there.
+  void cut(std::string why) {
+    if (limits_.strict) throw CalendarError(why);
+    if (!truncated_) truncated_at_ = std::move(why);
+    truncated_ = true;
+  }
+
   std::int64_t length_seconds(const EventDef& e) const {
     return e.start.anchor == Anchor::date ? e.length * 86'400 : e.length;
   }
@@ -104,10 +164,13 @@ class Expander {
     auto key = instance_key(instance, e.start);
     if (key && (e.skipped.count(*key) || !seen_.insert(*key).second)) return true;
     if (intervals_.size() >= limits_.max_instances) {
-      truncated_ = true;
+      cut(at_line(e.line, e.name + ": more than " + std::to_string(limits_.max_instances) +
+                              " instances (all events together) in the weeks evaluated"));
       return false;
     }
-    intervals_.push_back({start, end, e.kind});
+    using std::chrono::seconds;
+    intervals_.push_back({model::TimePoint{seconds{start}}, model::TimePoint{seconds{end}},
+                          availability_of(e.kind)});
     return true;
   }
 
@@ -136,27 +199,48 @@ class Expander {
     return out;
   }
 
-  void expand_rule(const EventDef& e, const icalrecurrencetype& rule) {
+  void expand_rule(const EventDef& e, const icalrecurrencetype& rule, std::size_t line) {
+    progress(line);
+    const std::string where = at_line(line, e.name + ": RRULE: ");
     if (total_steps_ >= limits_.max_total_steps) {
-      truncated_ = true;
+      cut(where + "the calendar's recurrence rules together need more than " +
+          std::to_string(limits_.max_total_steps) + " steps");
       return;
     }
     icalrecur_iterator* it = icalrecur_iterator_new(rule, e.start.value);
     if (!it) return;
     // set_start cannot be used with COUNT (the count starts at DTSTART); such rules are
     // walked from the beginning, within max_steps_per_rule.
+    icaltimetype position = e.start.value;
     icaltimetype target = jump_target(e);
-    if (rule.count == 0 && icaltime_compare(target, e.start.value) > 0) {
-      icalrecur_iterator_set_start(it, target);
+    if (rule.count == 0 && icaltime_compare(target, e.start.value) > 0 &&
+        icalrecur_iterator_set_start(it, target)) {
+      position = target;
     }
     std::size_t steps = 0;
     for (;;) {
-      if (++steps > limits_.max_steps_per_rule || ++total_steps_ > limits_.max_total_steps) {
-        truncated_ = true;
+      if (steps >= limits_.max_steps_per_rule) {
+        cut(where + "needs more than " + std::to_string(limits_.max_steps_per_rule) +
+            " steps to reach the weeks evaluated" +
+            (rule.count ? " (a rule with COUNT is walked from its DTSTART " +
+                              date_of(e.start.value) + "; UNTIL or a later DTSTART avoids that)"
+                        : ""));
+        break;
+      }
+      if (total_steps_ >= limits_.max_total_steps) {
+        cut(where + "the calendar's recurrence rules together need more than " +
+            std::to_string(limits_.max_total_steps) + " steps");
         break;
       }
       icaltimetype t = icalrecur_iterator_next(it);
       if (icaltime_is_null_time(t)) break;
+      // Charged what libical walked through: a rule matching one day in four years costs
+      // 1461 steps of FREQ=DAILY for each instance.
+      const std::int64_t walked =
+          std::max<std::int64_t>(1, period_index(t, rule.freq) - period_index(position, rule.freq));
+      steps += static_cast<std::size_t>(walked);
+      total_steps_ += static_cast<std::size_t>(walked);
+      position = t;
       TimeValue instance = e.start;
       instance.value.year = t.year;
       instance.value.month = t.month;
@@ -172,88 +256,28 @@ class Expander {
   std::int64_t from_, to_;
   int offset_;
   const Limits& limits_;
-  std::vector<Interval> intervals_;
+  std::vector<BusyInterval> intervals_;
   std::unordered_set<std::int64_t> seen_;  // instance keys of the current event
   std::size_t total_steps_ = 0;
   bool truncated_ = false;
+  std::string truncated_at_;
 };
-
-using Counts = std::array<int, kKinds>;
-
-std::optional<Kind> strongest(const Counts& counts) {
-  for (int k = kKinds - 1; k >= 0; --k) {
-    if (counts[static_cast<std::size_t>(k)] > 0) return static_cast<Kind>(k);
-  }
-  return std::nullopt;
-}
-
-model::Availability to_availability(Kind k) {
-  switch (k) {
-    case Kind::leave:
-      return model::Availability::leave;
-    case Kind::trip:
-      return model::Availability::trip;
-    case Kind::remote:
-      return model::Availability::remote;
-    case Kind::meeting:
-      break;
-  }
-  return model::Availability::meeting;
-}
 
 }  // namespace
 
-Calendar::Calendar(std::shared_ptr<const Data> data) : data_(std::move(data)) {}
-std::size_t Calendar::busy_events() const { return data_->events.size(); }
-std::size_t Calendar::total_events() const { return data_->total; }
+int priority(model::Availability a) { return static_cast<int>(kind_of(a)); }
 
-CalendarStatus status_at(const Calendar& calendar, model::TimePoint now, int utc_offset_minutes,
-                         const Limits& limits) {
+Timeline expand(const Calendar& calendar, model::TimePoint from, std::chrono::seconds span,
+                int utc_offset_minutes, const Limits& limits) {
   using namespace std::chrono;
-  const std::int64_t from = floor<seconds>(now).time_since_epoch().count();
-  const std::int64_t to = from + duration_cast<seconds>(limits.lookahead).count();
-  Expander expander(from, to, utc_offset_minutes, limits);
+  const std::int64_t from_s = floor<seconds>(from).time_since_epoch().count();
+  const std::int64_t to_s = from_s + span.count();
+  Expander expander(from_s, to_s, utc_offset_minutes, limits);
   for (const EventDef& e : calendar.data().events) expander.expand(e);
-
-  // Sweep: what holds at `from`, then each boundary in time order until the strongest kind
-  // changes.
-  Counts counts{};
-  struct Edge {
-    std::int64_t at;
-    int delta;
-    Kind kind;
-  };
-  std::vector<Edge> edges;
-  for (const Interval& i : expander.intervals()) {
-    if (i.start <= from) {
-      ++counts[static_cast<std::size_t>(i.kind)];
-    } else {
-      edges.push_back({i.start, +1, i.kind});
-    }
-    if (i.end <= to) edges.push_back({i.end, -1, i.kind});
-  }
-  std::sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) { return a.at < b.at; });
-
-  CalendarStatus out;
+  Timeline out = make_timeline(expander.intervals(), model::TimePoint{seconds{from_s}},
+                               model::TimePoint{seconds{to_s}});
   out.truncated = expander.truncated();
-  const std::optional<Kind> current = strongest(counts);
-  for (std::size_t i = 0; i < edges.size();) {
-    const std::int64_t at = edges[i].at;
-    for (; i < edges.size() && edges[i].at == at; ++i) {
-      counts[static_cast<std::size_t>(edges[i].kind)] += edges[i].delta;
-    }
-    if (strongest(counts) != current) {
-      out.until = model::TimePoint{seconds{at}};
-      break;
-    }
-  }
-  if (current) {
-    out.status = to_availability(*current);
-    // Event titles may be classified above level C ("人事面談: 山田", a medical appointment)
-    // and the wall is seen by visitors, so the note is generic: it says where the status
-    // came from, never what the event is.
-    out.note = "予定表より";
-  }
+  out.truncated_at = expander.truncated_at();
   return out;
 }
 
