@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <sstream>
 
 #include "cap_info.hpp"
@@ -27,6 +28,39 @@ std::string required(const pugi::xml_node& alert, std::string_view name) {
   return v;
 }
 
+// CAP 1.2 §3.2.1: every element of <alert> but <code> and <info> appears at most once.
+void refuse_repeated_header(const pugi::xml_node& alert) {
+  detail::refuse_repeated(alert,
+                          {"identifier", "sender", "sent", "status", "msgType", "source", "scope",
+                           "restriction", "addresses", "note", "references", "incidents"},
+                          "CAP");
+}
+
+std::string lower_ascii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Only a Public alert may reach the wall, compared exactly as CAP spells it: "public",
+// "PUBLIC" or "Public " with an inner space are not Public, like a level "c" is not C.
+// A <restriction> text says the producer limits who may see it, whatever the scope says.
+void check_public(const pugi::xml_node& alert, const std::string& scope) {
+  if (scope != "Public") {
+    const std::string l = lower_ascii(scope);
+    // The scope is named when it is a CAP value in any case; anything else is not quoted.
+    const std::string shown = l == "public" || l == "restricted" || l == "private"
+                                  ? "scope \"" + scope + "\""
+                                  : std::string("an unknown scope");
+    throw AlertClassifiedError("CAP: /alert/scope: " + shown +
+                               " may not be shown on the wall (only Public)");
+  }
+  if (!child_text(alert, "restriction").empty()) {
+    throw AlertClassifiedError(
+        "CAP: /alert/restriction: a Public alert with a <restriction> may not be shown on the "
+        "wall (the producer limits who may see it)");
+  }
+}
+
 template <size_t N>
 void check_enum(const std::string& value, const std::array<std::string_view, N>& allowed,
                 const std::string& where) {
@@ -49,6 +83,9 @@ std::vector<CapReference> parse_references(const pugi::xml_node& alert) {
                    ""};
     if (r.sender.empty() || r.identifier.empty() || !detail::parse_datetime(r.sent))
       fail("/alert/references: \"" + triple + "\" is not a sender,identifier,sent triple");
+    if (!detail::in_document_range(*detail::parse_datetime(r.sent)))
+      fail("/alert/references: \"" + triple + "\": sent is outside " +
+           std::string(detail::kDocumentRange));
     r.alert_id = cap_alert_id(r.sender, r.identifier);
     refs.push_back(std::move(r));
   }
@@ -86,11 +123,11 @@ CapResult parse_cap(std::string_view xml, const CapOptions& opts) {
     fail("/alert: namespace \"" + ns + "\" is not CAP 1.2 (" + std::string(kNs12) + ")");
   }
 
+  refuse_repeated_header(alert);
   res.identifier = required(alert, "identifier");
   res.sender = required(alert, "sender");
   res.sent = required(alert, "sent");
-  if (!detail::parse_datetime(res.sent))
-    fail("/alert/sent: not a date-time with offset: \"" + res.sent + "\"");
+  detail::document_time(res.sent, "CAP", "/alert/sent");
   res.status = required(alert, "status");
   check_enum(res.status,
              std::array<std::string_view, 5>{"Actual", "Exercise", "System", "Test", "Draft"},
@@ -100,8 +137,7 @@ CapResult parse_cap(std::string_view xml, const CapOptions& opts) {
              std::array<std::string_view, 5>{"Alert", "Update", "Cancel", "Ack", "Error"},
              "/alert/msgType");
   res.scope = required(alert, "scope");
-  check_enum(res.scope, std::array<std::string_view, 3>{"Public", "Restricted", "Private"},
-             "/alert/scope");
+  check_public(alert, res.scope);
   res.references = parse_references(alert);
   const bool amends = res.msg_type == "Update" || res.msg_type == "Cancel";
   if (amends && res.references.empty())

@@ -69,6 +69,12 @@ model::AlertKind map_kind(const CapInfo& info) {
 
 CapInfo parse_cap_info(const pugi::xml_node& node, size_t index) {
   const std::string where = "/alert/info[" + std::to_string(index + 1) + "]";
+  // CAP 1.2 §3.2.2: these appear at most once per <info>.
+  refuse_repeated(
+      node,
+      {"language", "event", "urgency", "severity", "certainty", "audience", "effective", "onset",
+       "expires", "senderName", "headline", "description", "instruction", "web", "contact"},
+      "CAP");
   CapInfo info;
   info.language = child_text(node, "language");
   if (info.language.empty()) info.language = "en-US";
@@ -90,13 +96,16 @@ CapInfo parse_cap_info(const pugi::xml_node& node, size_t index) {
   info.description = child_text(node, "description");
   info.instruction = child_text(node, "instruction");
   info.sender_name = child_text(node, "senderName");
-  if (std::string e = child_text(node, "expires"); !e.empty()) {
-    info.expires = parse_datetime(e);
-    if (!info.expires)
-      throw AlertParseError("CAP: " + where + "/expires: not a date-time with offset: \"" + e +
-                            "\"");
+  // effective and onset are not shown, but a document with an impossible time in them is
+  // as broken as one with an impossible expires.
+  for (std::string_view name : {"effective", "onset", "expires"}) {
+    if (std::string t = child_text(node, name); !t.empty()) {
+      model::TimePoint at = document_time(t, "CAP", where + "/" + std::string(name));
+      if (name == "expires") info.expires = at;
+    }
   }
   for_each_child(node, "area", [&](const pugi::xml_node& a) {
+    refuse_repeated(a, {"areaDesc", "altitude", "ceiling"}, "CAP");
     std::string d = child_text(a, "areaDesc");
     if (d.empty())
       throw AlertParseError("CAP: missing required element <areaDesc> in " + where + "/area");

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "bcp/alerts/outcome.hpp"
+
 namespace bcp::alerts::detail {
 namespace {
 
@@ -60,6 +62,31 @@ std::optional<model::TimePoint> parse_datetime(std::string_view s) {
             std::chrono::seconds{se} + std::chrono::milliseconds{millis} -
             std::chrono::minutes{offset_min};
   return std::chrono::time_point_cast<std::chrono::milliseconds>(tp);
+}
+
+bool in_document_range(model::TimePoint t) {
+  using namespace std::chrono;
+  static const model::TimePoint first = sys_days{year{1970} / January / 1};
+  static const model::TimePoint last = sys_days{year{9999} / December / 31} + hours{23} +
+                                       minutes{59} + seconds{59} + milliseconds{999};
+  return t >= first && t <= last;
+}
+
+model::TimePoint document_time(std::string_view text, std::string_view prefix,
+                               std::string_view where) {
+  const std::string at = std::string(prefix) + ": " + std::string(where) + ": ";
+  std::optional<model::TimePoint> t = parse_datetime(text);
+  // The text is shown only when it is short: a date-time is about 25 characters, and a long
+  // element is not a date-time but possibly content.
+  if (!t) {
+    throw AlertParseError(at + "not a date-time with offset" +
+                          (text.size() <= 40 ? ": \"" + std::string(text) + "\"" : ""));
+  }
+  if (!in_document_range(*t)) {
+    throw AlertParseError(at + "out of range: \"" + std::string(text) + "\" is outside " +
+                          std::string(kDocumentRange));
+  }
+  return *t;
 }
 
 std::string format_local(model::TimePoint t, int utc_offset_minutes) {

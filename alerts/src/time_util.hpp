@@ -13,6 +13,17 @@ namespace bcp::alerts::detail {
 // optional fraction. nullopt when malformed; an offset is required (CAP demands one).
 std::optional<model::TimePoint> parse_datetime(std::string_view text);
 
+// The instants a document may name: 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z. The
+// journal writes times as four-digit UTC years, so a local 9999-12-31T23:00-14:00 (year 10000
+// in UTC) could be parsed here but never read back; before 1970 no alert service existed.
+bool in_document_range(model::TimePoint t);
+inline constexpr std::string_view kDocumentRange = "1970-01-01T00:00:00Z..9999-12-31T23:59:59Z";
+
+// A date-time element of a CAP or JMA document: throws AlertParseError
+// "<prefix>: <where>: not a date-time with offset: …" or "…: out of range (…)".
+model::TimePoint document_time(std::string_view text, std::string_view prefix,
+                               std::string_view where);
+
 // "2021-02-17 23:06" in the given UTC offset (minutes), for Japanese alert bodies.
 std::string format_local(model::TimePoint t, int utc_offset_minutes);
 

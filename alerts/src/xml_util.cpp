@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <vector>
 
 #include "bcp/alerts/outcome.hpp"
@@ -23,7 +24,128 @@ bool contains_ci(std::string_view hay, std::string_view needle) {
   throw AlertParseError(std::string(source) + ": document refused: " + std::string(why));
 }
 
+std::string code_point(char32_t cp) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(cp));
+  return buf;
+}
+
+// Offset of the first character reference to U+0000 (&#0;, &#x000;), or npos. pugixml would
+// write it as a NUL and so cut the text short without a word. NUL bytes are skipped so that
+// the reference is found in UTF-16 and UTF-32 documents too, where ASCII is padded with them.
+size_t nul_reference(std::string_view xml) {
+  auto next = [&](size_t& i) {
+    while (i < xml.size() && xml[i] == '\0') ++i;
+    return i < xml.size() ? xml[i++] : '\0';
+  };
+  for (size_t start = xml.find('&'); start != std::string_view::npos;
+       start = xml.find('&', start + 1)) {
+    size_t i = start + 1;
+    if (next(i) != '#') continue;
+    char c = next(i);
+    if (c == 'x' || c == 'X') c = next(i);
+    bool zeros = false;
+    while (c == '0') {
+      zeros = true;
+      c = next(i);
+    }
+    if (zeros && c == ';') return start;
+  }
+  return std::string_view::npos;
+}
+
+// The name as a path step: a name that is not clean text is not quoted.
+std::string step_name(const pugi::xml_node& n) {
+  std::string_view name = local_name(n);
+  return text_problem(name).empty() ? std::string(name) : std::string("(invalid name)");
+}
+
+std::string element_step(const pugi::xml_node& n) {
+  size_t position = 1, same = 1;
+  for (pugi::xml_node s = n.previous_sibling(); s; s = s.previous_sibling())
+    if (s.type() == pugi::node_element && local_name(s) == local_name(n)) ++position, ++same;
+  for (pugi::xml_node s = n.next_sibling(); s; s = s.next_sibling())
+    if (s.type() == pugi::node_element && local_name(s) == local_name(n)) ++same;
+  std::string step = step_name(n);
+  if (same > 1) step += "[" + std::to_string(position) + "]";
+  return step;
+}
+
+// Names, attributes and texts of one node (text_problem), naming where the problem is.
+void check_text_of(const pugi::xml_node& n, std::string_view source) {
+  auto bad = [&](const std::string& where, const std::string& problem) {
+    throw AlertParseError(std::string(source) + ": " + where + ": " + problem);
+  };
+  if (n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) {
+    if (std::string p = text_problem(n.value()); !p.empty()) bad(node_path(n.parent()), p);
+    return;
+  }
+  if (n.type() != pugi::node_element) return;
+  if (std::string p = text_problem(n.name()); !p.empty()) bad(node_path(n), "element name: " + p);
+  for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
+    if (std::string p = text_problem(a.name()); !p.empty())
+      bad(node_path(n), "attribute name: " + p);
+    if (std::string p = text_problem(a.value()); !p.empty()) bad(node_path(n) + "/@" + a.name(), p);
+  }
+}
+
 }  // namespace
+
+std::string text_problem(std::string_view s) {
+  static constexpr char32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::string at = " at byte " + std::to_string(i);
+    size_t len;
+    char32_t cp;
+    if (c < 0x80) {
+      len = 1, cp = c;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return "invalid UTF-8" + at;
+    }
+    if (i + len > s.size()) return "invalid UTF-8 (truncated sequence)" + at;
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return "invalid UTF-8" + at;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < kMinimum[len]) return "invalid UTF-8 (overlong sequence)" + at;
+    if (cp > 0x10FFFF) return "invalid UTF-8 (beyond U+10FFFF)" + at;
+    if (cp >= 0xD800 && cp <= 0xDFFF)
+      return code_point(cp) + at + " is a surrogate, not a character";
+    if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+      return "control character " + code_point(cp) + at + " (XML allows only tab, LF and CR)";
+    if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
+      return code_point(cp) + at + " is a noncharacter";
+    i += len;
+  }
+  return {};
+}
+
+std::string node_path(const pugi::xml_node& node) {
+  std::vector<std::string> steps;  // leaf first
+  for (pugi::xml_node n = node; n && n.type() == pugi::node_element; n = n.parent())
+    steps.push_back(element_step(n));
+  // A hostile document may nest thousands deep: keep the root end and the leaf end.
+  constexpr size_t kHead = 4, kTail = 8;
+  std::string path;
+  for (size_t i = steps.size(); i-- > 0;) {
+    const size_t from_root = steps.size() - 1 - i;
+    if (steps.size() > kHead + kTail && from_root == kHead) {
+      path += "/…";
+      i = kTail;
+      continue;
+    }
+    path += "/" + steps[i];
+  }
+  return path.empty() ? "/" : path;
+}
 
 void load_safely(pugi::xml_document& doc, std::string_view xml, std::string_view source) {
   // Byte-level check first: gives a clear reason before any parsing happens.
@@ -36,10 +158,19 @@ void load_safely(pugi::xml_document& doc, std::string_view xml, std::string_view
   // (UTF-16) is still seen after pugixml's conversion.
   const unsigned opts = (pugi::parse_default | pugi::parse_doctype) & ~pugi::parse_wnorm_attribute;
   pugi::xml_parse_result r = doc.load_buffer(xml.data(), xml.size(), opts, pugi::encoding_auto);
+  // In a byte-per-character encoding a NUL byte is a NUL character, which pugixml takes as
+  // the end of the text it is in.
+  if (r.encoding == pugi::encoding_utf8 || r.encoding == pugi::encoding_latin1) {
+    if (size_t at = xml.find('\0'); at != std::string_view::npos)
+      refuse(source, "contains a NUL byte at offset " + std::to_string(at));
+  }
   if (!r) {
     throw AlertParseError(std::string(source) + ": not well-formed XML: " + r.description() +
                           " at offset " + std::to_string(r.offset));
   }
+  if (size_t at = nul_reference(xml); at != std::string_view::npos)
+    refuse(source, "a character reference to U+0000 at offset " + std::to_string(at) +
+                       " (XML does not allow that character)");
 
   // Iterative walk: hostile inputs may nest deeply, recursion could exhaust the stack.
   std::vector<pugi::xml_node> stack{doc};
@@ -48,6 +179,7 @@ void load_safely(pugi::xml_document& doc, std::string_view xml, std::string_view
     stack.pop_back();
     if (n.type() == pugi::node_doctype)
       refuse(source, "contains a DOCTYPE declaration (DTDs and entities are not processed)");
+    check_text_of(n, source);
     if (n.type() != pugi::node_element && n.type() != pugi::node_document) continue;
     for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
       std::string_view name = a.name();
@@ -97,6 +229,21 @@ std::string trimmed(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return std::string(s);
+}
+
+void refuse_repeated(const pugi::xml_node& node, std::initializer_list<std::string_view> single,
+                     std::string_view source) {
+  for (std::string_view name : single) {
+    bool seen = false;
+    for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+      if (c.type() != pugi::node_element || local_name(c) != name) continue;
+      if (seen) {
+        throw AlertParseError(std::string(source) + ": " + node_path(c) + ": <" +
+                              std::string(name) + "> may appear only once");
+      }
+      seen = true;
+    }
+  }
 }
 
 std::string child_text(const pugi::xml_node& node, std::string_view name) {

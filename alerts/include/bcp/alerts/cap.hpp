@@ -37,6 +37,9 @@ struct CapResult : Outcome {
 
 // Parses and validates one document. Throws AlertParseError naming the element for malformed,
 // invalid or hostile documents (DOCTYPE, ENTITY, XInclude). Never reads files or the network.
+//  - scope other than exactly "Public", or a non-empty <restriction> -> AlertClassifiedError
+//  - text that is not clean UTF-8 XML text, a date-time outside 1970..9999 UTC, an element
+//    CAP allows once given twice -> AlertParseError naming the element
 //  - status Exercise -> drill; Test/System/Draft -> not_shown; msgType Ack/Error -> not_shown
 //  - msgType Update/Cancel -> update/cancel of the alert of the earliest <references> entry
 //  - severity Extreme/Severe -> critical, Moderate -> warning, Minor -> advisory, Unknown -> info

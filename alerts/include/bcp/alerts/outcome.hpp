@@ -19,6 +19,15 @@ class AlertParseError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A well-formed document that its own classification keeps off the wall: a CAP alert whose
+// <scope> is not Public (Restricted, Private, anything else) or that carries a <restriction>.
+// The daemon answers 403 `classification`, as for a level-B group. It is an AlertParseError so
+// that code knowing only that type still refuses it (400) instead of showing it.
+class AlertClassifiedError : public AlertParseError {
+ public:
+  using AlertParseError::AlertParseError;
+};
+
 enum class Disposition {
   raise,      // new information: raise the alert (or update it when its id is already known)
   update,     // amends an earlier alert (CAP Update, JMA 震源要素更新)
