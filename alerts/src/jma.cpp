@@ -70,6 +70,13 @@ JmaResult parse_jma(std::string_view xml, const JmaOptions& opts) {
                    detail::child(report, "Body")};
   if (!d.control) fail("missing required element <Control>");
   if (!d.head) fail("missing required element <Head>");
+  // One of each, so that no reader sees a different bulletin (a 試験 behind a 通常, say).
+  detail::refuse_repeated(report, {"Control", "Head", "Body"}, "JMA");
+  detail::refuse_repeated(d.control, {"Title", "DateTime", "Status"}, "JMA");
+  detail::refuse_repeated(d.head,
+                          {"Title", "ReportDateTime", "TargetDateTime", "EventID", "InfoType",
+                           "Serial", "InfoKind", "InfoKindVersion", "Headline"},
+                          "JMA");
 
   JmaResult r;
   r.control_title = child_text(d.control, "Title");
@@ -85,10 +92,8 @@ JmaResult parse_jma(std::string_view xml, const JmaOptions& opts) {
   // A tsunami bulletin about several earthquakes lists several EventIDs; the first one is
   // the event the alert started with, so the id stays stable.
   r.event_id = r.event_id.substr(0, r.event_id.find_first_of(" \t\r\n"));
-  if (std::string t = child_text(d.head, "ReportDateTime"); !t.empty()) {
-    r.report_datetime = detail::parse_datetime(t);
-    if (!r.report_datetime) fail("/Report/Head/ReportDateTime: not a date-time: \"" + t + "\"");
-  }
+  if (std::string t = child_text(d.head, "ReportDateTime"); !t.empty())
+    r.report_datetime = detail::document_time(t, "JMA", "/Report/Head/ReportDateTime");
   r.bulletin = classify(r.control_title);
   r.drill = r.status == "訓練";
   r.headline = detail::headline_text(d);

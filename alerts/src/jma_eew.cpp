@@ -15,9 +15,10 @@ std::string join_lines(const std::vector<std::string>& lines) {
   return out;
 }
 
-// "6+" .. "over" (以上): the lower bound is what can be relied on.
+// "6+" .. "over" (以上): the lower bound is what can be relied on. JMA writes "0" and "不明"
+// where it has no forecast; anything else off the scale is refused.
 std::optional<Intensity> forecast_from(const pugi::xml_node& n) {
-  return parse_intensity(child_text(child(n, "ForecastInt"), "From"));
+  return scale_intensity(child(child(n, "ForecastInt"), "From"), {"0", "不明"});
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Shared pieces of the JMA parser; split by bulletin family to keep files small.
 #pragma once
 
+#include <initializer_list>
 #include <pugixml.hpp>
 #include <string>
 
@@ -20,6 +21,12 @@ void read_eew(const JmaDoc& doc, const JmaOptions& opts, JmaResult& r);
 void read_activity(const JmaDoc& doc, const JmaOptions& opts, JmaResult& r);
 // VTSE41.
 void read_tsunami(const JmaDoc& doc, const JmaOptions& opts, JmaResult& r);
+
+// The intensity an element gives (MaxInt, ForecastInt/From): nullopt when the element is
+// absent or its value one of `no_value` (EEW's "0" and "不明"); throws AlertParseError naming
+// the element for anything not on JMA's scale, so a broken intensity never becomes "info".
+std::optional<Intensity> scale_intensity(const pugi::xml_node& element,
+                                         std::initializer_list<std::string_view> no_value = {});
 
 // Epicentre, depth, magnitude and origin time from Body/Earthquake (absent parts stay unset).
 void read_hypocenter(const pugi::xml_node& body, JmaResult& r);

@@ -34,16 +34,25 @@ void read_earthquake(const JmaDoc& doc, const JmaOptions& opts, JmaResult& r) {
   read_hypocenter(doc.body, r);
   pugi::xml_node obs = path(doc.body, "Intensity/Observation");
   if (obs) {
-    r.national_max_intensity = parse_intensity(child_text(obs, "MaxInt"));
+    // Every MaxInt is checked, not only the town's: a bulletin with one broken intensity is
+    // from a broken producer, and the national maximum is read from the same scale.
+    auto max_int = [](const pugi::xml_node& n) {
+      refuse_repeated(n, {"Code", "Name", "MaxInt"}, "JMA");
+      return scale_intensity(child(n, "MaxInt"));
+    };
+    r.national_max_intensity = max_int(obs);
     for_each_child(obs, "Pref", [&](const pugi::xml_node& pref) {
+      max_int(pref);
       for_each_child(pref, "Area", [&](const pugi::xml_node& area) {
+        std::optional<Intensity> area_int = max_int(area);
         if (listed(opts.area_codes, child_text(area, "Code"))) {
-          raise_to(r.town_max_intensity, parse_intensity(child_text(area, "MaxInt")));
+          raise_to(r.town_max_intensity, area_int);
           r.town_areas.push_back(child_text(area, "Name"));
         }
         for_each_child(area, "City", [&](const pugi::xml_node& city) {
+          std::optional<Intensity> city_int = max_int(city);
           if (listed(opts.city_codes, child_text(city, "Code"))) {
-            raise_to(r.town_max_intensity, parse_intensity(child_text(city, "MaxInt")));
+            raise_to(r.town_max_intensity, city_int);
             r.town_areas.push_back(child_text(city, "Name"));
           }
         });

@@ -125,12 +125,15 @@ TEST_P(JmaCorpus, ParsesToExpectedOutcome) {
   }
   // Bodies state what the bulletin gives: national intensity, epicentre.
   if (r.disposition == Disposition::raise && r.national_max_intensity &&
-      r.bulletin != JmaBulletin::eew_warning)
+      r.bulletin != JmaBulletin::eew_warning) {
     EXPECT_NE(r.alert.body.find("全国の最大震度: " + intensity_label(*r.national_max_intensity)),
               std::string::npos)
         << name << "\n"
         << r.alert.body;
-  if (!r.epicenter.empty()) EXPECT_NE(r.alert.body.find(r.epicenter), std::string::npos) << name;
+  }
+  if (!r.epicenter.empty()) {
+    EXPECT_NE(r.alert.body.find(r.epicenter), std::string::npos) << name;
+  }
 
   if (auto it = town_table().find(name); it != town_table().end()) {
     EXPECT_EQ(r.town_max_intensity, it->second.town) << name;

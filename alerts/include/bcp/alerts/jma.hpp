@@ -67,10 +67,18 @@ struct JmaResult : Outcome {
   // nationally. Issue 5 starts a roll call from town_max_intensity.
   std::optional<Intensity> town_max_intensity;
   std::optional<Intensity> national_max_intensity;
-  std::string epicenter;                // 震央地名
-  std::optional<double> depth_km;       // 0 = ごく浅い
-  std::optional<double> magnitude;      // nullopt when 不明 or not given
-  std::string magnitude_text;           // "M4.5", "M8を超える巨大地震", "M不明"
+  std::string epicenter;  // 震央地名
+  // Depth as JMA's Coordinate gives it, 0 (ごく浅い) to 700 km (700km以上); nullopt when
+  // 不明, not given, or outside that range.
+  std::optional<double> depth_km;
+  std::string depth_text;  // "ごく浅い", "50km", "700km以上", "不明"; "" when none
+  // Magnitude within -3.0..10.0 (JMA's published magnitudes lie well inside; the largest ever
+  // measured is 9.5); nullopt when 不明 (NaN), not given, or outside that range.
+  std::optional<double> magnitude;
+  std::string magnitude_text;  // "M4.5", "Ｍ８を超える巨大地震", "M不明"
+  // Values the bulletin gave outside JMA's documented range and that are shown as 不明, each
+  // as "<element path>: <why>" (the daemon logs them).
+  std::vector<std::string> replaced;
   std::vector<std::string> town_areas;  // names of the town's areas/cities reported
   std::string headline;                 // Head/Headline/Text
   std::string comments;  // 付加文 (e.g. この地震による津波の心配はありません。)
@@ -79,10 +87,12 @@ struct JmaResult : Outcome {
   TsunamiLevel national_tsunami = TsunamiLevel::none;
 };
 
-// Parses one bulletin. Throws AlertParseError for malformed or hostile XML and for documents
-// that are not JMA bulletins; bulletin types that are not shown come back as not_shown with
-// a reason. Alert ids are stable per EventID and topic ("jma-eq-<EventID>", "jma-eew-…",
-// "jma-tsunami-…"; "-drill" appended for 訓練), so later bulletins update the same alert.
+// Parses one bulletin. Throws AlertParseError for malformed or hostile XML, for documents
+// that are not JMA bulletins, and for an intensity (MaxInt, ForecastInt) that is not on JMA's
+// scale or a date-time outside 1970..9999 (naming the element); bulletin types that are not shown
+// come back as not_shown with a reason. Alert ids are stable per EventID and topic
+// ("jma-eq-<EventID>", "jma-eew-…", "jma-tsunami-…"; "-drill" appended for 訓練), so later
+// bulletins update the same alert.
 JmaResult parse_jma(std::string_view xml, const JmaOptions& opts = {});
 
 std::string_view to_string(JmaBulletin b);
