@@ -1,9 +1,11 @@
-// libFuzzer target: any input must either parse or throw AlertParseError, never crash or hang.
+// libFuzzer target: any input must either parse or throw AlertParseError, never crash or hang,
+// and what parses must be journalable (journalable.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "bcp/alerts/jma.hpp"
+#include "journalable.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   bcp::alerts::JmaOptions opts;
@@ -13,8 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     auto r =
         bcp::alerts::parse_jma(std::string_view(reinterpret_cast<const char*>(data), size), opts);
-    (void)r.payload(false);
-    (void)r.payload(true);
+    bcp::alerts::fuzz::require_journalable(r);
   } catch (const bcp::alerts::AlertParseError&) {
   }
   return 0;

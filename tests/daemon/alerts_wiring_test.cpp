@@ -141,6 +141,13 @@ class AlertWiringTest : public ::testing::Test {
   std::int64_t seq() {
     return request(port_, beast::http::verb::get, "/healthz", "").js().value("seq", -1);
   }
+  // bcp_items_refused_total{reason="…"} from /metrics.
+  std::int64_t refusals(const std::string& reason) {
+    std::string text = request(port_, beast::http::verb::get, "/metrics", "").body;
+    const std::string key = "bcp_items_refused_total{reason=\"" + reason + "\"} ";
+    size_t at = text.find(key);
+    return at == std::string::npos ? -1 : std::stoll(text.substr(at + key.size()));
+  }
 
   // Copies, so that a temporary snapshot can be filtered in one expression.
   std::vector<model::AlertState> alerts_of(const model::Situation& s, model::AlertSourceKind kind) {
@@ -253,6 +260,27 @@ TEST_F(AlertWiringTest, DebounceSurvivesRestart) {
   EXPECT_EQ(rules.front().updates, 1u);
 }
 
+// Issue 12 class 16: "an drill" — the article goes with the word it stands before, in the 409
+// the room reads and in the log line a JMA quake writes.
+TEST_F(AlertWiringTest, OpenRollcallConflictReadsAsEnglish) {
+  start();
+  for (bool drill : {true, false}) {
+    json body = {{"title", drill ? "訓練 安否確認" : "地震 安否確認"}, {"drill", drill}};
+    Reply first =
+        request(port_, beast::http::verb::post, "/v1/rollcalls", "operator-sample", body.dump());
+    ASSERT_EQ(first.status, 201) << first.body;
+    Reply second =
+        request(port_, beast::http::verb::post, "/v1/rollcalls", "operator-sample", body.dump());
+    EXPECT_EQ(second.status, 409) << second.body;
+    const std::string error = second.js().value("error", "");
+    EXPECT_TRUE(error.starts_with(drill ? "a drill roll call is open already"
+                                        : "an actual roll call is open already"))
+        << error;
+    EXPECT_EQ(error.find("an drill"), std::string::npos) << error;
+    EXPECT_EQ(error.find("a actual"), std::string::npos) << error;
+  }
+}
+
 // ---- CAP ------------------------------------------------------------------------------------
 
 TEST_F(AlertWiringTest, CapPublicCorpusAnswers) {
@@ -350,6 +378,90 @@ TEST_F(AlertWiringTest, CapCancelOfUnseenAlertIsKeptCancelled) {
   auto caps = alerts_of(s, model::AlertSourceKind::cap);
   ASSERT_EQ(caps.size(), 1u);
   EXPECT_TRUE(caps.front().cancelled);
+}
+
+// Issue 12 class 8: only a Public CAP alert reaches the wall; the rest is refused like a
+// level-B group, and nothing is stored.
+std::string cap_doc(const std::string& scope, const std::string& extra = "",
+                    const std::string& info = "<headline>避難指示</headline>",
+                    const std::string& identifier = "scope-1") {
+  return R"(<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>)" + identifier +
+         R"(</identifier><sender>s@example.jp</sender><sent>2026-11-24T10:00:00+09:00</sent>
+<status>Actual</status><msgType>Alert</msgType>)" +
+         scope + extra +
+         R"(<info><category>Geo</category><event>地震</event><urgency>Immediate</urgency>
+<severity>Severe</severity><certainty>Observed</certainty>)" +
+         info + "</info></alert>";
+}
+
+TEST_F(AlertWiringTest, CapScopeOtherThanPublicIs403Classification) {
+  start();
+  const std::vector<std::string> refused = {
+      "<scope>Private</scope>",
+      "<scope>Restricted</scope>",
+      "<scope>private</scope>",
+      "<scope>PUBLIC</scope>",
+      "<scope> Restricted\n</scope>",
+      "<scope>Confidential</scope>",
+      "<scope>Public</scope><restriction>職員のみ</restriction>",
+      "<scope>Private</scope><addresses>kacho@town.example</addresses>",
+  };
+  std::int64_t counted = refusals("classification");
+  ASSERT_GE(counted, 0);
+  for (const std::string& scope : refused) {
+    std::int64_t before = seq();
+    Reply r = post_xml("/v1/cap", cap_doc(scope), "application/cap+xml");
+    EXPECT_EQ(r.status, 403) << scope << ": " << r.body;
+    EXPECT_NE(r.js().value("error", "").find("may not be shown on the wall"), std::string::npos)
+        << r.body;
+    EXPECT_EQ(r.body.find("避難指示"), std::string::npos) << "content echoed: " << r.body;
+    EXPECT_EQ(seq(), before) << scope << " must not be stored";
+    EXPECT_EQ(refusals("classification"), ++counted) << scope;
+  }
+  EXPECT_TRUE(snapshot().alerts.empty());
+  // Missing scope is malformed, two scopes are malformed; Public is raised.
+  EXPECT_EQ(post_xml("/v1/cap", cap_doc("")).status, 400);
+  EXPECT_EQ(post_xml("/v1/cap", cap_doc("<scope>Public</scope><scope>Private</scope>")).status,
+            400);
+  Reply ok = post_xml("/v1/cap", cap_doc("<scope>Public</scope>"));
+  EXPECT_EQ(ok.status, 201) << ok.body;
+  EXPECT_EQ(alerts_of(snapshot(), model::AlertSourceKind::cap).size(), 1u);
+}
+
+// Issue 12 class 14: text or times the journal cannot take are 400 naming the element, not
+// "503 journal could not commit", and the daemon goes on serving.
+TEST_F(AlertWiringTest, CapTextAndTimesTheJournalCannotTakeAre400) {
+  start();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"<headline>x&#xD800;y</headline>", "/alert/info/headline: U+D800"},
+      {"<headline>x&#xDFFF;</headline>", "/alert/info/headline: U+DFFF"},
+      {"<headline>x\xFFy</headline>", "/alert/info/headline: invalid UTF-8"},
+      {"<description>\xE3\x81</description>", "/alert/info/description: invalid UTF-8"},
+      {"<description>&#xFFFE;</description>", "/alert/info/description: U+FFFE"},
+      {"<headline>a&#0;b</headline>", "U+0000"},
+      {"<expires>9999-12-31T23:59:59-14:00</expires>", "/alert/info[1]/expires: out of range"},
+      {"<effective>0000-01-01T00:00:00+14:00</effective>",
+       "/alert/info[1]/effective: out of range"},
+      {"<onset>1969-01-01T00:00:00Z</onset>", "/alert/info[1]/onset: out of range"},
+  };
+  std::int64_t journal_failures = refusals("journal");
+  for (const auto& [info, named] : cases) {
+    std::int64_t before = seq();
+    Reply r = post_xml("/v1/cap", cap_doc("<scope>Public</scope>", "", info));
+    EXPECT_EQ(r.status, 400) << info << ": " << r.body;
+    EXPECT_NE(r.js().value("error", "").find(named), std::string::npos) << r.body;
+    EXPECT_EQ(seq(), before);
+  }
+  std::string sent = cap_doc("<scope>Public</scope>");
+  sent.replace(sent.find("2026-11-24T10:00:00+09:00"), 25, "9999-12-31T23:59:59-14:00");
+  Reply r = post_xml("/v1/cap", sent);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("/alert/sent: out of range"), std::string::npos) << r.body;
+  EXPECT_EQ(refusals("journal"), journal_failures) << "bad input counted as journal failure";
+  // The far future the journal can write is fine, and the daemon still serves.
+  Reply ok = post_xml("/v1/cap", cap_doc("<scope>Public</scope>", "",
+                                         "<expires>9999-12-31T23:59:59+09:00</expires>"));
+  EXPECT_EQ(ok.status, 201) << ok.body;
 }
 
 // ---- JMA ------------------------------------------------------------------------------------
@@ -451,6 +563,78 @@ TEST_F(AlertWiringJmaTest, TownOutsideTheQuakeGetsNoRollcall) {
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_FALSE(r.js().contains("rollcall"));
   EXPECT_TRUE(snapshot().rollcalls.empty());
+}
+
+// A 震度速報 for 静岡県伊豆 (440) with the given national and town MaxInt, OriginTime and
+// hypocentre, for the bounds below.
+std::string quake_doc(const std::string& town_int, const std::string& origin,
+                      const std::string& coordinate, const std::string& magnitude) {
+  return R"(<Report xmlns="http://xml.kishou.go.jp/jmaxml1/"
+ xmlns:jmx_eb="http://xml.kishou.go.jp/jmaxml1/elementBasis1/">
+<Control><Title>震源・震度に関する情報</Title><Status>通常</Status></Control>
+<Head xmlns="http://xml.kishou.go.jp/jmaxml1/informationBasis1/"><Title>震源・震度情報</Title>
+<ReportDateTime>2026-11-24T14:05:00+09:00</ReportDateTime><EventID>20261124140200</EventID>
+<InfoType>発表</InfoType><Headline><Text>揺れ</Text></Headline></Head>
+<Body xmlns="http://xml.kishou.go.jp/jmaxml1/body/seismology1/"><Earthquake>
+<OriginTime>)" +
+         origin + R"(</OriginTime><Hypocenter><Area><Name>伊豆半島東方沖</Name>
+<jmx_eb:Coordinate>)" +
+         coordinate + R"(</jmx_eb:Coordinate></Area></Hypocenter>
+<jmx_eb:Magnitude type="Mj">)" +
+         magnitude + R"(</jmx_eb:Magnitude></Earthquake>
+<Intensity><Observation><MaxInt>4</MaxInt><Pref><Name>静岡県</Name><Code>22</Code>
+<Area><Name>静岡県伊豆</Name><Code>440</Code><MaxInt>)" +
+         town_int + R"(</MaxInt></Area></Pref></Observation></Intensity></Body></Report>)";
+}
+
+TEST_F(AlertWiringJmaTest, AbsurdIntensityAndTimesAre400NamingTheElement) {
+  start_quake_town();
+  const std::string origin = "2026-11-24T14:02:00+09:00";
+  std::int64_t journal_failures = refusals("journal");
+  for (const char* v : {"8", "0", "5", "10", "-1", "7+"}) {
+    std::int64_t before = seq();
+    Reply r = post_xml("/v1/jma", quake_doc(v, origin, "+34.9+139.2-10000/", "4.1"));
+    EXPECT_EQ(r.status, 400) << v << ": " << r.body;
+    EXPECT_NE(r.body.find("Observation/Pref/Area/MaxInt"), std::string::npos) << r.body;
+    EXPECT_EQ(seq(), before);
+  }
+  for (const char* t : {"9999-12-31T23:59:59-14:00", "0000-01-01T00:00:00+09:00", "then"}) {
+    Reply r = post_xml("/v1/jma", quake_doc("4", t, "+34.9+139.2-10000/", "4.1"));
+    EXPECT_EQ(r.status, 400) << t << ": " << r.body;
+    EXPECT_NE(r.body.find("/Report/Body/Earthquake/OriginTime"), std::string::npos) << r.body;
+  }
+  std::string surrogate_doc = quake_doc("4", origin, "+34.9+139.2-10000/", "4.1");
+  surrogate_doc.insert(surrogate_doc.find("揺れ"), "&#xD800;");
+  Reply surrogate = post_xml("/v1/jma", surrogate_doc);
+  EXPECT_EQ(surrogate.status, 400) << surrogate.body;
+  EXPECT_NE(surrogate.body.find("/Report/Head/Headline/Text: U+D800"), std::string::npos)
+      << surrogate.body;
+  EXPECT_EQ(refusals("journal"), journal_failures);
+  EXPECT_TRUE(snapshot().rollcalls.empty());
+}
+
+TEST_F(AlertWiringJmaTest, AbsurdMagnitudeAndDepthAreShownAsUnknown) {
+  start_quake_town();
+  const std::string origin = "2026-11-24T14:02:00+09:00";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"-" + std::string(400, '9'), "1000000"},
+      {"-1e400", "1e300"},
+      {"-800000", "inf"},
+      {"+9000", "NaN"},
+  };
+  for (const auto& [depth, magnitude] : cases) {
+    Reply r = post_xml("/v1/jma", quake_doc("5+", origin, "+34.9+139.2" + depth + "/", magnitude));
+    ASSERT_LT(r.status, 300) << depth << " " << magnitude << ": " << r.body;
+    auto quakes = alerts_of(snapshot(), model::AlertSourceKind::jma);
+    ASSERT_EQ(quakes.size(), 1u);
+    const std::string& body = quakes.front().alert.body;
+    EXPECT_NE(body.find("深さ 不明"), std::string::npos) << body;
+    EXPECT_NE(body.find("M不明"), std::string::npos) << body;
+    for (const char* leak : {"inf", "nan", "999", "1000", "km　M1"})
+      EXPECT_EQ(body.find(leak), std::string::npos) << body;
+  }
+  // The town's 震度5強 still counts: the roll call started with the first bulletin.
+  EXPECT_EQ(snapshot().rollcalls.size(), 1u);
 }
 
 TEST_F(AlertWiringJmaTest, MalformedAndWrongTypeRefused) {

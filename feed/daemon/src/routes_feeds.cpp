@@ -73,7 +73,7 @@ std::optional<model::RollcallStarted> auto_rollcall(const Daemon::Core& core,
   if (core.situation.rollcalls.contains(id)) return std::nullopt;
   if (core.situation.open_rollcall(r.drill)) {
     log(LogLevel::info, "alerts",
-        "JMA " + r.event_id + ": a " + (r.drill ? "drill" : "actual") +
+        "JMA " + r.event_id + ": " + (r.drill ? "a drill" : "an actual") +
             " roll call is already open, not starting another");
     return std::nullopt;
   }
@@ -159,6 +159,8 @@ void route_cap(RequestContext& ctx) {
   alerts::CapResult cap;
   try {
     cap = alerts::parse_cap(ctx.req.body(), ctx.core.alert_sources->cap);
+  } catch (const alerts::AlertClassifiedError& e) {  // scope not Public: like a level-B group
+    return ctx.refuse(http::status::forbidden, RefusalReason::classification, e.what());
   } catch (const alerts::AlertParseError& e) {
     return ctx.refuse(http::status::bad_request, RefusalReason::malformed, e.what());
   }
@@ -184,6 +186,8 @@ void ingest_jma(Daemon::Core& core, std::string_view xml, std::optional<std::str
   } catch (const alerts::AlertParseError& e) {
     return done(refused(http::status::bad_request, RefusalReason::malformed, e.what()));
   }
+  for (const std::string& why : jma.replaced)
+    log(LogLevel::warning, "alerts", "JMA " + jma.event_id + ": " + why);
   if ((jma.disposition == alerts::Disposition::update ||
        jma.disposition == alerts::Disposition::cancel) &&
       !core.situation.alerts.contains(jma.alert.alert) && jma.alert.title.empty()) {

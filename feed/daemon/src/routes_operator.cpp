@@ -31,7 +31,7 @@ void route_rollcall_start(RequestContext& ctx) {
   }
   if (const model::RollcallState* open = s.open_rollcall(started.drill)) {
     return ctx.refuse(http::status::conflict, RefusalReason::conflict,
-                      std::string("an ") + (started.drill ? "drill" : "actual") + " roll call is open already: \"" +
+                      std::string(started.drill ? "a drill" : "an actual") + " roll call is open already: \"" +
                           open->started.rollcall + "\"");
   }
   for (const std::string& d : started.departments) {
