@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include "bcp/daemon/journal.hpp"
@@ -430,6 +432,50 @@ TEST_F(CalendarImportTest, StartUpWithHostileStoredCalendarsServesAtOnce) {
   EXPECT_EQ(events[0]["status"], "meeting");
   EXPECT_EQ(events[0]["until"], "2026-12-01T06:00:00.000Z");
   for (const char* staff : {"s001", "s002", "s003"}) EXPECT_TRUE(calendar_events(d, staff).empty());
+}
+
+// ---- calendars as exporters write them (issue 16) ------------------------------------------
+
+std::string calendar_fixture(const std::string& name) {
+  std::ifstream in(std::string(BCP_SOURCE_DIR) + "/tests/calendar/fixtures/" + name,
+                   std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST_F(CalendarImportTest, ExporterCalendarsAreTakenWithTheRightStatusAndNoTitleOnTheWall) {
+  struct Case {
+    const char* fixture;
+    const char* now;
+    const char* status;  // what the import answers and journals
+    std::vector<const char*> titles;
+  };
+  const Case cases[] = {
+      {"google-export.ics", "2026-12-09T03:00:00Z", "leave", {"有給", "通院", "課長会議"}},
+      {"apple-calendar.ics", "2026-12-15T03:00:00Z", "trip", {"出張", "札幌", "非公開"}},
+      {"outlook-desktop-bom.ics", "2026-12-10T06:30:00Z", "meeting", {"人事評価", "面談"}},
+      {"exchange-empty-tzid.ics", "2026-12-08T01:30:00Z", "meeting", {"議会"}},
+      {"lotus-notes-rdate-period.ics", "2026-12-15T06:00:00Z", "meeting", {"防災会議"}},
+      {"evolution.ics", "2026-12-10T00:30:00Z", "meeting", {"朝会"}},
+      {"lightning-mozilla-tzid.ics", "2026-12-11T03:00:00Z", "remote", {"テレワーク"}},
+      {"rfc9253-7986-properties.ics", "2026-12-14T05:00:00Z", "meeting", {"避難所"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.fixture);
+    clock.set(utc(c.now));
+    TestDaemon d(clock.tweak());
+    HttpResult r = put_calendar(d.port(), "s010", calendar_fixture(c.fixture));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["status"], c.status) << r.body;
+    std::vector<json> events = calendar_events(d, "s010");
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0]["status"], c.status);
+    const std::string everything = r.body + d.get("/v1/snapshot", kDisplay).body + events[0].dump();
+    for (const char* title : c.titles) {
+      EXPECT_EQ(everything.find(title), std::string::npos) << title;
+    }
+  }
 }
 
 // Schema step 1 -> 2 adds the calendars table to a journal written by an older build.

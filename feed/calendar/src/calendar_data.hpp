@@ -20,6 +20,10 @@ struct IcalComponentFree {
   void operator()(icalcomponent* c) const { icalcomponent_free(c); }
 };
 using IcalComponentPtr = std::unique_ptr<icalcomponent, IcalComponentFree>;
+struct IcalZoneFree {
+  void operator()(icaltimezone* z) const { icaltimezone_free(z, 1); }
+};
+using IcalZonePtr = std::unique_ptr<icaltimezone, IcalZoneFree>;
 
 // What an event means for availability; the order is the priority where events overlap
 // (the strongest wins, see status_at).
@@ -51,6 +55,9 @@ struct EventDef {
   std::vector<icalrecurrencetype> rules;  // RRULEs that yield at least one instance
   std::vector<std::size_t> rule_lines;    // the line of each of `rules`
   std::vector<TimeValue> rdates;
+  // The length of each RDATE's instance: its period (RDATE;VALUE=PERIOD, end or duration),
+  // or -1 for the event's own length.
+  std::vector<std::int64_t> rdate_lengths;
   // Instance keys (see instance_key) not to produce: EXDATEs, and instances that a
   // RECURRENCE-ID component moved or cancelled.
   std::unordered_set<std::int64_t> skipped;
@@ -58,8 +65,9 @@ struct EventDef {
 
 struct Calendar::Data {
   IcalComponentPtr root;
-  std::vector<EventDef> events;  // the ones that count (not transparent, not cancelled)
-  std::size_t total = 0;         // every VEVENT in the file
+  std::vector<IcalZonePtr> zones;  // built for the file (see time_zones.hpp)
+  std::vector<EventDef> events;    // the ones that count (not transparent, not cancelled)
+  std::size_t total = 0;           // every VEVENT in the file
 };
 
 // "line 12: " + what (just `what` for line 0): how every message names its place.

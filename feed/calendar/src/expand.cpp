@@ -123,11 +123,18 @@ class Expander {
       : from_(from), to_(to), offset_(offset), limits_(limits) {}
 
   void expand(const EventDef& e) {
-    if (e.length <= 0) return;  // takes no time
+    // Takes no time (and no RDATE period of its own gives it some): never busy.
+    if (e.length <= 0 && std::none_of(e.rdate_lengths.begin(), e.rdate_lengths.end(),
+                                      [](std::int64_t l) { return l > 0; })) {
+      return;
+    }
     progress(e.line);
     seen_.clear();
     add(e, e.start);  // DTSTART is always the first instance (RFC 5545 3.8.5.3)
-    for (const TimeValue& r : e.rdates) add(e, r);
+    for (std::size_t i = 0; i < e.rdates.size(); ++i) {
+      const std::int64_t own = i < e.rdate_lengths.size() ? e.rdate_lengths[i] : -1;
+      add(e, e.rdates[i], own >= 0 ? own : e.length);
+    }
     for (std::size_t i = 0; i < e.rules.size(); ++i) {
       expand_rule(e, e.rules[i], i < e.rule_lines.size() ? e.rule_lines[i] : e.line);
     }
@@ -151,15 +158,18 @@ class Expander {
     truncated_ = true;
   }
 
-  std::int64_t length_seconds(const EventDef& e) const {
-    return e.start.anchor == Anchor::date ? e.length * 86'400 : e.length;
+  std::int64_t length_seconds(const EventDef& e, std::int64_t length) const {
+    return e.start.anchor == Anchor::date ? length * 86'400 : length;
   }
+  std::int64_t length_seconds(const EventDef& e) const { return length_seconds(e, e.length); }
 
-  // False once the instance starts at or after the window's end (stop iterating).
-  bool add(const EventDef& e, const TimeValue& instance) {
+  // False once the instance starts at or after the window's end (stop iterating). `length`
+  // in the event's units (days for all-day events); the event's own by default.
+  bool add(const EventDef& e, const TimeValue& instance, std::int64_t length = -1) {
     std::int64_t start = instant_seconds(instance, offset_);
     if (start >= to_) return false;
-    std::int64_t end = start + length_seconds(e);
+    std::int64_t end = start + length_seconds(e, length >= 0 ? length : e.length);
+    if (end <= start) return true;  // an instance that takes no time
     if (end <= from_) return true;
     auto key = instance_key(instance, e.start);
     if (key && (e.skipped.count(*key) || !seen_.insert(*key).second)) return true;

@@ -10,8 +10,10 @@
 
 #include "calendar_data.hpp"
 #include "classify.hpp"
+#include "file_checks.hpp"
 #include "rule_screen.hpp"
 #include "source_lines.hpp"
+#include "time_zones.hpp"
 
 namespace bcp::calendar {
 namespace {
@@ -49,9 +51,9 @@ struct RuleBudget {
 // ---- one VEVENT -----------------------------------------------------------------------------
 class EventReader {
  public:
-  EventReader(const SourceLines& lines, icalcomponent* vcalendar, icalcomponent* event,
-              std::size_t index)
-      : lines_(lines), vcalendar_(vcalendar), event_(event), index_(index) {
+  EventReader(const SourceLines& lines, ZoneResolver& zones, icalcomponent* vcalendar,
+              icalcomponent* event, std::size_t index)
+      : lines_(lines), zones_(&zones), vcalendar_(vcalendar), event_(event), index_(index) {
     const char* uid = icalcomponent_get_uid(event);
     uid_ = uid ? uid : "";
     name_ = "VEVENT " + (uid_.empty() ? "#" + std::to_string(index_ + 1) : "\"" + uid_ + "\"");
@@ -65,12 +67,6 @@ class EventReader {
                                         : lines_.property(Component::vevent, index_, property, nth);
     throw CalendarError(at_line(
         line, name_ + ": " + (property.empty() ? "" : std::string(property) + ": ") + what));
-  }
-
-  icaltimezone* resolve_zone(const char* tzid) const {
-    if (icaltimezone* z = icalcomponent_get_timezone(vcalendar_, tzid)) return z;
-    if (icaltimezone* z = icaltimezone_get_builtin_timezone(tzid)) return z;
-    return icaltimezone_get_builtin_timezone_from_tzid(tzid);
   }
 
   // A DATE or DATE-TIME property value with its zone resolved.
@@ -89,6 +85,9 @@ class EventReader {
         t = icaltime_is_null_time(dp.time) ? dp.period.start : dp.time;
         break;
       }
+      case ICAL_PERIOD_VALUE:  // RDATE;VALUE=PERIOD: the period's start
+        t = icalvalue_get_period(v).start;
+        break;
       default:
         fail(name, "expected a DATE or DATE-TIME value");
     }
@@ -98,20 +97,17 @@ class EventReader {
       fail(name, "not a valid date or time");
     }
     TimeValue out;
+    ZoneResolver::Result zone;
     if (t.is_date) {
       out.anchor = Anchor::date;
     } else if (icaltime_is_utc(t)) {
       out.anchor = Anchor::utc;
-    } else if (icalparameter* tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER)) {
-      const char* tzid = icalparameter_get_tzid(tz);
-      icaltimezone* zone = tzid ? resolve_zone(tzid) : nullptr;
-      if (!zone) {
-        fail(name, std::string("unknown time zone TZID=\"") + (tzid ? tzid : "") +
-                       "\" (no VTIMEZONE for it in the file and not an Olson name)");
-      }
-      t = icaltime_set_timezone(&t, zone);
+    } else if (icalparameter* tz = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+               tz && (zone = zones_->resolve(vcalendar_, icalparameter_get_tzid(tz))).zone) {
+      t = icaltime_set_timezone(&t, zone.zone);
       out.anchor = Anchor::zoned;
     } else {
+      if (!zone.error.empty()) fail(name, zone.error);
       t.zone = nullptr;
       out.anchor = Anchor::floating;
     }
@@ -221,11 +217,45 @@ class EventReader {
     for (icalproperty* p = icalcomponent_get_first_property(event_, ICAL_RDATE_PROPERTY); p;
          p = icalcomponent_get_next_property(event_, ICAL_RDATE_PROPERTY)) {
       def.rdates.push_back(read_time(p, "RDATE"));
+      def.rdate_lengths.push_back(period_length(p, def.rdates.back()));
     }
     for (icalproperty* p = icalcomponent_get_first_property(event_, ICAL_EXDATE_PROPERTY); p;
          p = icalcomponent_get_next_property(event_, ICAL_EXDATE_PROPERTY)) {
       if (auto key = instance_key(read_time(p, "EXDATE"), def.start)) def.skipped.insert(*key);
     }
+  }
+
+  // RDATE;VALUE=PERIOD (RFC 5545 3.8.5.2; Lotus Notes writes every multi-date meeting so):
+  // the period's end or duration is that instance's length. -1 for a plain date or time.
+  std::int64_t period_length(icalproperty* p, const TimeValue& start) const {
+    icalvalue* v = icalproperty_get_value(p);
+    const icalvalue_kind kind = v ? icalvalue_isa(v) : ICAL_NO_VALUE;
+    if (kind != ICAL_PERIOD_VALUE && kind != ICAL_DATETIMEPERIOD_VALUE) return -1;
+    const icalperiodtype period = kind == ICAL_PERIOD_VALUE
+                                      ? icalvalue_get_period(v)
+                                      : icalvalue_get_datetimeperiod(v).period;
+    if (icaltime_is_null_time(period.start)) return -1;
+    std::int64_t seconds = 0;
+    if (!icaltime_is_null_time(period.end)) {
+      TimeValue end = start;
+      end.value.year = period.end.year;
+      end.value.month = period.end.month;
+      end.value.day = period.end.day;
+      end.value.hour = period.end.hour;
+      end.value.minute = period.end.minute;
+      end.value.second = period.end.second;
+      if (icaltime_is_utc(period.end) && start.anchor != Anchor::utc) {
+        end.anchor = Anchor::utc;
+        end.value.zone = icaltimezone_get_utc_timezone();
+      }
+      seconds = instant_seconds(end, 0) - instant_seconds(start, 0);
+    } else {
+      if (period.duration.is_neg) fail("RDATE", "a period with a negative duration");
+      seconds = icaldurationtype_as_int(period.duration);
+    }
+    if (seconds < 0) fail("RDATE", "a period that ends before it starts");
+    // An all-day event's lengths are counted in days.
+    return start.anchor == Anchor::date ? (seconds + 86'399) / 86'400 : seconds;
   }
 
   // Whether the rule yields any instance at all. A rule that never does in a way
@@ -253,113 +283,12 @@ class EventReader {
 
  private:
   const SourceLines& lines_;
+  ZoneResolver* zones_;
   icalcomponent* vcalendar_;
   icalcomponent* event_;
   std::size_t index_;  // position among the file's VEVENTs, for line numbers
   std::string uid_, name_;
 };
-
-// ---- VTIMEZONE --------------------------------------------------------------------------------
-// libical 3.0 expands every change of a zone's observances, from their DTSTART to the year
-// asked for, on the first conversion, with no bound of its own (a FREQ=MINUTELY observance
-// cost 17 s and 160 MB). Observance rules are checked before any time is converted.
-void screen_zones(icalcomponent* root, const SourceLines& lines, const ParseLimits& limits) {
-  std::size_t zone_index = 0;
-  auto check_zone = [&](icalcomponent* zone) {
-    const std::size_t index = zone_index++;
-    report_progress(limits.progress_line, lines.begin(Component::vtimezone, index));
-    const char* tzid = nullptr;
-    if (icalproperty* p = icalcomponent_get_first_property(zone, ICAL_TZID_PROPERTY)) {
-      tzid = icalproperty_get_tzid(p);
-    }
-    const std::string name = std::string("VTIMEZONE \"") + (tzid ? tzid : "") + "\"";
-    std::size_t changes = 0, nth_rule = 0;
-    for (icalcomponent* o = icalcomponent_get_first_component(zone, ICAL_ANY_COMPONENT); o;
-         o = icalcomponent_get_next_component(zone, ICAL_ANY_COMPONENT)) {
-      int first_year = 1970;
-      if (icalproperty* p = icalcomponent_get_first_property(o, ICAL_DTSTART_PROPERTY)) {
-        first_year = icalproperty_get_dtstart(p).year;
-      }
-      // The years libical may expand: from the observance's start to well past the years
-      // a calendar is read in.
-      const std::size_t years = static_cast<std::size_t>(std::max(1, 2100 - first_year + 1));
-      for (icalproperty* p = icalcomponent_get_first_property(o, ICAL_RRULE_PROPERTY); p;
-           p = icalcomponent_get_next_property(o, ICAL_RRULE_PROPERTY), ++nth_rule) {
-        ZoneRuleCheck check = screen_zone_rule(icalproperty_get_rrule(p));
-        if (check.error) {
-          throw CalendarError(
-              at_line(lines.property(Component::vtimezone, index, "RRULE", nth_rule),
-                      name + ": RRULE: " + *check.error));
-        }
-        changes += years * check.per_year;
-      }
-      changes += count_properties(o, ICAL_RDATE_PROPERTY) + 1;
-      if (changes > limits.max_zone_changes) {
-        throw CalendarError(at_line(lines.begin(Component::vtimezone, index),
-                                    name + ": implies more than " +
-                                        std::to_string(limits.max_zone_changes) +
-                                        " offset changes (a time zone has a few hundred)"));
-      }
-    }
-  };
-  auto walk = [&](auto&& self, icalcomponent* c) -> void {
-    for (icalcomponent* k = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); k;
-         k = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
-      if (icalcomponent_isa(k) == ICAL_VTIMEZONE_COMPONENT) {
-        check_zone(k);
-      } else if (icalcomponent_isa(k) == ICAL_VCALENDAR_COMPONENT) {
-        self(self, k);
-      }
-    }
-  };
-  if (icalcomponent_isa(root) == ICAL_VTIMEZONE_COMPONENT) {
-    check_zone(root);
-  } else {
-    walk(walk, root);
-  }
-}
-
-// ---- the file ---------------------------------------------------------------------------------
-// libical keeps going after a syntax error and records it as an X-LIC-ERROR property on the
-// component where it happened. The first one (in document order) refuses the calendar.
-void check_libical_errors(icalcomponent* c, const SourceLines& lines, std::size_t& vevent_index) {
-  const bool is_event = icalcomponent_isa(c) == ICAL_VEVENT_COMPONENT;
-  const std::size_t my_index = vevent_index;
-  if (is_event) ++vevent_index;
-  if (icalproperty* p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY)) {
-    std::string message = icalproperty_get_xlicerror(p) ? icalproperty_get_xlicerror(p) : "";
-    // libical's text: "<what> in <NAME> property. Removing entire property: <value>" or
-    // "Got a data line, but could not find ...: <line>".
-    std::string value;
-    if (auto colon = message.rfind(": "); colon != std::string::npos) {
-      value = message.substr(colon + 2);
-      message.erase(colon);
-    }
-    if (auto removing = message.find(". Removing"); removing != std::string::npos) {
-      message.erase(removing);
-    }
-    std::string property;
-    if (auto in = message.find(" in "); in != std::string::npos) {
-      auto end = message.find(" property", in + 4);
-      if (end != std::string::npos) property = message.substr(in + 4, end - in - 4);
-    }
-    std::size_t line = lines.find(value, property, is_event ? my_index : SourceLines::kAny);
-    std::string where;
-    if (is_event) {
-      const char* uid = icalcomponent_get_uid(c);
-      where = std::string("VEVENT ") +
-              (uid ? "\"" + std::string(uid) + "\"" : "#" + std::to_string(my_index + 1)) + ": ";
-    } else {
-      where = std::string(icalcomponent_kind_to_string(icalcomponent_isa(c))) + ": ";
-    }
-    throw CalendarError(
-        at_line(line, where + message + (value.empty() ? "" : " \"" + value + "\"")));
-  }
-  for (icalcomponent* k = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT); k;
-       k = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
-    check_libical_errors(k, lines, vevent_index);
-  }
-}
 
 IcalComponentPtr parse_root(const std::string& text, const SourceLines& lines) {
   if (lines.first_content_line().empty()) {
@@ -373,13 +302,15 @@ IcalComponentPtr parse_root(const std::string& text, const SourceLines& lines) {
   icalerror_set_errors_are_fatal(0);
   IcalComponentPtr root(icalparser_parse_string(text.c_str()));
   if (!root) {
-    throw CalendarError(
-        "incomplete calendar: a BEGIN:VCALENDAR or BEGIN:VEVENT has no matching END line");
+    const std::size_t line = lines.unbalanced();
+    throw CalendarError(at_line(line ? line : lines.first_content_line_number(),
+                                "incomplete calendar: a BEGIN:VCALENDAR or BEGIN:VEVENT has no "
+                                "matching END line"));
   }
   return root;
 }
 
-std::vector<icalcomponent*> vcalendars(icalcomponent* root) {
+std::vector<icalcomponent*> vcalendars(icalcomponent* root, const SourceLines& lines) {
   std::vector<icalcomponent*> out;
   if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
     out.push_back(root);
@@ -390,9 +321,10 @@ std::vector<icalcomponent*> vcalendars(icalcomponent* root) {
     }
   }
   if (out.empty()) {
-    throw CalendarError(std::string("top-level component is ") +
-                        icalcomponent_kind_to_string(icalcomponent_isa(root)) +
-                        ", expected VCALENDAR");
+    throw CalendarError(at_line(lines.first_content_line_number(),
+                                std::string("top-level component is ") +
+                                    icalcomponent_kind_to_string(icalcomponent_isa(root)) +
+                                    ", expected VCALENDAR"));
   }
   return out;
 }
@@ -400,6 +332,9 @@ std::vector<icalcomponent*> vcalendars(icalcomponent* root) {
 }  // namespace
 
 Calendar parse_ics(std::string_view text_in, const ParseLimits& limits) {
+  // A UTF-8 byte order mark, which Windows tools write at the start of a saved file.
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (text_in.substr(0, kBom.size()) == kBom) text_in.remove_prefix(kBom.size());
   if (auto nul = text_in.find('\0'); nul != std::string_view::npos) {
     throw CalendarError("NUL byte at offset " + std::to_string(nul) + ": not an iCalendar text");
   }
@@ -408,8 +343,7 @@ Calendar parse_ics(std::string_view text_in, const ParseLimits& limits) {
   auto data = std::make_shared<Calendar::Data>();
   report_progress(limits.progress_line, lines.first_content_line_number());
   data->root = parse_root(text, lines);
-  std::size_t vevent_index = 0;
-  check_libical_errors(data->root.get(), lines, vevent_index);
+  check_libical_errors(data->root.get(), lines);
   screen_zones(data->root.get(), lines, limits);
 
   // Masters first; instances moved or cancelled through RECURRENCE-ID are applied after, as
@@ -422,8 +356,9 @@ Calendar parse_ics(std::string_view text_in, const ParseLimits& limits) {
   std::vector<Override> overrides;
   std::map<std::string, std::vector<std::size_t>> masters_by_uid;  // -> index in data->events
   RuleBudget budget;
+  ZoneResolver zones(data->zones);
   std::size_t index = 0;
-  for (icalcomponent* vcal : vcalendars(data->root.get())) {
+  for (icalcomponent* vcal : vcalendars(data->root.get(), lines)) {
     for (icalcomponent* ev = icalcomponent_get_first_component(vcal, ICAL_VEVENT_COMPONENT); ev;
          ev = icalcomponent_get_next_component(vcal, ICAL_VEVENT_COMPONENT), ++index) {
       if (index >= limits.max_events) {
@@ -431,7 +366,7 @@ Calendar parse_ics(std::string_view text_in, const ParseLimits& limits) {
             lines.event_begin(index),
             "too many events (more than " + std::to_string(limits.max_events) + " VEVENTs)"));
       }
-      EventReader reader(lines, vcal, ev, index);
+      EventReader reader(lines, zones, vcal, ev, index);
       if (icalproperty* rid = icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY)) {
         overrides.push_back(Override{reader, ev, rid});
         continue;
@@ -457,6 +392,7 @@ Calendar parse_ics(std::string_view text_in, const ParseLimits& limits) {
     def.rules.clear();
     def.rule_lines.clear();
     def.rdates.clear();
+    def.rdate_lengths.clear();
     if (!ignored(o.event)) data->events.push_back(std::move(def));
   }
   return Calendar(std::move(data));

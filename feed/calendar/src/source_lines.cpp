@@ -16,7 +16,13 @@ bool iequals_prefix(std::string_view line, std::string_view prefix) {
   return true;
 }
 
+std::string_view trimmed(std::string_view line) {
+  while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+  return line;
+}
+
 bool is_line(std::string_view line, std::string_view what) {
+  line = trimmed(line);
   return line.size() == what.size() && iequals_prefix(line, what);
 }
 
@@ -95,9 +101,56 @@ std::size_t SourceLines::event_property(std::size_t event_index, std::string_vie
   return property(Component::vevent, event_index, name, 0);
 }
 
-std::size_t SourceLines::find(std::string_view value, std::string_view property,
-                              std::size_t event_index) const {
-  Range r = range_of(Component::vevent, event_index);
+std::size_t SourceLines::first_property(Component kind, std::size_t index,
+                                        std::string_view name) const {
+  Range r = range_of(kind, index);
+  for (std::size_t i = r.first; i < r.end; ++i) {
+    if (is_property_line(lines_[i], name)) return i + 1;
+  }
+  return 0;
+}
+
+std::vector<SourceLines::Value> SourceLines::values(Component kind, std::size_t index,
+                                                    std::string_view name) const {
+  std::vector<Value> out;
+  Range r = range_of(kind, index);
+  for (std::size_t i = r.first; i < r.end; ++i) {
+    if (!is_property_line(lines_[i], name)) continue;
+    std::string_view line = trimmed(lines_[i]);
+    auto colon = line.find(':');
+    out.push_back(
+        {i + 1, colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1)});
+  }
+  return out;
+}
+
+std::size_t SourceLines::unbalanced() const {
+  struct Open {
+    std::string_view name;
+    std::size_t line;
+  };
+  std::vector<Open> open;
+  for (std::size_t i = 0; i < lines_.size(); ++i) {
+    std::string_view line = trimmed(lines_[i]);
+    if (iequals_prefix(line, "BEGIN:")) {
+      open.push_back({line.substr(6), i + 1});
+    } else if (iequals_prefix(line, "END:")) {
+      std::string_view name = line.substr(4);
+      if (open.empty() || open.back().name.size() != name.size() ||
+          !iequals_prefix(open.back().name, name)) {
+        // An END for something not open: the BEGIN it closes over is the one left open,
+        // unless nothing is open at all.
+        return open.empty() ? i + 1 : open.back().line;
+      }
+      open.pop_back();
+    }
+  }
+  return open.empty() ? 0 : open.front().line;
+}
+
+std::size_t SourceLines::find(std::string_view value, std::string_view property, Component kind,
+                              std::size_t index) const {
+  Range r = range_of(kind, index);
   // Long values may be folded onto continuation lines: match on their start.
   std::string_view head = value.substr(0, 16);
   for (std::size_t i = r.first; i < r.end; ++i) {

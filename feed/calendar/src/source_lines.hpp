@@ -29,10 +29,21 @@ class SourceLines {
   std::size_t property(Component kind, std::size_t index, std::string_view name,
                        std::size_t nth) const;
   std::size_t begin(Component kind, std::size_t index) const;
-  // A line of `property` (within VEVENT `event_index`, or anywhere) holding `value`; with no
-  // property, a line that is exactly `value`.
-  std::size_t find(std::string_view value, std::string_view property,
-                   std::size_t event_index) const;
+  // A line of `property` (within the `index`th component of `kind`, or anywhere for kAny)
+  // holding `value`; with no property, a line that is exactly `value`.
+  std::size_t find(std::string_view value, std::string_view property, Component kind,
+                   std::size_t index) const;
+  // The first line of property `name` in the component (or anywhere): 0 when none.
+  std::size_t first_property(Component kind, std::size_t index, std::string_view name) const;
+  // The values of every line of property `name` in the component, as written (unfolded
+  // lines only: a value continued on the next line is cut there).
+  struct Value {
+    std::size_t line;
+    std::string_view text;
+  };
+  std::vector<Value> values(Component kind, std::size_t index, std::string_view name) const;
+  // The first BEGIN line whose END never comes, or END line without its BEGIN (0: balanced).
+  std::size_t unbalanced() const;
 
  private:
   struct Range {
