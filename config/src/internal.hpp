@@ -119,6 +119,20 @@ void check_roster(const std::vector<RosterEntry>& entries,
                   const std::vector<Department>& departments, const std::string& file,
                   Errors& errors);
 
+// The parts of town.json that a region.json has too (load_town.cpp): the profile (name,
+// language, offset, listen, data_dir, drill_prefix), tokens and walls, read into `cfg`.
+void read_daemon_profile(ObjectReader& root, TownConfig& cfg);
+void read_token_list(const json* array, const std::string& file, Errors& errors, TownConfig& cfg);
+void read_wall_list(const json* array, const std::string& file, const std::filesystem::path& base,
+                    Errors& errors, TownConfig& cfg);
+
+// The "bridge" section of town.json (bridge_region.cpp); nullopt when absent or broken.
+std::optional<BridgeConfig> read_bridge(const json* section, const std::string& file,
+                                        Errors& errors);
+
+// The token among `tokens` whose secret matches `presented` (lookup.cpp).
+const Token* match_token(const std::vector<Token>& tokens, std::string_view presented);
+
 bool is_lower_hex_sha256(std::string_view s);
 // Lowercase hex SHA-256 of `s` (OpenSSL EVP).
 std::string sha256_hex(std::string_view s);

@@ -283,6 +283,19 @@ void read_roster(const std::optional<std::string>& rel, const std::string& file,
 
 }  // namespace
 
+// Shared with load_region (region.json has these sections too).
+void detail::read_daemon_profile(ObjectReader& root, TownConfig& cfg) { read_profile(root, cfg); }
+
+void detail::read_token_list(const json* array, const std::string& file, Errors& errors,
+                             TownConfig& cfg) {
+  read_tokens(array, file, errors, cfg);
+}
+
+void detail::read_wall_list(const json* array, const std::string& file,
+                            const std::filesystem::path& base, Errors& errors, TownConfig& cfg) {
+  read_walls(array, file, Paths{base}, errors, cfg);
+}
+
 LoadResult load_town(const std::filesystem::path& town_json) {
   LoadResult result;
   Errors errors(result.errors);
@@ -317,6 +330,7 @@ LoadResult load_town(const std::filesystem::path& town_json) {
   if (const json* j = root.array("rules", false)) cfg.rules = *j;
   if (const json* j = root.object("alerts", false)) cfg.alerts = *j;
   if (const json* j = root.object("display", false)) cfg.display = *j;
+  cfg.bridge = detail::read_bridge(root.any("bridge", false), file, errors);
   root.finish();
   // Last, so that the roster's messages follow town.json's own.
   read_roster(roster, file, paths, errors, cfg);

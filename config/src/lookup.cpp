@@ -124,6 +124,10 @@ const Wall* TownConfig::find_wall(std::string_view id) const {
 }
 
 const Token* TownConfig::find_token(std::string_view presented) const {
+  return detail::match_token(tokens, presented);
+}
+
+const Token* detail::match_token(const std::vector<Token>& tokens, std::string_view presented) {
   if (presented.empty()) return nullptr;
   // Comparing digests gives every candidate the same length, so neither the length nor the
   // content of a secret leaks through timing; every token is compared, without early exit.

@@ -102,6 +102,26 @@ int check_config(const std::string& path, const bcp::config::LoadResult& loaded)
   return 0;
 }
 
+// --check-config of a region.json: region.json's and every town config's problems, exit 1 or 0.
+// (The regional daemon itself comes with issue 18's daemon integration.)
+int check_region_config(const std::string& path) {
+  const bcp::config::RegionLoadResult loaded = bcp::config::load_region(path);
+  for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+  if (!loaded.config) {
+    std::fprintf(stderr, "bcp-feedd: %zu problem(s) in the region config\n", loaded.errors.size());
+    return 1;
+  }
+  const bcp::config::RegionConfig& region = *loaded.config;
+  std::string towns;
+  for (const auto& t : region.towns) {
+    towns += (towns.empty() ? "" : ", ") + t.id + " " + t.town.town_name;
+  }
+  std::printf("%s: OK (region, %zu towns: %s; %zu NATS servers, %zu tokens, %zu walls)\n",
+              path.c_str(), region.towns.size(), towns.c_str(), region.servers.size(),
+              region.tokens.size(), region.walls.size());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -139,6 +159,12 @@ int main(int argc, char** argv) {
   }
   if (config_path.empty()) return fail("--config is required");
 
+  if (bcp::config::is_region_config(config_path)) {
+    if (check_only) return check_region_config(config_path);
+    std::fprintf(stderr, "bcp-feedd: %s is a region config; the regional daemon is not built yet "
+                 "(--check-config validates it)\n", config_path.c_str());
+    return 1;
+  }
   bcp::config::LoadResult loaded = bcp::config::load_town(config_path);
   if (check_only) return check_config(config_path, loaded);
   if (!loaded.errors.empty()) {

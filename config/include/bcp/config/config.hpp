@@ -57,6 +57,13 @@ struct Wall {
   nlohmann::json layout;  // the wall's layout document (display/ interprets it)
 };
 
+// The town's link to the regional room (DESIGN.md, "Several towns"):
+// "bridge": {"nats": {"servers": ["nats://127.0.0.1:4222", ...], "town": "<town id>"}}.
+struct BridgeConfig {
+  std::vector<std::string> servers;  // nats:// or tls:// URLs
+  std::string town;                  // 1-64 of A-Z a-z 0-9 _ -: a subject token and Msg-Id prefix
+};
+
 struct TownConfig {
   std::filesystem::path file;      // town.json as given
   std::filesystem::path base_dir;  // its directory; relative paths resolve against it
@@ -79,6 +86,8 @@ struct TownConfig {
   nlohmann::json rules = nlohmann::json::array();    // keyword rules
   nlohmann::json alerts = nlohmann::json::object();  // JMA area codes, thresholds, poller
   nlohmann::json display = nlohmann::json::object();
+  // Absent: the town does not publish to a region and behaves as before.
+  std::optional<BridgeConfig> bridge;
 
   const Staff* find_staff(std::string_view id) const;
   const Staff* find_staff_by_lineworks(std::string_view user_id) const;
@@ -108,5 +117,45 @@ struct LoadResult {
 };
 
 LoadResult load_town(const std::filesystem::path& town_json);
+
+// A town followed by the regional room, with its own config (names, departments, roster).
+struct RegionTown {
+  std::string id;                // its bridge's town id: bcp.town.<id>.events
+  std::filesystem::path config;  // its town.json, resolved against region.json's folder
+  TownConfig town;
+};
+
+// region.json: a daemon with a "region" section instead of town content (DESIGN.md,
+// "Several towns"): {"name", "listen"?, "data_dir"?, "tokens", "walls"?, "display"?,
+// "region": {"nats": {"servers": [...]}, "towns": [{"id", "config"}, ...]}}.
+struct RegionConfig {
+  std::filesystem::path file;
+  std::filesystem::path base_dir;
+  std::string name;
+  std::string language = "ja-JP";
+  int utc_offset_minutes = 540;
+  std::string listen = "127.0.0.1:8470";
+  std::string data_dir = "var/feedd";
+  std::vector<Token> tokens;
+  std::vector<Wall> walls;
+  nlohmann::json display = nlohmann::json::object();
+  std::vector<std::string> servers;  // region.nats.servers
+  std::vector<RegionTown> towns;
+
+  const RegionTown* find_town(std::string_view id) const;
+  const Wall* find_wall(std::string_view id) const;
+  const Token* find_token(std::string_view presented) const;
+};
+
+struct RegionLoadResult {
+  std::optional<RegionConfig> config;  // set only when errors is empty
+  std::vector<ConfigError> errors;     // region.json's and every town config's problems
+};
+
+RegionLoadResult load_region(const std::filesystem::path& region_json);
+
+// True when the file is a JSON object with a "region" section: the daemon then runs as the
+// regional daemon and loads it with load_region. False for anything else (load_town reports it).
+bool is_region_config(const std::filesystem::path& file);
 
 }  // namespace bcp::config
