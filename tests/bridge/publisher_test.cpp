@@ -87,6 +87,32 @@ TEST(TownPublisher, AHandoffThatRunsOverIsRefilledFromTheJournal) {
   EXPECT_GT(kita.publisher()->metrics().journal_reads, 0u);
 }
 
+TEST(TownPublisher, AJournalReadThatFailsIsRetriedWithoutAGap) {
+  NatsCluster cluster;
+  Town kita("kita", cluster.urls(), temp_dir("kita"));
+  auto o = kita.options();
+  o.handoff_events = 4;  // most events must be read back from the journal
+  o.batch = 8;
+  auto read = o.read;
+  std::atomic<int> failures{0};
+  o.read = [&, read](std::uint64_t after, std::size_t limit) {
+    // Once a std::exception, once anything else: neither may end the publisher's thread.
+    if (after >= 20 && failures < 2) {
+      if (failures++ == 0) throw std::runtime_error("database is locked");
+      throw 42;
+    }
+    return read(after, limit);
+  };
+  kita.start_publisher(o);
+  Region region;
+  region.start(region.options(cluster.urls()));
+  kita.ingest(100);
+  ASSERT_TRUE(wait_until([&] { return caught_up(region, {&kita}); }, 30s));
+  expect_exactly_once(region, kita);
+  EXPECT_EQ(failures.load(), 2);
+  EXPECT_GE(kita.publisher()->metrics().errors, 2u);
+}
+
 TEST(TownPublisher, WhenRetentionRemovedItsMessagesItGoesOnAfterTheLocalMark) {
   NatsCluster cluster;
   Town kita("kita", cluster.urls(), temp_dir("kita"));

@@ -87,6 +87,10 @@ void RegionConsumer::run() {
       close();
       back_off(delay);
       delay = std::min(delay * 2, options_.retry_max);
+    } catch (...) {
+      on_error("a non-standard exception");
+      close();
+      back_off(options_.retry_max);
     }
   }
   if (conn_ && !conn_->closed()) {
@@ -235,6 +239,12 @@ bool RegionConsumer::handle(natsMsg* msg, bool& failed) {
     on_error(std::string("town ") + *town + " seq " + std::to_string(seq) + ": " + e.what());
     failed = true;
     return false;
+  } catch (...) {
+    // The region's apply callback may throw anything; it means "not applied", never an end.
+    on_error(std::string("town ") + *town + " seq " + std::to_string(seq) +
+             ": apply threw a non-standard exception");
+    failed = true;
+    return false;
   }
 }
 
@@ -336,6 +346,8 @@ void RegionConsumer::drain_heartbeats() {
       options_.heartbeat(beat);
     } catch (const std::exception& e) {
       on_error(std::string("heartbeat callback: ") + e.what());
+    } catch (...) {
+      on_error("heartbeat callback: a non-standard exception");
     }
   }
 }

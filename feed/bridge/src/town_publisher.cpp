@@ -127,6 +127,10 @@ void TownPublisher::run() {
       on_error(e.what(), conn_ ? PublisherState::retrying : PublisherState::connecting);
       back_off(delay);
       delay = std::min(delay * 2, options_.retry_max);
+    } catch (...) {
+      // Only a reader or logger of the daemon's could throw something else; never end the thread.
+      on_error("the journal reader threw a non-standard exception", PublisherState::retrying);
+      back_off(options_.retry_max);
     }
   }
   save_mark();

@@ -161,8 +161,10 @@ int main(int argc, char** argv) {
 
   if (bcp::config::is_region_config(config_path)) {
     if (check_only) return check_region_config(config_path);
-    std::fprintf(stderr, "bcp-feedd: %s is a region config; the regional daemon is not built yet "
-                 "(--check-config validates it)\n", config_path.c_str());
+    std::fprintf(stderr,
+                 "bcp-feedd: %s is a region config; the regional daemon is not built yet "
+                 "(--check-config validates it)\n",
+                 config_path.c_str());
     return 1;
   }
   bcp::config::LoadResult loaded = bcp::config::load_town(config_path);
