@@ -17,7 +17,9 @@ the wall at the start, at 50 % and at the close. Print it to A4 from the browser
 
 The figures are the daemon's own report (GET /v1/rollcalls/ID/report). The pictures are
 made by replaying the journal (GET /v1/events, all of it) with the built bcp-wall, headless:
---town is that wall's config (the names and layout; required unless --no-pictures), --wall
+--town is that wall's config (the names and layout; without it $BCP_TOWN, or else
+/etc/bcp/town.json and ./config/sample-town/town.json, each used only if it names the daemon's
+own staff; when none does, the report is written without pictures and says so), --wall
 the wall id (default main), --size the picture size (default 1920x1080). bcp-wall is looked
 for beside bcpctl, in ../display/ (the build tree), then on PATH, unless --wall-binary.
 The file needs no network: pictures are inline, text uses the system's Japanese font

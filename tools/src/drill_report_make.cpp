@@ -203,13 +203,32 @@ std::vector<WallPicture> render_pictures(const DrillReportOptions& o, const Dril
   return out;
 }
 
+// DESIGN.md's command line names no config: without --town the town's config is looked for
+// where the daemon's is ($BCP_TOWN, the installed /etc/bcp/town.json, the sample town when run
+// from a checkout), and used only when it names the daemon's own staff and departments, so the
+// pictures never show another town's names.
+std::optional<fs::path> find_town_config(const model::Directory& daemon_directory) {
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv("BCP_TOWN"); env && *env) {
+    candidates.emplace_back(env);  // named by the operator: that one only
+  } else {
+    candidates.emplace_back("/etc/bcp/town.json");
+    candidates.emplace_back("config/sample-town/town.json");
+  }
+  for (const auto& c : candidates) {
+    std::error_code ec;
+    if (!fs::is_regular_file(c, ec)) continue;
+    auto loaded = config::load_town(c);
+    if (loaded.config && loaded.config->directory() == daemon_directory) return c;
+    std::cerr << "bcpctl: " << c.string() << " is not the daemon's town; not used\n";
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-int make_drill_report(const DrillReportOptions& o) {
-  if (o.pictures && !o.town) {
-    throw std::invalid_argument(
-        "the wall pictures need the town's config: --town town.json (or --no-pictures)");
-  }
+int make_drill_report(const DrillReportOptions& given) {
+  DrillReportOptions o = given;
   HttpClient http(parse_server_url(o.server), std::chrono::seconds(60));
   DrillReportPage page;
   page.source = o.server;
@@ -228,7 +247,13 @@ int make_drill_report(const DrillReportOptions& o) {
   auto moments = drill_moments(initial, events, o.rollcall);
   if (!moments) throw DrillReportRefused("roll call " + o.rollcall + " is not in the journal");
   page.alerts = alerts_during(events, *moments);
-  if (o.pictures) {
+  if (o.pictures && !o.town) o.town = find_town_config(initial.directory);
+  if (o.pictures && !o.town) {
+    std::cerr << "bcpctl: no town config for the wall pictures (give --town town.json); the "
+                 "report is written without them\n";
+    page.pictures_note =
+        "壁面の画像はありません（町の設定ファイルが見つかりませんでした。--town で指定できます）。";
+  } else if (o.pictures) {
     page.pictures = render_pictures(o, *moments, lines, initial.directory);
   } else {
     page.pictures_note = "壁面の画像は省略しました（--no-pictures）。";
