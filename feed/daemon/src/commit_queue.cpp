@@ -77,6 +77,7 @@ void CommitQueue::commit(std::deque<Request>& batch) {
             .count();
     stats_.last_latency_us = static_cast<std::uint64_t>(us);
     stats_.latency_us_sum += static_cast<std::uint64_t>(us);
+    stats_.latency.observe(std::chrono::microseconds(us));
   }
 
   if (error) {

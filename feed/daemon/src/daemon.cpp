@@ -73,6 +73,7 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   alert_sources = std::make_unique<AlertSources>(town);
   alert_sources->restore(situation, now());
 
+  for (const config::Wall& wall : town.walls) metrics.wall_subscribers[wall.id] = 0;
   hub = std::make_unique<StreamHub>(*this);
   commits = std::make_unique<CommitQueue>(*journal, [this](const std::vector<model::Event>& batch) {
     // Committer thread: hand the batch to the I/O thread, which owns the situation.
@@ -83,12 +84,10 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
       }
       metrics.accepted += batch.size();
       metrics.journal_seq = situation.last_seq;
-      metrics.commit_batches = commits->stats().batches.load();
-      metrics.commit_latency_us_last = commits->stats().last_latency_us.load();
-      metrics.commit_latency_us_sum = commits->stats().latency_us_sum.load();
       hub->broadcast(batch);
     });
   });
+  metrics.commits = &commits->stats();
 
   net::ip::tcp::endpoint endpoint(net::ip::make_address(options.host), options.port);
   boost::system::error_code bec;

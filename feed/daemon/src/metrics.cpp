@@ -2,7 +2,24 @@
 
 #include <sstream>
 
+#include "process_metrics.hpp"
+
 namespace bcp::daemon {
+namespace {
+// A label value as the text format wants it: backslash, double quote and newline escaped.
+std::string label_value(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+}  // namespace
 
 std::string_view to_string(RefusalReason r) {
   switch (r) {
@@ -48,15 +65,25 @@ std::string Metrics::prometheus_text() const {
       << "# HELP bcp_journal_seq Last committed journal sequence number.\n"
       << "# TYPE bcp_journal_seq gauge\n"
       << "bcp_journal_seq " << journal_seq.load() << "\n"
-      << "# HELP bcp_commit_batches_total Journal transactions (group commits).\n"
-      << "# TYPE bcp_commit_batches_total counter\n"
-      << "bcp_commit_batches_total " << commit_batches.load() << "\n"
-      << "# HELP bcp_commit_latency_seconds_sum Time spent committing, summed over batches.\n"
-      << "# TYPE bcp_commit_latency_seconds_sum counter\n"
-      << "bcp_commit_latency_seconds_sum " << commit_latency_us_sum.load() / 1e6 << "\n"
-      << "# HELP bcp_commit_latency_seconds_last Latency of the last commit.\n"
-      << "# TYPE bcp_commit_latency_seconds_last gauge\n"
-      << "bcp_commit_latency_seconds_last " << commit_latency_us_last.load() / 1e6 << "\n";
+      << "# HELP bcp_wall_subscribers Stream subscribers that said they are this configured wall.\n"
+      << "# TYPE bcp_wall_subscribers gauge\n";
+  for (const auto& [wall, n] : wall_subscribers) {
+    out << "bcp_wall_subscribers{wall=\"" << label_value(wall) << "\"} " << n << "\n";
+  }
+  if (commits) {
+    out << "# HELP bcp_commit_batches_total Journal transactions (group commits).\n"
+        << "# TYPE bcp_commit_batches_total counter\n"
+        << "bcp_commit_batches_total " << commits->batches.load() << "\n"
+        << "# HELP bcp_commit_failures_total Journal transactions that failed; their requests got 503.\n"
+        << "# TYPE bcp_commit_failures_total counter\n"
+        << "bcp_commit_failures_total " << commits->failed_batches.load() << "\n"
+        << "# HELP bcp_commit_latency_seconds_last Duration of the last journal commit.\n"
+        << "# TYPE bcp_commit_latency_seconds_last gauge\n"
+        << "bcp_commit_latency_seconds_last " << std::to_string(commits->last_latency_us.load() / 1e6) << "\n";
+    commits->latency.write_prometheus(out, "bcp_commit_latency_seconds",
+                                      "Duration of each journal commit (one fsync).");
+  }
+  write_process_metrics(out);
   return out.str();
 }
 

@@ -41,13 +41,18 @@ void StreamHub::join(const std::shared_ptr<WsSession>& session, std::optional<mo
                                  {"seq", last},
                                  {"situation", model::situation_to_json(core_.situation)}}));
   }
-  live_.insert(session);
+  if (live_.insert(session).second) count_wall(*session, +1);
   core_.metrics.subscribers = static_cast<std::int64_t>(live_.size());
 }
 
 void StreamHub::leave(const std::shared_ptr<WsSession>& session) {
-  live_.erase(session);
+  if (live_.erase(session)) count_wall(*session, -1);
   core_.metrics.subscribers = static_cast<std::int64_t>(live_.size());
+}
+
+void StreamHub::count_wall(const WsSession& session, int delta) {
+  auto& walls = core_.metrics.wall_subscribers;
+  if (auto it = walls.find(session.display()); it != walls.end()) it->second += delta;
 }
 
 void StreamHub::broadcast(const std::vector<model::Event>& events) {
@@ -82,6 +87,7 @@ void StreamHub::close_all() {
   auto subscribers = live_;
   live_.clear();
   core_.metrics.subscribers = 0;
+  for (auto& [wall, n] : core_.metrics.wall_subscribers) n = 0;
   for (const auto& s : subscribers) s->abort("daemon shutting down");
 }
 

@@ -34,6 +34,7 @@ class StreamHub {
 
  private:
   void on_heartbeat();
+  void count_wall(const WsSession& session, int delta);  // metrics by configured wall id
   Daemon::Core& core_;
   boost::asio::steady_timer heartbeat_timer_;
   std::set<std::shared_ptr<WsSession>> live_;

@@ -100,6 +100,7 @@ void WsSession::on_hello(std::string_view text) {
     }
     since = hello["since"].get<model::Seq>();
   }
+  if (hello.contains("display") && hello["display"].is_string()) display_ = hello["display"].get<std::string>();
   joined_ = true;
   hello_timer_.cancel();
   log(LogLevel::info, "stream",

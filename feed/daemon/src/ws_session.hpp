@@ -21,6 +21,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void close_with(const Frame& frame);
   // Cuts the connection at once (slow subscriber, shutdown).
   void abort(std::string_view why);
+  // The `display` its hello named ("" before the hello or when it named none).
+  const std::string& display() const { return display_; }
 
  private:
   void on_accept(boost::beast::error_code ec);
@@ -35,6 +37,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   boost::beast::flat_buffer buffer_;
   boost::asio::steady_timer hello_timer_;
   std::deque<Frame> queue_;
+  std::string display_;
   bool joined_ = false;
   bool closing_ = false;
   bool close_after_write_ = false;

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "bcp/daemon/histogram.hpp"
 #include "bcp/daemon/journal.hpp"
 #include "bcp/model/events.hpp"
 
@@ -28,6 +29,7 @@ struct CommitStats {
   std::atomic<std::uint64_t> callback_errors{0};  // on_committed/done that threw
   std::atomic<std::uint64_t> last_latency_us{0};  // duration of the last journal.append
   std::atomic<std::uint64_t> latency_us_sum{0};   // sum over all appends (for an average)
+  LatencyHistogram latency;                       // every journal.append, failed ones too
   std::atomic<std::uint64_t> max_batch_events{0};
 };
 

@@ -1,12 +1,15 @@
 // Counters for GET /metrics (Prometheus text format). Updated from the I/O thread and
-// the committer thread, hence atomics.
+// the committer thread, hence atomics; what is not atomic is touched on the I/O thread only.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
+
+#include "bcp/daemon/commit_queue.hpp"
 
 namespace bcp::daemon {
 
@@ -36,12 +39,16 @@ struct Metrics {
   std::atomic<std::int64_t> subscribers{0};
   std::atomic<std::uint64_t> subscribers_dropped{0};
   std::atomic<std::int64_t> journal_seq{0};
-  std::atomic<std::uint64_t> commit_batches{0};
-  std::atomic<std::uint64_t> commit_latency_us_sum{0};
-  std::atomic<std::uint64_t> commit_latency_us_last{0};
+  // The commit queue's own counters and latency histogram, once it exists.
+  const CommitStats* commits = nullptr;
+  // Subscribers by configured wall id, every configured wall listed (0 when none). I/O
+  // thread only. Walls naming an unknown id are not counted here: a label per name a
+  // client sends would let anyone grow the scrape without bound.
+  std::map<std::string, std::int64_t, std::less<>> wall_subscribers;
 
   void refuse(RefusalReason r) { refused[static_cast<std::size_t>(r)]++; }
   std::uint64_t refusals(RefusalReason r) const { return refused[static_cast<std::size_t>(r)]; }
+  // The daemon's families, then the process_* families read from /proc/self.
   std::string prometheus_text() const;
 };
 
