@@ -60,6 +60,27 @@ void read_profile(ObjectReader& root, TownConfig& cfg) {
   if (auto v = root.string("drill_prefix", false)) cfg.drill_prefix = *v;
 }
 
+void read_rate_limit(const json* section, const std::string& file, Errors& errors, TownConfig& cfg) {
+  if (!section) return;
+  ObjectReader r(*section, "/rate_limit", file, errors);
+  if (auto v = r.integer("requests_per_minute", false)) {
+    if (*v < 0 || *v > 6'000'000) {
+      errors.add(file, r.at("requests_per_minute"),
+                 "expected 0 (no limit) to 6000000 requests a minute, got " + std::to_string(*v));
+    } else {
+      cfg.rate_limit.requests_per_minute = static_cast<int>(*v);
+    }
+  }
+  if (auto v = r.integer("burst", false)) {
+    if (*v < 1 || *v > 1'000'000) {
+      errors.add(file, r.at("burst"), "expected 1 to 1000000 requests, got " + std::to_string(*v));
+    } else {
+      cfg.rate_limit.burst = static_cast<int>(*v);
+    }
+  }
+  r.finish();
+}
+
 // Calls fn(reader) for each object element of an array, reporting non-objects.
 template <typename Fn>
 void each_object(const json* array, const std::string& pointer, const std::string& file,
@@ -326,6 +347,7 @@ LoadResult load_town(const std::filesystem::path& town_json) {
   read_tokens(root.array("tokens", true), file, errors, cfg);
   read_bots(root.array("lineworks_bots", false), file, errors, cfg);
   read_walls(root.array("walls", false), file, paths, errors, cfg);
+  read_rate_limit(root.object("rate_limit", false), file, errors, cfg);
   // Owned by alerts/ and display/; only their outer type is checked here.
   if (const json* j = root.array("rules", false)) cfg.rules = *j;
   if (const json* j = root.object("alerts", false)) cfg.alerts = *j;

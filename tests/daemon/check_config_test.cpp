@@ -61,7 +61,21 @@ TEST(CheckConfig, GoodTownWithRulesAndAlertsIsOk) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.err, "");
   EXPECT_EQ(run.out, fixture("good-town").string() +
-                         ": OK (1 departments, 2 staff, 1 groups, 1 tokens, 0 walls)\n");
+                         ": OK (1 departments, 2 staff, 1 groups, 1 tokens, 0 walls; rate limit 1200/min per token, burst 200)\n");
+}
+
+TEST(CheckConfig, RateLimitProblemsAreNamedWithTheirPointer) {
+  const std::string file = fixture("bad-rate-limit-town").string();
+  ProcessRun run = check_config(file);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(lines(run.err), (std::vector<std::string>{
+                                file + ": /rate_limit/requests_per_minute: expected 0 (no limit) to 6000000 requests a minute, got -5",
+                                file + ": /rate_limit/burst: expected 1 to 1000000 requests, got 0",
+                                file + ": /rate_limit/per_hour: unknown field",
+                                "bcp-feedd: 3 problem(s) in the config",
+                            }))
+      << run.err;
 }
 
 TEST(CheckConfig, EveryRuleProblemIsAnErrorWithFileAndPointer) {
@@ -104,7 +118,7 @@ TEST(CheckConfig, AlertsProblemsAloneAreWarningsAndExit0) {
       << run.err;
   EXPECT_TRUE(has_line_starting(got, "warning: " + file + ": /alerts/jma/rollcall_threshold: "))
       << run.err;
-  EXPECT_EQ(run.out, file + ": OK (1 departments, 2 staff, 1 groups, 1 tokens, 0 walls); " +
+  EXPECT_EQ(run.out, file + ": OK (1 departments, 2 staff, 1 groups, 1 tokens, 0 walls; rate limit 1200/min per token, burst 200); " +
                          std::to_string(got.size()) +
                          " warning(s) in alerts: the daemon keeps the defaults there\n");
 }

@@ -92,6 +92,7 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
             result.status = static_cast<int>(res.result_int());
             result.body = res.body();
             result.content_type = std::string(res[http::field::content_type]);
+            result.retry_after = std::string(res[http::field::retry_after]);
           });
         });
       });
@@ -132,7 +133,9 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
 
 // ---- in-process daemon -------------------------------------------------------------------
 
-TestDaemon::TestDaemon(Tweak tweak) {
+TestDaemon::TestDaemon(Tweak tweak) : TestDaemon(std::move(tweak), TownTweak{}) {}
+
+TestDaemon::TestDaemon(Tweak tweak, TownTweak town_tweak) {
   set_min_log_level(LogLevel::error);
   DaemonOptions options;
   options.port = 0;
@@ -140,7 +143,9 @@ TestDaemon::TestDaemon(Tweak tweak) {
   options.read_timeout = 1000ms;
   options.heartbeat_interval = 200ms;
   if (tweak) tweak(options);
-  daemon_ = std::make_unique<Daemon>(sample_town(), options);
+  config::TownConfig town = sample_town();
+  if (town_tweak) town_tweak(town);
+  daemon_ = std::make_unique<Daemon>(std::move(town), options);
   port_ = daemon_->port();
   thread_ = std::thread([this] { daemon_->run(); });
 }

@@ -60,6 +60,7 @@ struct HttpResult {
   int status = 0;  // 0 = no answer (connection failed, cut or timed out)
   std::string body;
   std::string content_type;
+  std::string retry_after;      // the Retry-After header, "" when absent
   std::string error;            // why status is 0
   nlohmann::json json() const;  // the body parsed; a discarded value when it is not JSON
 };
@@ -85,7 +86,10 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
 class TestDaemon {
  public:
   using Tweak = std::function<void(DaemonOptions&)>;
+  using TownTweak = std::function<void(config::TownConfig&)>;
   explicit TestDaemon(Tweak tweak = {});
+  // On a copy of the sample town changed by `town_tweak` (e.g. its rate limit).
+  TestDaemon(Tweak tweak, TownTweak town_tweak);
   ~TestDaemon();
   TestDaemon(const TestDaemon&) = delete;
   TestDaemon& operator=(const TestDaemon&) = delete;

@@ -20,6 +20,7 @@
 #include "bcp/daemon/metrics.hpp"
 #include "alert_sources.hpp"
 #include "bcp/model/situation.hpp"
+#include "rate_limiter.hpp"
 #include "stream_hub.hpp"
 
 namespace bcp::daemon {
@@ -45,6 +46,7 @@ struct Daemon::Core {
 
   config::TownConfig town;
   DaemonOptions options;
+  TokenRateLimiter rate_limiter{town.rate_limit};  // the HTTP API's per-token 429
   net::io_context ioc{1};
   net::ip::tcp::acceptor acceptor{ioc};
   Metrics metrics;

@@ -96,9 +96,13 @@ int check_config(const std::string& path, const bcp::config::LoadResult& loaded)
     std::fprintf(stderr, "bcp-feedd: %zu problem(s) in the config%s\n", errors.size(), warnings.c_str());
     return 1;
   }
-  std::printf("%s: OK (%zu departments, %zu staff, %zu groups, %zu tokens, %zu walls)%s\n", path.c_str(),
+  const std::string rate = town->rate_limit.requests_per_minute == 0
+                               ? "no rate limit"
+                               : "rate limit " + std::to_string(town->rate_limit.requests_per_minute) +
+                                     "/min per token, burst " + std::to_string(town->rate_limit.burst);
+  std::printf("%s: OK (%zu departments, %zu staff, %zu groups, %zu tokens, %zu walls; %s)%s\n", path.c_str(),
               town->departments.size(), town->staff.size(), town->groups.size(), town->tokens.size(),
-              town->walls.size(), warnings.c_str());
+              town->walls.size(), rate.c_str(), warnings.c_str());
   return 0;
 }
 

@@ -70,6 +70,7 @@ bool RequestContext::require(std::initializer_list<config::Role> roles) {
     refuse(http::status::unauthorized, RefusalReason::unauthorized, "unknown token");
     return false;
   }
+  if (!admit_rate()) return false;
   static constexpr std::string_view kRoleNames[] = {"ingest", "operator", "display"};
   std::string wanted;
   for (config::Role role : roles) {
@@ -79,6 +80,23 @@ bool RequestContext::require(std::initializer_list<config::Role> roles) {
   }
   refuse(http::status::forbidden, RefusalReason::unauthorized,
          "token \"" + token->name + "\" lacks the " + wanted + " role");
+  return false;
+}
+
+bool RequestContext::admit_rate() const {
+  auto wait = core.rate_limiter.admit(token->name, TokenRateLimiter::Clock::now());
+  if (!wait) return true;
+  core.metrics.refuse(RefusalReason::rate_limited);
+  // Logged without the path's content, like every refusal; the token's name is config.
+  log(LogLevel::info, "gate", "refused " + std::string(req.method_string()) + ": 429 rate_limited: token \"" + token->name + "\"");
+  Response res = error_response(http::status::too_many_requests,
+                                "token \"" + token->name + "\" is over its rate limit (" +
+                                    std::to_string(core.town.rate_limit.requests_per_minute) + " requests a minute, burst " +
+                                    std::to_string(core.town.rate_limit.burst) + "): retry after " +
+                                    std::to_string(wait->count()) + " s",
+                                req.version(), req.keep_alive());
+  res.set(http::field::retry_after, std::to_string(wait->count()));
+  respond(std::move(res));
   return false;
 }
 

@@ -56,6 +56,22 @@ std::optional<Refusal> check_scope(const model::Situation& s, const model::Rollc
   return std::nullopt;
 }
 
+// DESIGN.md: a sender whose id is a roster staff id may omit name and department, and the
+// roster's are used. They are used also when the post names someone else, so that the talk
+// row, the keyword alert it raises, the report and the replay all show the one name the
+// roster gives (the wall shows roster names). Anything not shaped like a sender is left to
+// the codec, which names what is wrong.
+void use_roster_sender(const model::Directory& directory, json& item) {
+  auto sender = item.find("sender");
+  if (sender == item.end() || !sender->is_object()) return;
+  auto id = sender->find("id");
+  if (id == sender->end() || !id->is_string()) return;
+  const model::DirectoryStaff* staff = directory.find_staff(id->get<std::string>());
+  if (!staff) return;
+  (*sender)["name"] = staff->name;
+  (*sender)["department"] = staff->department;
+}
+
 }  // namespace
 
 void route_talk(RequestContext& ctx) {
@@ -64,6 +80,7 @@ void route_talk(RequestContext& ctx) {
   if (auto r = check_declared_level(*body)) return ctx.refuse(*r);
   if (auto r = reject_assigned(*body, {"type", "message_id"})) return ctx.refuse(*r);
   json item = std::move(*body);
+  use_roster_sender(ctx.core.situation.directory, item);
   item["type"] = "talk.message";
   item["message_id"] = ctx.core.new_id("api");
   item["source"] = "api";

@@ -64,6 +64,15 @@ struct BridgeConfig {
   std::string town;                  // 1-64 of A-Z a-z 0-9 _ -: a subject token and Msg-Id prefix
 };
 
+// The per-token rate limit of the HTTP API: a bucket of `burst` requests per token, refilled
+// at `requests_per_minute`; over it a request gets 429 with Retry-After. 0 turns it off.
+// town.json: "rate_limit": {"requests_per_minute": 1200, "burst": 200} (these are the
+// defaults). The LINE WORKS callback is not limited: LINE WORKS never resends a callback.
+struct RateLimit {
+  int requests_per_minute = 1200;
+  int burst = 200;
+};
+
 struct TownConfig {
   std::filesystem::path file;      // town.json as given
   std::filesystem::path base_dir;  // its directory; relative paths resolve against it
@@ -81,6 +90,7 @@ struct TownConfig {
   std::vector<Token> tokens;
   std::vector<Bot> bots;
   std::vector<Wall> walls;
+  RateLimit rate_limit;
   // Sections interpreted by later components (alerts/, display/): kept as JSON here,
   // validated by their owners.
   nlohmann::json rules = nlohmann::json::array();    // keyword rules
