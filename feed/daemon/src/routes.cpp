@@ -84,6 +84,9 @@ bool RequestContext::require(std::initializer_list<config::Role> roles) {
 }
 
 bool RequestContext::admit_rate() const {
+  // The limit guards the journal against a flood of writes; reads (snapshots, a replay export
+  // paging through /v1/events, a tool polling) store nothing and are not counted.
+  if (req.method() == http::verb::get || req.method() == http::verb::head) return true;
   auto wait = core.rate_limiter.admit(token->name, TokenRateLimiter::Clock::now());
   if (!wait) return true;
   core.metrics.refuse(RefusalReason::rate_limited);

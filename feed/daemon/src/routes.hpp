@@ -27,8 +27,8 @@ struct RequestContext {
   // itself on failure.
   bool require(std::initializer_list<config::Role> roles);
   bool require(config::Role role) { return require({role}); }
-  // The per-token rate limit (rate_limiter.hpp), after the token is known: false when it
-  // answered 429 with Retry-After itself.
+  // The per-token rate limit of writes (rate_limiter.hpp), after the token is known: false
+  // when it answered 429 with Retry-After itself.
   bool admit_rate() const;
   // Parses a JSON object body (415 for a wrong content type, 400 naming the problem).
   std::optional<nlohmann::json> json_body() const;
