@@ -32,7 +32,7 @@ class DaemonTest : public ::testing::Test {
     bcp::daemon::DaemonOptions o;
     o.port = 0;
     o.data_dir = data_;
-    daemon_ = std::make_unique<bcp::daemon::Daemon>(sample_town(), o);
+    daemon_ = std::make_unique<bcp::daemon::Daemon>(town(), o);
     thread_ = std::thread([this] { daemon_->run(); });
   }
   void TearDown() override {
@@ -42,6 +42,8 @@ class DaemonTest : public ::testing::Test {
     std::filesystem::remove_all(data_);
   }
   std::uint16_t port() const { return daemon_->port(); }
+  // The town the daemon runs with; a suite may change its copy of the sample town.
+  virtual bcp::config::TownConfig town() const { return sample_town(); }
 
   std::filesystem::path data_;
   std::unique_ptr<bcp::daemon::Daemon> daemon_;
