@@ -55,12 +55,20 @@ TEST(RegionCheckConfig, EachSampleTownIsOkAsATown) {
   }
 }
 
-TEST(RegionCheckConfig, StartingTheRegionalDaemonSaysItIsNotBuiltYet) {
-  auto run = feedd({"--config", "config/sample-region/region.json"});
+TEST(RegionCheckConfig, ARegionWithABrokenTownDoesNotStart) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("bcp-region-nostart-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::copy("config/sample-region", dir, fs::copy_options::recursive);
+  { std::ofstream(dir / "kasumioka/roster.csv", std::ios::app) << "s099,名無し,nowhere,lw-x\r\n"; }
+  auto run = bcp::test::run_process(kFeedd, {"--config", (dir / "region.json").string()},
+                                    fs::temp_directory_path());
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_NE(run.err.find("is a region config; the regional daemon is not built yet"),
+  EXPECT_NE(run.err.find("unknown department \"nowhere\""), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("bcp-feedd: 1 problem(s) in the region config; not starting"),
             std::string::npos)
       << run.err;
+  fs::remove_all(dir);
 }
 
 }  // namespace

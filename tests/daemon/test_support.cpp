@@ -212,8 +212,8 @@ std::uint16_t free_port() {
   return port;
 }
 
-ChildDaemon::ChildDaemon(fs::path data_dir, std::uint16_t port)
-    : data_dir_(std::move(data_dir)), port_(port) {}
+ChildDaemon::ChildDaemon(fs::path data_dir, std::uint16_t port, fs::path config)
+    : data_dir_(std::move(data_dir)), port_(port), config_(std::move(config)) {}
 
 ChildDaemon::~ChildDaemon() {
   if (pid_ > 0) kill9();
@@ -229,7 +229,9 @@ bool ChildDaemon::start(std::string* why, std::chrono::milliseconds timeout) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     if (!fixed_port) port_ = free_port();
     const std::string listen = "127.0.0.1:" + std::to_string(port_);
-    const std::string config = std::string(BCP_SOURCE_DIR) + "/config/sample-town/town.json";
+    const std::string config = config_.empty()
+                                   ? std::string(BCP_SOURCE_DIR) + "/config/sample-town/town.json"
+                                   : config_.string();
     const std::string bin = binary_path();
     const std::string data = data_dir_.string();
     const std::string log_path = log.string();

@@ -121,7 +121,8 @@ class TestDaemon {
 // bcp-feedd as a child process (fork/exec of the built binary) on a free port.
 class ChildDaemon {
  public:
-  ChildDaemon(fs::path data_dir, std::uint16_t port = 0);  // 0: pick a free port
+  // port 0: pick a free port; config empty: the sample town (a region.json runs the region).
+  ChildDaemon(fs::path data_dir, std::uint16_t port = 0, fs::path config = {});
   ~ChildDaemon();                                          // kill -9 if still running
   ChildDaemon(const ChildDaemon&) = delete;
   ChildDaemon& operator=(const ChildDaemon&) = delete;
@@ -138,6 +139,7 @@ class ChildDaemon {
  private:
   fs::path data_dir_;
   std::uint16_t port_;
+  fs::path config_;
   pid_t pid_ = -1;
 };
 

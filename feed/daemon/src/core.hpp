@@ -35,6 +35,8 @@ using Responder = std::function<void(Response)>;
 class HttpSession;
 class CalendarService;
 class JmaPoller;
+class TownBridge;
+class RegionService;
 
 // Refused by Core::submit: an event that the codec would not read back from the journal.
 struct UnreadableEvent : std::invalid_argument {
@@ -43,6 +45,7 @@ struct UnreadableEvent : std::invalid_argument {
 
 struct Daemon::Core {
   Core(config::TownConfig town, DaemonOptions options);
+  ~Core();
 
   config::TownConfig town;
   DaemonOptions options;
@@ -51,6 +54,9 @@ struct Daemon::Core {
   net::ip::tcp::acceptor acceptor{ioc};
   Metrics metrics;
   std::unique_ptr<Journal> journal;
+  // Null unless town.json has `bridge` (town_bridge.hpp). Declared between the journal it
+  // reads and the commit queue that feeds it, so it is stopped after the queue, before the journal.
+  std::unique_ptr<TownBridge> bridge;
   std::unique_ptr<CommitQueue> commits;
   model::Situation situation;
   std::unique_ptr<StreamHub> hub;
@@ -66,6 +72,9 @@ struct Daemon::Core {
   // Staff calendars -> calendar-sourced availability (calendar_service.hpp). Last member:
   // destroyed first, while the journal it writes to still exists.
   std::unique_ptr<CalendarService> calendars;
+  // Set only in a regional daemon (region_service.hpp); destroyed first, so that its threads
+  // stop while everything they post to still exists.
+  std::unique_ptr<RegionService> region;
 
   using Committed = std::function<void(std::vector<model::Event> committed, std::exception_ptr)>;
   // Journals `events` (one group commit with whatever else is pending) and calls `done` on

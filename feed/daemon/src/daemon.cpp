@@ -13,7 +13,9 @@
 #include "core.hpp"
 #include "http_session.hpp"
 #include "jma_poller.hpp"
+#include "region_service.hpp"
 #include "stream_hub.hpp"
+#include "town_bridge.hpp"
 
 namespace bcp::daemon {
 
@@ -75,7 +77,11 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
 
   for (const config::Wall& wall : town.walls) metrics.wall_subscribers[wall.id] = 0;
   hub = std::make_unique<StreamHub>(*this);
+  // Started before the first commit, so that it knows every seq from the journal's last on.
+  if (town.bridge) bridge = std::make_unique<TownBridge>(*town.bridge, *journal, options.data_dir);
   commits = std::make_unique<CommitQueue>(*journal, [this](const std::vector<model::Event>& batch) {
+    // Never waits for NATS: the bridge only takes note (town_bridge.hpp).
+    if (bridge) bridge->committed(batch);
     // Committer thread: hand the batch to the I/O thread, which owns the situation.
     net::post(ioc, [this, batch] {
       for (const model::Event& e : batch) {
@@ -99,6 +105,8 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
     throw std::runtime_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + bec.message());
   }
 }
+
+Daemon::Core::~Core() = default;
 
 void Daemon::Core::submit(std::vector<model::Event> events, Committed done) {
   // Refused before anything is stored: see check_readable.
@@ -183,6 +191,11 @@ void Daemon::Core::shutdown_sessions() {
 Daemon::Daemon(config::TownConfig town, DaemonOptions options)
     : core_(std::make_unique<Core>(std::move(town), std::move(options))) {}
 
+Daemon::Daemon(const config::RegionConfig& region, DaemonOptions options)
+    : core_(std::make_unique<Core>(region_as_town(region), std::move(options))) {
+  core_->region = std::make_unique<RegionService>(*core_, region);
+}
+
 Daemon::~Daemon() {
   if (core_ && core_->commits) core_->commits->stop();
 }
@@ -195,6 +208,7 @@ void Daemon::run() {
   core_->start_accept();
   core_->hub->start_heartbeat();
   core_->calendars->start();
+  if (core_->region) core_->region->start();
   if (const auto& poller = core_->alert_sources->jma.poller) {
     auto interval = core_->options.jma_poll_interval.value_or(poller->interval);
     core_->jma_poller = std::make_shared<JmaPoller>(*core_, *poller, interval);
@@ -213,6 +227,8 @@ void Daemon::stop() {
     c.acceptor.close(ignored);
     if (c.jma_poller) c.jma_poller->stop();
   });
+  // A region: the consumer finishes and acks its batch, the towns' journals are committed.
+  if (c.region) c.region->stop();
   // Finish every commit already submitted; their answers are posted to the I/O thread.
   c.commits->stop();
   net::post(c.ioc, [&c] {

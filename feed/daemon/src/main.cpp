@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -21,7 +22,9 @@ constexpr const char* kUsage = R"(usage: bcp-feedd --config FILE [--listen HOST:
 Receives LINE WORKS bot callbacks, API calls, CAP and JMA alerts, journals them in SQLite
 and streams them to bcp-wall displays.
 
-  --config FILE      the town's config (e.g. config/sample-town/town.json)
+  --config FILE      the town's config (e.g. config/sample-town/town.json), or a
+                     region.json (config/sample-region/region.json): the regional
+                     daemon, following its towns over NATS JetStream
   --listen HOST:PORT address to listen on (default: the config's, else 127.0.0.1:8470)
   --data DIR         data directory for the journal (default: the config's data_dir)
   --check-config     validate the whole config, print every problem, exit 0 or 1
@@ -107,7 +110,6 @@ int check_config(const std::string& path, const bcp::config::LoadResult& loaded)
 }
 
 // --check-config of a region.json: region.json's and every town config's problems, exit 1 or 0.
-// (The regional daemon itself comes with issue 18's daemon integration.)
 int check_region_config(const std::string& path) {
   const bcp::config::RegionLoadResult loaded = bcp::config::load_region(path);
   for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
@@ -163,30 +165,39 @@ int main(int argc, char** argv) {
   }
   if (config_path.empty()) return fail("--config is required");
 
+  // A region.json makes the regional daemon (DESIGN.md, "Several towns"), a town.json a town's.
+  std::optional<bcp::config::RegionConfig> region;
+  std::optional<bcp::config::TownConfig> town;
   if (bcp::config::is_region_config(config_path)) {
     if (check_only) return check_region_config(config_path);
-    std::fprintf(stderr,
-                 "bcp-feedd: %s is a region config; the regional daemon is not built yet "
-                 "(--check-config validates it)\n",
-                 config_path.c_str());
-    return 1;
+    bcp::config::RegionLoadResult loaded = bcp::config::load_region(config_path);
+    if (!loaded.config) {
+      for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+      std::fprintf(stderr, "bcp-feedd: %zu problem(s) in the region config; not starting\n",
+                   loaded.errors.size());
+      return 1;
+    }
+    region = std::move(loaded.config);
+  } else {
+    bcp::config::LoadResult loaded = bcp::config::load_town(config_path);
+    if (check_only) return check_config(config_path, loaded);
+    if (!loaded.errors.empty()) {
+      for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
+      std::fprintf(stderr, "bcp-feedd: %zu problem(s) in the config; not starting\n", loaded.errors.size());
+      return 1;
+    }
+    town = std::move(loaded.config);
   }
-  bcp::config::LoadResult loaded = bcp::config::load_town(config_path);
-  if (check_only) return check_config(config_path, loaded);
-  if (!loaded.errors.empty()) {
-    for (const auto& e : loaded.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
-    std::fprintf(stderr, "bcp-feedd: %zu problem(s) in the config; not starting\n", loaded.errors.size());
-    return 1;
-  }
-  bcp::config::TownConfig& town = *loaded.config;
+  const std::string& default_listen = region ? region->listen : town->listen;
+  const std::string& default_data = region ? region->data_dir : town->data_dir;
 
   bcp::daemon::DaemonOptions options;
   try {
-    bcp::daemon::parse_listen(listen.empty() ? town.listen : listen, options);
+    bcp::daemon::parse_listen(listen.empty() ? default_listen : listen, options);
   } catch (const std::exception& e) {
     return fail(e.what());
   }
-  options.data_dir = data_dir.empty() ? std::filesystem::path(town.data_dir) : std::filesystem::path(data_dir);
+  options.data_dir = data_dir.empty() ? std::filesystem::path(default_data) : std::filesystem::path(data_dir);
 
   // Signals are taken by one thread with sigwait, so a stop never runs inside a handler.
   sigset_t signals;
@@ -198,7 +209,8 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<bcp::daemon::Daemon> daemon;
   try {
-    daemon = std::make_unique<bcp::daemon::Daemon>(std::move(town), options);
+    daemon = region ? std::make_unique<bcp::daemon::Daemon>(*region, options)
+                    : std::make_unique<bcp::daemon::Daemon>(std::move(*town), options);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bcp-feedd: %s\n", e.what());
     return 1;

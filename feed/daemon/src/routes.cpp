@@ -5,6 +5,7 @@
 #include "bcp/daemon/log.hpp"
 #include "bcp/model/codec.hpp"
 #include "calendar_service.hpp"
+#include "town_bridge.hpp"
 
 namespace bcp::daemon {
 
@@ -226,6 +227,7 @@ void handle_request(Daemon::Core& core, Request&& req, Responder respond) {
   };
   using config::Role;
 
+  if (core.region) return route_region(ctx);
   if (get && is({"healthz"})) {
     return ctx.reply(http::status::ok, {{"status", "ok"}, {"seq", core.situation.last_seq}});
   }
@@ -234,6 +236,7 @@ void handle_request(Daemon::Core& core, Request&& req, Responder respond) {
     res.set(http::field::content_type, "text/plain; version=0.0.4");
     res.keep_alive(ctx.req.keep_alive());
     res.body() = core.metrics.prometheus_text();
+    if (core.bridge) res.body() += core.bridge->prometheus_text();
     return ctx.respond(std::move(res));
   }
   if (post && is({"callback", "lineworks"})) return route_lineworks(ctx);

@@ -42,6 +42,10 @@ struct RequestContext {
 // On failure answers 400 naming the field and returns nullopt.
 std::optional<model::Event> decode_event(const RequestContext& ctx, nlohmann::json item);
 
+// Every request of a regional daemon (region_routes.cpp): its own few endpoints; what only a
+// town takes (talk, check-ins, alerts, ...) is answered 404 naming where it belongs.
+void route_region(RequestContext& ctx);
+
 void route_lineworks(RequestContext& ctx);
 void route_talk(RequestContext& ctx);
 void route_availability(RequestContext& ctx);

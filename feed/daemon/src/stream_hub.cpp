@@ -4,6 +4,7 @@
 #include "bcp/model/codec.hpp"
 #include "bcp/model/protocol.hpp"
 #include "core.hpp"
+#include "region_service.hpp"
 #include "ws_session.hpp"
 
 namespace bcp::daemon {
@@ -21,7 +22,27 @@ Frame StreamHub::event_frame(const model::Event& event) {
   return std::make_shared<const std::string>(std::move(text));
 }
 
+model::Seq StreamHub::stream_seq() const {
+  return core_.region ? static_cast<model::Seq>(core_.region->total_seq()) : core_.situation.last_seq;
+}
+
 void StreamHub::join(const std::shared_ptr<WsSession>& session, std::optional<model::Seq> since) {
+  if (core_.region) {
+    // A region's wall always starts from a snapshot of every town (its seq is a sum, not a
+    // position it could resume from); the towns' events follow, each tagged with its town.
+    const model::Seq total = stream_seq();
+    session->deliver(make_frame({{"v", model::kProtocolVersion},
+                                 {"type", model::kFrameHello},
+                                 {"seq", total},
+                                 {"mode", "snapshot"}}));
+    session->deliver(make_frame({{"v", model::kProtocolVersion},
+                                 {"type", model::kFrameSnapshot},
+                                 {"seq", total},
+                                 {"region", core_.region->snapshot_json(core_.now())}}));
+    if (live_.insert(session).second) count_wall(*session, +1);
+    core_.metrics.subscribers = static_cast<std::int64_t>(live_.size());
+    return;
+  }
   const model::Seq last = core_.situation.last_seq;
   const bool replay = since && *since <= last &&
                       static_cast<std::size_t>(last - *since) <= core_.options.max_replay;
@@ -64,6 +85,20 @@ void StreamHub::broadcast(const std::vector<model::Event>& events) {
   }
 }
 
+void StreamHub::broadcast_town(const std::string& town, const model::Event& event) {
+  std::string text = R"({"v":1,"type":"event","town":)";
+  text += nlohmann::json(town).dump();
+  text += R"(,"event":)";
+  text += model::to_json(event).dump();
+  text += '}';
+  deliver_all(std::make_shared<const std::string>(std::move(text)));
+}
+
+void StreamHub::deliver_all(const Frame& frame) {
+  auto subscribers = live_;
+  for (const auto& s : subscribers) s->deliver(frame);
+}
+
 void StreamHub::start_heartbeat() {
   heartbeat_timer_.expires_after(core_.options.heartbeat_interval);
   heartbeat_timer_.async_wait([this](boost::system::error_code ec) {
@@ -75,10 +110,9 @@ void StreamHub::on_heartbeat() {
   if (core_.stopping) return;
   Frame frame = make_frame({{"v", model::kProtocolVersion},
                             {"type", model::kFrameHeartbeat},
-                            {"seq", core_.situation.last_seq},
+                            {"seq", stream_seq()},
                             {"at", model::format_time(core_.now())}});
-  auto subscribers = live_;
-  for (const auto& s : subscribers) s->deliver(frame);
+  deliver_all(frame);
   start_heartbeat();
 }
 

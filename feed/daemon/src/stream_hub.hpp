@@ -26,6 +26,8 @@ class StreamHub {
   void join(const std::shared_ptr<WsSession>& session, std::optional<model::Seq> since);
   void leave(const std::shared_ptr<WsSession>& session);
   void broadcast(const std::vector<model::Event>& events);
+  // Regional daemon: one town's event, as {"v":1,"type":"event","town":"<id>","event":{…}}.
+  void broadcast_town(const std::string& town, const model::Event& event);
   void start_heartbeat();
   void close_all();
   std::size_t size() const { return live_.size(); }
@@ -35,6 +37,8 @@ class StreamHub {
  private:
   void on_heartbeat();
   void count_wall(const WsSession& session, int delta);  // metrics by configured wall id
+  void deliver_all(const Frame& frame);
+  model::Seq stream_seq() const;  // the town's last seq, or the region's sum over its towns
   Daemon::Core& core_;
   boost::asio::steady_timer heartbeat_timer_;
   std::set<std::shared_ptr<WsSession>> live_;

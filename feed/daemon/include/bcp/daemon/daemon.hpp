@@ -36,6 +36,10 @@ struct DaemonOptions {
   // The daemon's clock; empty = the system clock. Tests set a chosen moment (e.g. inside a
   // calendar's meeting): it gives `at` its default and drives the calendar evaluation.
   std::function<std::chrono::system_clock::time_point()> clock;
+  // Regional daemon: silence after which a town's link is stale, then lost (heartbeats come
+  // every 2 s; tests shorten these).
+  std::chrono::milliseconds region_stale_after{10'000};
+  std::chrono::milliseconds region_lost_after{60'000};
   // Overrides config alerts.jma.poller.interval_seconds (tests poll every few milliseconds).
   std::optional<std::chrono::milliseconds> jma_poll_interval;
 };
@@ -49,6 +53,9 @@ class Daemon {
   // the listening socket. Throws std::runtime_error with a clear message on failure
   // (corrupt journal, port in use, ...): the daemon never starts half-working.
   Daemon(config::TownConfig town, DaemonOptions options);
+  // The regional daemon (DESIGN.md, "Several towns"): follows the region's towns over NATS
+  // JetStream and serves GET /v1/region and their stream. Throws like the town's.
+  Daemon(const config::RegionConfig& region, DaemonOptions options);
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
