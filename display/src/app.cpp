@@ -19,6 +19,7 @@
 #include "draw.hpp"
 #include "frame_stats.hpp"
 #include "frame_trace.hpp"
+#include "region_app.hpp"
 #include "replay_source.hpp"
 #include "source.hpp"
 
@@ -137,7 +138,16 @@ std::optional<Setup> prepare(const Options& o, std::string& error) {
 
 }  // namespace
 
+// A region.json, or a saved GET /v1/region answer: the regional wall (region_app.cpp).
+bool wants_region_wall(const Options& o) {
+  if (!o.config.empty()) return config::is_region_config(o.config);
+  if (o.situation_file.empty()) return false;
+  std::ifstream in(o.situation_file);
+  return is_region_document(nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false));
+}
+
 int run_wall(const Options& o) {
+  if (wants_region_wall(o)) return run_region_wall(o);
   std::string error;
   auto setup = prepare(o, error);
   if (!setup) return fail(error);

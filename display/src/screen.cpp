@@ -131,14 +131,22 @@ bool Screen::ensure_fonts(std::string* error) {
 Screen::Drawn Screen::render(const model::Situation& s, const WallView& v,
                              const WallSettings& settings, const Layout& layout,
                              model::TimePoint now, double mono, bool full) {
+  return render_with(
+      [&](ImDrawList* dl) {
+        draw_wall(dl, fonts(), s, v, settings, layout, static_cast<float>(width_),
+                  static_cast<float>(height_), now, mono);
+      },
+      full);
+}
+
+Screen::Drawn Screen::render_with(const std::function<void(ImDrawList*)>& draw, bool full) {
   ImGui::SetCurrentContext(imgui_);
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(static_cast<float>(width_), static_cast<float>(height_));
   io.DeltaTime = 1.0f / 60.0f;
   ImGui_ImplSDLRenderer_NewFrame();
   ImGui::NewFrame();
-  draw_wall(ImGui::GetBackgroundDrawList(), fonts(), s, v, settings, layout,
-            static_cast<float>(width_), static_cast<float>(height_), now, mono);
+  draw(ImGui::GetBackgroundDrawList());
   ImGui::Render();
   ImDrawData* dd = ImGui::GetDrawData();
   std::vector<PixelRect> changed = tiles_->diff(*dd, width_, height_);

@@ -34,7 +34,7 @@ class PageRequest : public std::enable_shared_from_this<PageRequest> {
     req_.set(http::field::host, url.host + ":" + url.port);
     req_.set(http::field::authorization, "Bearer " + o.token);
     req_.set(http::field::accept, "application/json");
-    req_.set(http::field::user_agent, "bcp-wall replay");
+    req_.set(http::field::user_agent, "bcp-wall");
     parser_.body_limit(o.max_page_bytes);
   }
 
@@ -87,14 +87,16 @@ class PageRequest : public std::enable_shared_from_this<PageRequest> {
   PageAnswer& out_;
 };
 
-PageAnswer get_page(const EventsUrl& url, model::Seq since, const FetchOptions& o) {
+PageAnswer get_target(const EventsUrl& url, std::string target, const FetchOptions& o) {
   PageAnswer out;
   net::io_context ioc;
-  std::string target =
-      "/v1/events?since=" + std::to_string(since) + "&limit=" + std::to_string(o.page);
   std::make_shared<PageRequest>(ioc, url, std::move(target), o, out)->run();
   ioc.run();
   return out;
+}
+
+PageAnswer get_page(const EventsUrl& url, model::Seq since, const FetchOptions& o) {
+  return get_target(url, "/v1/events?since=" + std::to_string(since) + "&limit=" + std::to_string(o.page), o);
 }
 
 std::string refusal(const PageAnswer& a) {
@@ -159,6 +161,29 @@ std::optional<EventsUrl> parse_events_url(const std::string& url, std::string& e
     }
   }
   return out;
+}
+
+bool fetch_json(const EventsUrl& url, const std::string& target, const FetchOptions& o,
+                nlohmann::json& out, std::string& error) {
+  PageAnswer a = get_target(url, target, o);
+  if (a.status == 0) {
+    error = a.error.empty() ? "no answer from " + url.host + ":" + url.port : a.error;
+    return false;
+  }
+  auto body = nlohmann::json::parse(a.body, nullptr, false);
+  if (a.status != 200) {
+    std::string why = body.is_object() && body.contains("error") && body["error"].is_string()
+                          ? body["error"].get<std::string>()
+                          : std::string("no reason given");
+    error = "GET " + target + " refused (" + std::to_string(a.status) + "): " + why;
+    return false;
+  }
+  if (body.is_discarded()) {
+    error = "GET " + target + ": the answer is not JSON";
+    return false;
+  }
+  out = std::move(body);
+  return true;
 }
 
 bool fetch_journal(const EventsUrl& url, model::Seq since, const FetchOptions& o,

@@ -20,6 +20,7 @@ struct SDL_Window;
 struct SDL_Renderer;
 struct SDL_Surface;
 struct ImGuiContext;
+struct ImDrawList;
 
 namespace bcp::display {
 
@@ -68,6 +69,8 @@ class Screen {
   // (its back buffer is undefined after a present). `full` forces a whole frame.
   Drawn render(const model::Situation& s, const WallView& v, const WallSettings& settings,
                const Layout& layout, model::TimePoint now, double mono, bool full = false);
+  // The same for any picture drawn into the background draw list (the regional wall).
+  Drawn render_with(const std::function<void(ImDrawList*)>& draw, bool full = false);
   // Counts frames that changed pixels: a capture is rewritten only when this moved.
   std::uint64_t picture_serial() const { return picture_serial_; }
   bool read(Image& out);

@@ -39,4 +39,10 @@ struct FetchOptions {
 bool fetch_journal(const EventsUrl& url, model::Seq since, const FetchOptions& options,
                    const std::function<bool(const nlohmann::json&)>& on_event, std::string& error);
 
+// One GET of `target` (e.g. "/v1/region") with the bearer token, its JSON answer in `out`.
+// False with `error` for a transport failure, a refusal (naming the daemon's reason) or a body
+// that is not JSON. The regional wall polls GET /v1/region with it.
+bool fetch_json(const EventsUrl& url, const std::string& target, const FetchOptions& options,
+                nlohmann::json& out, std::string& error);
+
 }  // namespace bcp::client
