@@ -167,9 +167,16 @@ void CalendarService::schedule(model::TimePoint now) {
     delay = std::clamp(duration_cast<milliseconds>(*next_change_ - now) + milliseconds(5),
                        milliseconds(0), delay);
   }
+  arm(delay);
+}
+
+void CalendarService::arm(std::chrono::milliseconds delay) {
+  if (stopped_) return;
   timer_.expires_after(delay);
   timer_.async_wait([this](boost::system::error_code ec) {
-    if (!ec) tick();
+    if (ec) return;
+    // A tick that throws must not end the ticking: the next one, a second later, is the retry.
+    if (!run_guarded("calendar", "calendar tick", [this] { tick(); })) arm(std::chrono::seconds(1));
   });
 }
 

@@ -87,6 +87,7 @@ class CalendarService {
                      std::exception_ptr stored_error);
   void tick();
   void schedule(model::TimePoint now);
+  void arm(std::chrono::milliseconds delay);  // the tick timer
 
   Daemon::Core& core_;
   calendar::Limits limits_;

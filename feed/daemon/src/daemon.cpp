@@ -215,7 +215,14 @@ void Daemon::run() {
     core_->jma_poller->start();
   }
   log(LogLevel::info, "http", "listening on " + core_->options.host + ":" + std::to_string(port()));
-  core_->ioc.run();
+  // The backstop behind every handler's own guard: an exception escaping a handler leaves
+  // run(), which may be called again at once (Asio's documented recovery). Only that one
+  // handler's work is lost; every other session, timer and commit goes on.
+  for (;;) {
+    const bool finished =
+        run_guarded("daemon", "a handler on the I/O thread", [this] { core_->ioc.run(); });
+    if (finished || core_->ioc.stopped()) break;
+  }
 }
 
 void Daemon::stop() {

@@ -1,6 +1,7 @@
 #include "bcp/daemon/gate.hpp"
 
 #include "bcp/model/codec.hpp"
+#include "bcp/model/strict_json.hpp"
 
 namespace bcp::daemon {
 
@@ -9,17 +10,18 @@ std::optional<Refusal> check_declared_level(const nlohmann::json& item) {
   auto it = item.find("level");
   if (it == item.end()) return std::nullopt;
   if (it->is_string() && it->get<std::string>() == "C") return std::nullopt;
-  std::string shown = it->is_string() ? it->get<std::string>() : it->dump();
-  // Only the level itself is named: the content of a classified item is never echoed.
+  // Only the level itself is named, bounded: the content of a classified item is never
+  // echoed, and a level nested thousands deep is never walked to describe it.
   return Refusal{403, RefusalReason::classification,
-                 "/level: classification \"" + shown + "\" may not be shown on the wall (only C)"};
+                 "/level: classification " + model::describe_json(*it, 32) +
+                     " may not be shown on the wall (only \"C\")"};
 }
 
 std::optional<Refusal> check_group(const config::TownConfig& town, std::string_view group_id) {
   const config::Group* g = town.find_group(group_id);
   if (!g) {
     return Refusal{403, RefusalReason::unknown_group,
-                   "/group: unknown group \"" + std::string(group_id) + "\""};
+                   "/group: unknown group " + model::describe_json(std::string(group_id))};
   }
   if (g->level != 'C') {
     return Refusal{403, RefusalReason::classification,
@@ -33,8 +35,9 @@ std::optional<Refusal> check_channel(const config::TownConfig& town, std::string
                                      const config::Group** group_out) {
   const config::Group* g = town.find_group_by_channel(channel_id);
   if (!g) {
-    return Refusal{403, RefusalReason::unknown_group,
-                   "source.channelId: unknown channel \"" + std::string(channel_id) + "\""};
+    return Refusal{
+        403, RefusalReason::unknown_group,
+        "source.channelId: unknown channel " + model::describe_json(std::string(channel_id))};
   }
   if (g->level != 'C') {
     return Refusal{403, RefusalReason::classification,

@@ -74,9 +74,25 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     std::make_shared<WsSession>(core_, stream_.release_socket())->run(std::move(req));
     return;
   }
-  handle_request(core_, std::move(req), [self = shared_from_this()](Response res) {
-    net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
+  const std::uint64_t id = ++request_;
+  answered_ = false;
+  const unsigned version = req.version();
+  const bool handled = run_guarded("http", "request handler", [&] {
+    handle_request(core_, std::move(req), [self = shared_from_this(), id](Response res) {
+      net::post(self->stream_.get_executor(),
+                [self, id, res = std::move(res)]() mutable { self->answer(id, std::move(res)); });
+    });
   });
+  // Whatever a route threw ends this request with a 500, never the daemon (issue 12).
+  if (!handled)
+    answer(id,
+           error_response(http::status::internal_server_error, "internal error", version, false));
+}
+
+void HttpSession::answer(std::uint64_t id, Response res) {
+  if (id != request_ || answered_) return;
+  answered_ = true;
+  send(std::move(res));
 }
 
 void HttpSession::send(Response res) {

@@ -24,6 +24,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void send(Response res);
+  // The one answer to request `id` (later ones and stale ones are dropped).
+  void answer(std::uint64_t id, Response res);
   void on_write(bool close, boost::beast::error_code ec, std::size_t bytes);
   void do_close();
 
@@ -32,6 +34,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool reading_ = false;
+  // The request being answered, and whether its answer is on its way: a route that throws
+  // after answering (or whose deferred answer arrives after a 500) never gets two answers.
+  std::uint64_t request_ = 0;
+  bool answered_ = false;
 };
 
 }  // namespace bcp::daemon

@@ -6,8 +6,10 @@
 #include <openssl/sha.h>
 
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "bcp/model/codec.hpp"
+#include "bcp/model/strict_json.hpp"
 
 namespace bcp::daemon {
 namespace {
@@ -28,10 +30,82 @@ LineworksItem dropped(RefusalReason reason, std::string message) {
   return item;
 }
 
-const json* find_string(const json& obj, const char* key) {
-  if (!obj.is_object()) return nullptr;
-  auto it = obj.find(key);
-  return (it != obj.end() && it->is_string()) ? &*it : nullptr;
+// A callback field of the wrong type makes the whole callback malformed: read as absent, a
+// non-string channelId would skip the channel check (issue 12). Thrown by the readers below
+// and caught in map_lineworks_callback, which never throws.
+struct Malformed : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The types of every callback field the daemon knows, wherever it appears (LINE WORKS API 2.0
+// callbacks; ../shared/notes/lineworks-api.md). Fields not listed are ignored.
+enum class Expect { string, number, object, string_array };
+struct FieldType {
+  const char* key;
+  Expect type;
+};
+constexpr FieldType kTopFields[] = {
+    {"type", Expect::string}, {"source", Expect::object},  {"issuedTime", Expect::string},
+    {"data", Expect::string}, {"content", Expect::object}, {"members", Expect::string_array}};
+constexpr FieldType kSourceFields[] = {
+    {"userId", Expect::string}, {"channelId", Expect::string}, {"domainId", Expect::number}};
+constexpr FieldType kContentFields[] = {
+    {"type", Expect::string},      {"text", Expect::string},     {"postback", Expect::string},
+    {"fileId", Expect::string},    {"fileName", Expect::string}, {"title", Expect::string},
+    {"address", Expect::string},   {"latitude", Expect::number}, {"longitude", Expect::number},
+    {"packageId", Expect::string}, {"stickerId", Expect::string}};
+
+bool has_type(const json& value, Expect type) {
+  switch (type) {
+    case Expect::string:
+      return value.is_string();
+    case Expect::number:
+      return value.is_number();
+    case Expect::object:
+      return value.is_object();
+    case Expect::string_array:
+      if (!value.is_array()) return false;
+      for (const json& item : value) {
+        if (!item.is_string()) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+const char* type_label(Expect type) {
+  switch (type) {
+    case Expect::string:
+      return "a string";
+    case Expect::number:
+      return "a number";
+    case Expect::object:
+      return "an object";
+    case Expect::string_array:
+      return "an array of strings";
+  }
+  return "?";
+}
+
+template <std::size_t N>
+void check_types(const json& object, const std::string& pointer, const FieldType (&fields)[N]) {
+  for (const FieldType& f : fields) {
+    auto it = object.find(f.key);
+    if (it != object.end() && !has_type(*it, f.type)) {
+      throw Malformed(pointer + "/" + f.key + ": expected " + type_label(f.type) + ", got " +
+                      model::describe_json(*it));
+    }
+  }
+}
+
+// After check_types: the field when present (of the checked type), else nullptr.
+const json* field(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+const std::string* string_field(const json& object, const char* key) {
+  const json* f = field(object, key);
+  return f ? &f->get_ref<const std::string&>() : nullptr;
 }
 
 // The name the wall shows for a LINE WORKS user: the roster's, or a neutral label. The
@@ -49,16 +123,17 @@ model::Attachment attachment_for(const std::string& type, const json& content) {
     a.kind = model::AttachmentKind::image;
   } else if (type == "file") {
     a.kind = model::AttachmentKind::file;
-    if (const json* n = find_string(content, "fileName")) a.name = n->get<std::string>();
+    if (const std::string* n = string_field(content, "fileName")) a.name = *n;
   } else if (type == "location") {
     a.kind = model::AttachmentKind::location;
-    if (const json* t = find_string(content, "title")) a.name = t->get<std::string>();
-    if (const json* ad = find_string(content, "address")) a.address = ad->get<std::string>();
+    if (const std::string* t = string_field(content, "title")) a.name = *t;
+    if (const std::string* ad = string_field(content, "address")) a.address = *ad;
     // Coordinates off the globe are dropped: the codec refuses them when the journal is
     // read back, so storing one would make the journal unreadable (found by fuzz_lineworks).
     auto coordinate = [&](const char* key, double limit) -> std::optional<double> {
-      if (!content.contains(key) || !content[key].is_number()) return std::nullopt;
-      const double v = content[key].get<double>();
+      const json* value = field(content, key);
+      if (!value) return std::nullopt;
+      const double v = value->get<double>();
       if (v < -limit || v > limit) return std::nullopt;
       return v;
     };
@@ -69,6 +144,9 @@ model::Attachment attachment_for(const std::string& type, const json& content) {
   }
   return a;
 }
+
+LineworksItem map_checked(const config::TownConfig& town, const json& body,
+                          const std::string& digest, model::TimePoint received);
 
 }  // namespace
 
@@ -134,24 +212,45 @@ std::optional<CheckinAnswer> parse_checkin_data(std::string_view data) {
 
 LineworksItem map_lineworks_callback(const config::TownConfig& town, std::string_view raw_body,
                                      const std::string& digest, model::TimePoint received) {
-  json body = json::parse(raw_body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
-    return dropped(RefusalReason::malformed, "body is not a JSON object");
+  // The same strict parser as every other entry point: a signed body with two "channelId"
+  // members (or nested thousands deep, or 1e400) is malformed, never read one way here and
+  // another way by whoever reads the first.
+  model::StrictJson parsed = model::parse_strict_json(raw_body);
+  if (!parsed.value) return dropped(RefusalReason::malformed, "malformed JSON: " + parsed.error);
+  const json& body = *parsed.value;
+  if (!body.is_object()) return dropped(RefusalReason::malformed, "body is not a JSON object");
+  try {
+    check_types(body, "", kTopFields);
+    if (const json* source = field(body, "source")) check_types(*source, "/source", kSourceFields);
+    if (const json* content = field(body, "content"))
+      check_types(*content, "/content", kContentFields);
+    return map_checked(town, body, digest, received);
+  } catch (const Malformed& e) {
+    return dropped(RefusalReason::malformed, e.what());
+  } catch (const std::exception& e) {
+    // Whatever else goes wrong reading a callback drops it; LINE WORKS still gets its 200.
+    return dropped(RefusalReason::malformed,
+                   std::string("callback could not be read: ") + e.what());
   }
-  const json* type = find_string(body, "type");
+}
+
+namespace {
+
+// `body` is an object whose known fields all have their documented types (check_types).
+LineworksItem map_checked(const config::TownConfig& town, const json& body,
+                          const std::string& digest, model::TimePoint received) {
+  const std::string* type = string_field(body, "type");
   if (!type) return dropped(RefusalReason::malformed, "/type: missing");
-  if (!body.contains("source") || !body["source"].is_object()) {
-    return dropped(RefusalReason::malformed, "/source: missing");
-  }
-  const json& source = body["source"];
-  const json* user = find_string(source, "userId");
-  const json* channel = find_string(source, "channelId");
+  const json* source = field(body, "source");
+  if (!source) return dropped(RefusalReason::malformed, "/source: missing");
+  const std::string* user = string_field(*source, "userId");
+  const std::string* channel = string_field(*source, "channelId");
 
   LineworksItem item;
   item.at = received;
-  if (const json* issued = find_string(body, "issuedTime")) {
+  if (const std::string* issued = string_field(body, "issuedTime")) {
     try {
-      item.at = model::parse_time(issued->get<std::string>(), "/issuedTime");
+      item.at = model::parse_time(*issued, "/issuedTime");
     } catch (const std::exception&) {
       return dropped(RefusalReason::malformed, "/issuedTime: not an RFC 3339 time");
     }
@@ -161,45 +260,45 @@ LineworksItem map_lineworks_callback(const config::TownConfig& town, std::string
   // classified room is not taken.
   const config::Group* group = nullptr;
   if (channel) {
-    if (auto refusal = check_channel(town, channel->get<std::string>(), &group)) {
+    if (auto refusal = check_channel(town, *channel, &group)) {
       LineworksItem d;
       d.refusal = refusal;
       return d;
     }
   }
 
-  const std::string& t = type->get_ref<const std::string&>();
+  const std::string& t = *type;
   std::optional<CheckinAnswer> answer;
   if (t == "postback") {
-    const json* data = find_string(body, "data");
+    const std::string* data = string_field(body, "data");
     if (!data) return dropped(RefusalReason::malformed, "/data: missing");
-    answer = parse_checkin_data(data->get<std::string>());
+    answer = parse_checkin_data(*data);
     if (!answer) return dropped(RefusalReason::ignored, "postback data is not a check-in answer");
   } else if (t == "message") {
-    if (!body.contains("content") || !body["content"].is_object()) {
-      return dropped(RefusalReason::malformed, "/content: missing");
-    }
-    const json& content = body["content"];
-    const json* ctype = find_string(content, "type");
+    const json* content = field(body, "content");
+    if (!content) return dropped(RefusalReason::malformed, "/content: missing");
+    const std::string* ctype = string_field(*content, "type");
     if (!ctype) return dropped(RefusalReason::malformed, "/content/type: missing");
-    if (const json* pb = find_string(content, "postback")) answer = parse_checkin_data(pb->get<std::string>());
+    if (const std::string* pb = string_field(*content, "postback"))
+      answer = parse_checkin_data(*pb);
     if (!answer) {
-      const std::string& ct = ctype->get_ref<const std::string&>();
+      const std::string& ct = *ctype;
       if (!group) return dropped(RefusalReason::ignored, "message outside a group talk");
       if (!user) return dropped(RefusalReason::malformed, "/source/userId: missing");
       model::TalkMessage& m = item.talk;
       m.group = group->id;
       m.message_id = "lw-" + digest.substr(0, 20);
-      m.sender = sender_for(town, user->get<std::string>());
+      m.sender = sender_for(town, *user);
       m.source = model::TalkSource::lineworks;
       if (ct == "text") {
-        const json* text = find_string(content, "text");
+        const std::string* text = string_field(*content, "text");
         if (!text) return dropped(RefusalReason::malformed, "/content/text: missing");
-        m.text = text->get<std::string>();
+        m.text = *text;
       } else if (ct == "image" || ct == "file" || ct == "location" || ct == "sticker") {
-        m.attachments.push_back(attachment_for(ct, content));
+        m.attachments.push_back(attachment_for(ct, *content));
       } else {
-        return dropped(RefusalReason::ignored, "content type \"" + ct + "\" is not shown");
+        return dropped(RefusalReason::ignored,
+                       "content type " + model::describe_json(json(ct)) + " is not shown");
       }
       item.kind = LineworksItem::Kind::talk;
       return item;
@@ -214,17 +313,20 @@ LineworksItem map_lineworks_callback(const config::TownConfig& town, std::string
     if (t == "memberLeft") item.notice.text = "「" + where + "」からメンバーが退出しました";
     return item;
   } else {
-    return dropped(RefusalReason::ignored, "event type \"" + t + "\" is not used");
+    return dropped(RefusalReason::ignored,
+                   "event type " + model::describe_json(json(t)) + " is not used");
   }
 
   // A check-in answer (postback event or a button's content.postback).
   if (!user) return dropped(RefusalReason::malformed, "/source/userId: missing");
-  const config::Staff* staff = town.find_staff_by_lineworks(user->get<std::string>());
+  const config::Staff* staff = town.find_staff_by_lineworks(*user);
   if (!staff) return dropped(RefusalReason::ignored, "check-in from a user not in the roster");
   item.kind = LineworksItem::Kind::checkin;
   item.staff = staff->id;
   item.answer = *answer;
   return item;
 }
+
+}  // namespace
 
 }  // namespace bcp::daemon

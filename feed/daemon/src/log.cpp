@@ -26,6 +26,64 @@ std::string_view level_name(LogLevel l) {
 
 void set_min_log_level(LogLevel level) { g_min_level = level; }
 
+std::string escape_for_log(std::string_view message) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(message.size());
+  auto escape_byte = [&](unsigned char c) {
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  };
+  std::size_t i = 0;
+  while (i < message.size()) {
+    const auto c = static_cast<unsigned char>(message[i]);
+    if (c < 0x80) {
+      if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else if (c == '\\') {
+        out += "\\\\";  // so that an escape in the log always means one was needed
+      } else if (c < 0x20 || c == 0x7F) {
+        escape_byte(c);
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    // A UTF-8 sequence is copied whole when it is valid and not a C1 control (U+0080..9F,
+    // which some terminals obey like ESC sequences); anything else byte by byte, escaped.
+    std::size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    char32_t code = len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+    bool valid = len != 0 && i + len <= message.size();
+    for (std::size_t k = 1; valid && k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(message[i + k]);
+      valid = (cc & 0xC0) == 0x80;
+      code = (code << 6) | (cc & 0x3F);
+    }
+    static constexpr char32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
+    valid =
+        valid && code >= kMinimum[len] && code <= 0x10FFFF && !(code >= 0xD800 && code <= 0xDFFF);
+    if (!valid) {
+      escape_byte(c);
+      ++i;
+    } else if (code <= 0x9F) {
+      out += "\\u00";
+      out += hex[code >> 4];
+      out += hex[code & 15];
+      i += len;
+    } else {
+      out.append(message.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
 void log(LogLevel level, std::string_view component, std::string_view message) {
   if (level < g_min_level.load()) return;
   auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -35,8 +93,8 @@ void log(LogLevel level, std::string_view component, std::string_view message) {
   line += ' ';
   line += component;
   line += ' ';
-  // Keep the record on one line whatever the message holds.
-  for (char c : message) line += (c == '\n' || c == '\r') ? ' ' : c;
+  // One line whatever the message holds, and nothing a terminal would obey.
+  line += escape_for_log(message);
   line += '\n';
   std::lock_guard lock(g_mutex);
   std::fwrite(line.data(), 1, line.size(), stderr);

@@ -1,5 +1,6 @@
 #include "routes.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include "bcp/daemon/log.hpp"
@@ -59,14 +60,31 @@ std::optional<std::string> RequestContext::query(std::string_view key) const {
   return std::nullopt;
 }
 
-bool RequestContext::require(std::initializer_list<config::Role> roles) {
+std::optional<std::string_view> bearer_credentials(const Request& req) {
+  // Two Authorization headers are ambiguous (a proxy may read the other one): no token.
+  if (req.count(http::field::authorization) != 1) return std::nullopt;
   std::string_view auth = req[http::field::authorization];
-  constexpr std::string_view kBearer = "Bearer ";
-  if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer) {
+  // RFC 9110 11.1: the scheme is case-insensitive ("bearer", "BEARER"), then one or more
+  // spaces, then the token68.
+  constexpr std::string_view kScheme = "bearer";
+  if (auth.size() <= kScheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(auth[i])) != kScheme[i]) return std::nullopt;
+  }
+  auth.remove_prefix(kScheme.size());
+  if (auth.front() != ' ') return std::nullopt;
+  while (!auth.empty() && auth.front() == ' ') auth.remove_prefix(1);
+  if (auth.empty()) return std::nullopt;
+  return auth;
+}
+
+bool RequestContext::require(std::initializer_list<config::Role> roles) {
+  auto credentials = bearer_credentials(req);
+  if (!credentials) {
     refuse(http::status::unauthorized, RefusalReason::unauthorized, "missing bearer token");
     return false;
   }
-  token = core.town.find_token(auth.substr(kBearer.size()));
+  token = core.town.find_token(*credentials);
   if (!token) {
     refuse(http::status::unauthorized, RefusalReason::unauthorized, "unknown token");
     return false;
@@ -104,68 +122,91 @@ bool RequestContext::admit_rate() const {
   return false;
 }
 
-std::optional<nlohmann::json> RequestContext::json_body() const {
+bool RequestContext::json_content_type() const {
   std::string_view type = req[http::field::content_type];
   if (type.substr(0, type.find(';')) != "application/json") {
     refuse(http::status::unsupported_media_type, RefusalReason::content_type,
            "expected Content-Type application/json");
-    return std::nullopt;
+    return false;
   }
-  nlohmann::json body;
-  try {
-    body = nlohmann::json::parse(req.body());
-  } catch (const nlohmann::json::parse_error& e) {
-    // nlohmann names the byte and the reason, including ill-formed UTF-8.
-    refuse(http::status::bad_request, RefusalReason::malformed, std::string("malformed JSON: ") + e.what());
-    return std::nullopt;
-  }
-  if (!body.is_object()) {
-    refuse(http::status::bad_request, RefusalReason::malformed, "body must be a JSON object");
-    return std::nullopt;
-  }
-  return body;
+  return true;
 }
+
+std::optional<nlohmann::json> RequestContext::json_body() const {
+  if (!json_content_type()) return std::nullopt;
+  auto body = parse_body_object(req.body());
+  if (auto* r = std::get_if<Refusal>(&body)) {
+    refuse(*r);
+    return std::nullopt;
+  }
+  return std::move(std::get<nlohmann::json>(body));
+}
+
+std::optional<nlohmann::json> RequestContext::api_body(ApiBody kind) const {
+  if (!json_content_type()) return std::nullopt;
+  auto body = read_api_body(kind, req.body());
+  if (auto* r = std::get_if<Refusal>(&body)) {
+    refuse(*r);
+    return std::nullopt;
+  }
+  return std::move(std::get<nlohmann::json>(body));
+}
+
+std::optional<model::Event> RequestContext::api_event(ApiBody kind, nlohmann::json body,
+                                                      ApiDefaults defaults) const {
+  defaults.now = core.now();
+  auto event = bcp::daemon::api_event(kind, std::move(body), defaults);
+  if (auto* r = std::get_if<Refusal>(&event)) {
+    refuse(*r);
+    return std::nullopt;
+  }
+  return std::move(std::get<model::Event>(event));
+}
+
+std::optional<model::Event> RequestContext::api_event(ApiBody kind, ApiDefaults defaults) const {
+  auto body = api_body(kind);
+  if (!body) return std::nullopt;
+  return api_event(kind, std::move(*body), std::move(defaults));
+}
+
+namespace {
+void answer_commit(const RequestContext& ctx, http::status status, nlohmann::json extra,
+                   const std::vector<model::Event>& committed, std::exception_ptr error) {
+  if (error || committed.empty()) {
+    std::string why = "journal could not commit";
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const UnreadableEvent& e) {
+      ctx.refuse(http::status::bad_request, RefusalReason::malformed, e.what());
+      return;
+    } catch (const std::exception& e) {
+      why += std::string(": ") + e.what();
+    }
+    ctx.refuse(http::status::service_unavailable, RefusalReason::journal, why);
+    return;
+  }
+  extra["seq"] = committed.front().seq;
+  ctx.reply(status, extra);
+}
+}  // namespace
 
 void RequestContext::commit(model::Event event, http::status status, nlohmann::json extra,
                             std::vector<model::Event> also) const {
   std::vector<model::Event> events;
   events.push_back(std::move(event));
   for (model::Event& e : also) events.push_back(std::move(e));
-  core.submit(std::move(events), [ctx = *this, status, extra = std::move(extra)](
-                                     std::vector<model::Event> committed, std::exception_ptr error) mutable {
-    if (error || committed.empty()) {
-      std::string why = "journal could not commit";
-      try {
-        if (error) std::rethrow_exception(error);
-      } catch (const UnreadableEvent& e) {
-        ctx.refuse(http::status::bad_request, RefusalReason::malformed, e.what());
-        return;
-      } catch (const std::exception& e) {
-        why += std::string(": ") + e.what();
-      }
-      ctx.refuse(http::status::service_unavailable, RefusalReason::journal, why);
-      return;
-    }
-    extra["seq"] = committed.front().seq;
-    ctx.reply(status, extra);
-  });
-}
-
-std::optional<model::Event> decode_event(const RequestContext& ctx, nlohmann::json item) {
-  for (const char* assigned : {"seq", "received", "origin"}) {
-    if (item.contains(assigned)) {
-      ctx.refuse(http::status::bad_request, RefusalReason::malformed,
-                 std::string("/") + assigned + ": assigned by the server, do not send it");
-      return std::nullopt;
-    }
-  }
-  if (!item.contains("at")) item["at"] = model::format_time(ctx.core.now());
-  try {
-    return model::event_from_json(item);
-  } catch (const model::CodecError& e) {
-    ctx.refuse(http::status::bad_request, RefusalReason::malformed, e.what());
-    return std::nullopt;
-  }
+  core.submit(std::move(events),
+              [ctx = *this, status, extra = std::move(extra)](std::vector<model::Event> committed,
+                                                              std::exception_ptr error) mutable {
+                // The events are stored (or not) whatever happens here; a failure to answer is a
+                // 500.
+                if (!run_guarded("http", "answering after the commit", [&] {
+                      answer_commit(ctx, status, std::move(extra), committed, error);
+                    })) {
+                  ctx.respond(error_response(http::status::internal_server_error, "internal error",
+                                             ctx.req.version(), false));
+                }
+              });
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bcp/daemon/api_body.hpp"
 #include "bcp/daemon/gate.hpp"
 #include "core.hpp"
 
@@ -30,17 +31,26 @@ struct RequestContext {
   // The per-token rate limit of writes (rate_limiter.hpp), after the token is known: false
   // when it answered 429 with Retry-After itself.
   bool admit_rate() const;
-  // Parses a JSON object body (415 for a wrong content type, 400 naming the problem).
+  // False (after answering 415) unless the body is declared application/json.
+  bool json_content_type() const;
+  // Parses a JSON object body strictly (415 for a wrong content type, 400 naming the problem).
   std::optional<nlohmann::json> json_body() const;
+  // A route's body through api_body.hpp's stages, answering 415/400/403 itself on failure:
+  // stage 1 alone (when the route consults the situation before decoding), stage 2, or both.
+  // `defaults.now` is filled in with the time received.
+  std::optional<nlohmann::json> api_body(ApiBody kind) const;
+  std::optional<model::Event> api_event(ApiBody kind, nlohmann::json body,
+                                        ApiDefaults defaults) const;
+  std::optional<model::Event> api_event(ApiBody kind, ApiDefaults defaults) const;
   // Journals one event and answers `status` with {"seq": N, extra...} after the commit.
   // `also` (derived events, e.g. a keyword alert) go into the same transaction.
   void commit(model::Event event, http::status status, nlohmann::json extra = nlohmann::json::object(),
               std::vector<model::Event> also = {}) const;
 };
 
-// Fills in `at` (time received) when absent, then decodes strictly with the model codec.
-// On failure answers 400 naming the field and returns nullopt.
-std::optional<model::Event> decode_event(const RequestContext& ctx, nlohmann::json item);
+// The token of `Authorization: Bearer TOKEN` (scheme in any case, RFC 9110 11.1); nullopt
+// when there is none, another scheme, or more than one Authorization header.
+std::optional<std::string_view> bearer_credentials(const Request& req);
 
 // Every request of a regional daemon (region_routes.cpp): its own few endpoints; what only a
 // town takes (talk, check-ins, alerts, ...) is answered 404 naming where it belongs.

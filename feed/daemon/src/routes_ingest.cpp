@@ -12,16 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-// Fields the server assigns; a client sending them is told so rather than silently ignored.
-std::optional<Refusal> reject_assigned(const json& item, std::initializer_list<const char*> keys) {
-  for (const char* k : keys) {
-    if (item.contains(k)) {
-      return Refusal{400, RefusalReason::malformed, std::string("/") + k + ": assigned by the server, do not send it"};
-    }
-  }
-  return std::nullopt;
-}
-
 // The open roll call a check-in answers: an id, or "current" = the open one (of the kind
 // asked for with ?kind=drill|actual when both are open).
 std::variant<const model::RollcallState*, Refusal> resolve_rollcall(const model::Situation& s, std::string_view id,
@@ -75,17 +65,10 @@ void use_roster_sender(const model::Directory& directory, json& item) {
 }  // namespace
 
 void route_talk(RequestContext& ctx) {
-  auto body = ctx.json_body();
+  auto body = ctx.api_body(ApiBody::talk);
   if (!body) return;
-  if (auto r = check_declared_level(*body)) return ctx.refuse(*r);
-  if (auto r = reject_assigned(*body, {"type", "message_id"})) return ctx.refuse(*r);
-  json item = std::move(*body);
-  use_roster_sender(ctx.core.situation.directory, item);
-  item["type"] = "talk.message";
-  item["message_id"] = ctx.core.new_id("api");
-  item["source"] = "api";
-  item.erase("level");
-  auto event = decode_event(ctx, std::move(item));
+  use_roster_sender(ctx.core.situation.directory, *body);
+  auto event = ctx.api_event(ApiBody::talk, std::move(*body), {.new_id = ctx.core.new_id("api")});
   if (!event) return;
   const auto& talk = std::get<model::TalkMessage>(event->body);
   if (auto r = check_group(ctx.core.town, talk.group)) return ctx.refuse(*r);
@@ -95,15 +78,7 @@ void route_talk(RequestContext& ctx) {
 }
 
 void route_availability(RequestContext& ctx) {
-  auto body = ctx.json_body();
-  if (!body) return;
-  if (auto r = check_declared_level(*body)) return ctx.refuse(*r);
-  if (auto r = reject_assigned(*body, {"type"})) return ctx.refuse(*r);
-  json item = std::move(*body);
-  item["type"] = "staff.availability";
-  if (!item.contains("source")) item["source"] = "manual";
-  item.erase("level");
-  auto event = decode_event(ctx, std::move(item));
+  auto event = ctx.api_event(ApiBody::availability, {});
   if (!event) return;
   const auto& a = std::get<model::StaffAvailability>(event->body);
   if (!ctx.core.situation.directory.find_staff(a.staff)) {
@@ -113,10 +88,8 @@ void route_availability(RequestContext& ctx) {
 }
 
 void route_checkin(RequestContext& ctx, std::string_view rollcall) {
-  auto body = ctx.json_body();
+  auto body = ctx.api_body(ApiBody::checkin);
   if (!body) return;
-  if (auto r = check_declared_level(*body)) return ctx.refuse(*r);
-  if (auto r = reject_assigned(*body, {"type", "rollcall"})) return ctx.refuse(*r);
   std::optional<bool> drill;
   if (auto kind = ctx.query("kind")) {
     if (*kind != "drill" && *kind != "actual") {
@@ -127,12 +100,7 @@ void route_checkin(RequestContext& ctx, std::string_view rollcall) {
   auto resolved = resolve_rollcall(ctx.core.situation, rollcall, drill);
   if (auto* r = std::get_if<Refusal>(&resolved)) return ctx.refuse(*r);
   const model::RollcallState& rc = *std::get<const model::RollcallState*>(resolved);
-  json item = std::move(*body);
-  item["type"] = "rollcall.checkin";
-  item["rollcall"] = rc.started.rollcall;
-  if (!item.contains("source")) item["source"] = "api";
-  item.erase("level");
-  auto event = decode_event(ctx, std::move(item));
+  auto event = ctx.api_event(ApiBody::checkin, std::move(*body), {.rollcall = rc.started.rollcall});
   if (!event) return;
   if (auto r = check_scope(ctx.core.situation, rc, std::get<model::RollcallCheckin>(event->body).staff)) {
     return ctx.refuse(*r);
@@ -142,7 +110,15 @@ void route_checkin(RequestContext& ctx, std::string_view rollcall) {
 
 void route_lineworks(RequestContext& ctx) {
   Daemon::Core& core = ctx.core;
-  std::string_view bot_id = ctx.req["X-WORKS-BotId"];  // Beast compares field names case-insensitively
+  // Beast compares field names case-insensitively. Two of either header are refused: which
+  // one a proxy or the signature check reads would be anybody's guess.
+  for (std::string_view header : {"X-WORKS-BotId", "X-WORKS-Signature"}) {
+    if (ctx.req.count(header) > 1) {
+      return ctx.refuse(http::status::unauthorized, RefusalReason::unauthorized,
+                        "more than one " + std::string(header) + " header");
+    }
+  }
+  std::string_view bot_id = ctx.req["X-WORKS-BotId"];
   std::string_view signature = ctx.req["X-WORKS-Signature"];
   const config::Bot* bot = core.town.find_bot(bot_id);
   if (!bot) return ctx.refuse(http::status::unauthorized, RefusalReason::unauthorized, "unknown bot id");

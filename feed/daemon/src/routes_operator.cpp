@@ -12,17 +12,7 @@ namespace bcp::daemon {
 using nlohmann::json;
 
 void route_rollcall_start(RequestContext& ctx) {
-  auto body = ctx.json_body();
-  if (!body) return;
-  if (auto r = check_declared_level(*body)) return ctx.refuse(*r);
-  json item = std::move(*body);
-  item.erase("level");
-  item["type"] = "rollcall.started";
-  if (!item.contains("rollcall")) item["rollcall"] = ctx.core.new_id("rc");
-  if (!item.contains("drill")) item["drill"] = false;
-  if (!item.contains("departments")) item["departments"] = json::array();
-  if (!item.contains("trigger")) item["trigger"] = "manual";
-  auto event = decode_event(ctx, std::move(item));
+  auto event = ctx.api_event(ApiBody::rollcall_start, {.new_id = ctx.core.new_id("rc")});
   if (!event) return;
   const auto& started = std::get<model::RollcallStarted>(event->body);
   const model::Situation& s = ctx.core.situation;
@@ -58,17 +48,8 @@ void route_rollcall_close(RequestContext& ctx, std::string_view rollcall) {
 }
 
 void route_alert_raise(RequestContext& ctx) {
-  auto body = ctx.json_body();
-  if (!body) return;
-  if (auto r = check_declared_level(*body)) return ctx.refuse(*r);
-  json item = std::move(*body);
-  item.erase("level");
-  item["type"] = "alert.raised";
-  if (!item.contains("alert")) item["alert"] = ctx.core.new_id("manual");
-  if (!item.contains("drill")) item["drill"] = false;
-  if (!item.contains("body")) item["body"] = "";
-  item["source"] = {{"kind", "manual"}, {"ref", ctx.token->name}};
-  auto event = decode_event(ctx, std::move(item));
+  auto event = ctx.api_event(ApiBody::alert_raise,
+                             {.new_id = ctx.core.new_id("manual"), .token_name = ctx.token->name});
   if (!event) return;
   const std::string id = std::get<model::AlertRaised>(event->body).alert;
   if (ctx.core.situation.alerts.count(id)) {
@@ -101,22 +82,23 @@ const model::AlertState* find_alert(RequestContext& ctx, std::string_view id) {
 void route_alert_ack(RequestContext& ctx, std::string_view alert) {
   auto body = optional_body(ctx);
   if (!body || !find_alert(ctx, alert)) return;
-  std::string by = ctx.token->name;
-  if (body->contains("by") && (*body)["by"].is_string()) by = (*body)["by"].get<std::string>();
+  auto by = optional_string_field(*body, "by");
+  if (auto* r = std::get_if<Refusal>(&by)) return ctx.refuse(*r);
   model::Event e;
   e.at = ctx.core.now();
-  e.body = model::AlertAcknowledged{std::string(alert), by};
+  e.body = model::AlertAcknowledged{
+      std::string(alert), std::get<std::optional<std::string>>(by).value_or(ctx.token->name)};
   ctx.commit(std::move(e), http::status::ok, {{"alert", std::string(alert)}});
 }
 
 void route_alert_cancel(RequestContext& ctx, std::string_view alert) {
   auto body = optional_body(ctx);
   if (!body || !find_alert(ctx, alert)) return;
-  model::AlertCancelled c{std::string(alert), std::nullopt};
-  if (body->contains("reason") && (*body)["reason"].is_string()) c.reason = (*body)["reason"].get<std::string>();
+  auto reason = optional_string_field(*body, "reason");
+  if (auto* r = std::get_if<Refusal>(&reason)) return ctx.refuse(*r);
   model::Event e;
   e.at = ctx.core.now();
-  e.body = std::move(c);
+  e.body = model::AlertCancelled{std::string(alert), std::get<std::optional<std::string>>(reason)};
   ctx.commit(std::move(e), http::status::ok, {{"alert", std::string(alert)}});
 }
 

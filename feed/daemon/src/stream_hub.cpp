@@ -108,12 +108,13 @@ void StreamHub::start_heartbeat() {
 
 void StreamHub::on_heartbeat() {
   if (core_.stopping) return;
+  // Rescheduled first: a failure below costs one beat, not every later one.
+  start_heartbeat();
   Frame frame = make_frame({{"v", model::kProtocolVersion},
                             {"type", model::kFrameHeartbeat},
                             {"seq", stream_seq()},
                             {"at", model::format_time(core_.now())}});
   deliver_all(frame);
-  start_heartbeat();
 }
 
 void StreamHub::close_all() {

@@ -1,6 +1,7 @@
 #include "ws_session.hpp"
 
 #include "bcp/daemon/log.hpp"
+#include "bcp/daemon/stream_hello.hpp"
 #include "bcp/model/protocol.hpp"
 #include "stream_hub.hpp"
 
@@ -10,14 +11,19 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
 namespace {
-Frame error_frame(std::string_view code, const std::string& message, int client_version = 0) {
-  nlohmann::json j = {{"v", model::kProtocolVersion}, {"type", model::kFrameError},
-                      {"code", code}, {"message", message}};
+Frame error_frame(std::string_view code, const std::string& message,
+                  const std::optional<nlohmann::json>& client_version = std::nullopt) {
+  nlohmann::json j = {{"v", model::kProtocolVersion},
+                      {"type", model::kFrameError},
+                      {"code", code},
+                      {"message", message}};
   if (client_version) {
     j["daemon_version"] = model::kProtocolVersion;
-    j["client_version"] = client_version;
+    j["client_version"] = *client_version;
   }
-  return std::make_shared<const std::string>(j.dump());
+  // The message may quote the wall's bytes; never let an encoding problem throw here.
+  return std::make_shared<const std::string>(
+      j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 }  // namespace
 
@@ -61,7 +67,11 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
     return;
   }
   if (!joined_ && !closing_) {
-    on_hello(std::string_view(static_cast<const char*>(buffer_.data().data()), buffer_.size()));
+    const std::string_view text(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    // Unauthenticated input: whatever reading it throws drops this session, not the daemon.
+    if (!run_guarded("stream", "hello", [&] { on_hello(text); })) {
+      return abort("hello could not be handled");
+    }
   }
   // After the hello, frames from the wall carry nothing we act on; keep reading so that
   // pings and the close handshake are answered.
@@ -70,42 +80,25 @@ void WsSession::on_read(beast::error_code ec, std::size_t) {
 }
 
 void WsSession::on_hello(std::string_view text) {
-  nlohmann::json hello = nlohmann::json::parse(text, nullptr, false);
-  if (hello.is_discarded() || !hello.is_object() || hello.value("type", "") != model::kFrameHello) {
-    return close_with(error_frame("bad_hello", "first frame must be a hello object"));
+  auto parsed = parse_stream_hello(text);
+  if (auto* refusal = std::get_if<HelloRefusal>(&parsed)) {
+    core_.metrics.refuse(RefusalReason::malformed);
+    log(LogLevel::info, "stream", "refused hello: " + refusal->code + ": " + refusal->message);
+    return close_with(error_frame(refusal->code, refusal->message, refusal->client_version));
   }
-  if (!hello.contains("v") || !hello["v"].is_number_integer()) {
-    return close_with(error_frame("bad_hello", "/v: missing protocol version"));
-  }
-  int v = hello["v"].get<int>();
-  if (v != model::kProtocolVersion) {
-    return close_with(error_frame("version_mismatch",
-                                  "daemon speaks protocol version " +
-                                      std::to_string(model::kProtocolVersion) +
-                                      ", the wall sent version " + std::to_string(v),
-                                  v));
-  }
-  const config::Token* token = nullptr;
-  if (hello.contains("token") && hello["token"].is_string()) {
-    token = core_.town.find_token(hello["token"].get<std::string>());
-  }
+  const StreamHello& hello = std::get<StreamHello>(parsed);
+  const config::Token* token = hello.token ? core_.town.find_token(*hello.token) : nullptr;
   if (!token || !(token->has(config::Role::display) || token->has(config::Role::operator_))) {
     core_.metrics.refuse(RefusalReason::unauthorized);
     return close_with(error_frame("unauthorized", "unknown token or token without the display role"));
   }
-  std::optional<model::Seq> since;
-  if (hello.contains("since") && !hello["since"].is_null()) {
-    if (!hello["since"].is_number_integer() || hello["since"].get<model::Seq>() < 0) {
-      return close_with(error_frame("bad_hello", "/since: must be null or a non-negative integer"));
-    }
-    since = hello["since"].get<model::Seq>();
-  }
-  if (hello.contains("display") && hello["display"].is_string()) display_ = hello["display"].get<std::string>();
+  display_ = hello.display;
   joined_ = true;
   hello_timer_.cancel();
   log(LogLevel::info, "stream",
-      "subscriber joined display=" + hello.value("display", std::string("?")) + " token=" + token->name);
-  core_.hub->join(shared_from_this(), since);
+      "subscriber joined display=" + (hello.display.empty() ? std::string("?") : hello.display) +
+          " token=" + token->name);
+  core_.hub->join(shared_from_this(), hello.since);
 }
 
 void WsSession::deliver(const Frame& frame) {
