@@ -7,6 +7,7 @@
 #include "bcp/daemon/log.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/reducer.hpp"
+#include "bcp/model/strict_json.hpp"
 #include "core.hpp"
 
 namespace bcp::daemon {
@@ -192,7 +193,11 @@ void RegionService::stop() {
 void RegionService::on_event(const bridge::TownEvent& e) {
   model::Event event;
   try {
-    event = model::event_from_json(nlohmann::json::parse(e.json));
+    // Anyone who can publish on the subject reaches this: the same strict parser as every
+    // other entry point (duplicate keys, depth, number range).
+    model::StrictJson parsed = model::parse_strict_json(e.json);
+    if (!parsed.value) throw model::CodecError("", "malformed JSON: " + parsed.error);
+    event = model::event_from_json(*parsed.value);
     if (event.seq != static_cast<model::Seq>(e.seq)) {
       throw model::CodecError("/seq", "is " + std::to_string(event.seq) + " but its Msg-Id says " +
                                           std::to_string(e.seq));
