@@ -25,6 +25,8 @@ std::span<const std::string_view> enum_names();
 // Wire names of the payload alternatives, indexed like Payload.
 std::span<const std::string_view> payload_type_names();
 
+// A key as one RFC 6901 reference token ("~" -> "~0", "/" -> "~1").
+std::string pointer_token(std::string_view key);
 std::string child_pointer(const std::string& parent, std::string_view key);
 std::string child_pointer(const std::string& parent, std::size_t index);
 

@@ -64,8 +64,8 @@ bool valid_utf8(std::string_view s) {
 
 }  // namespace
 
-std::string child_pointer(const std::string& parent, std::string_view key) {
-  std::string out = parent + '/';
+std::string pointer_token(std::string_view key) {
+  std::string out;
   for (char c : key) {
     if (c == '~') {
       out += "~0";
@@ -76,6 +76,10 @@ std::string child_pointer(const std::string& parent, std::string_view key) {
     }
   }
   return out;
+}
+
+std::string child_pointer(const std::string& parent, std::string_view key) {
+  return parent + '/' + pointer_token(key);
 }
 
 std::string child_pointer(const std::string& parent, std::size_t index) {

@@ -7,25 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "codec_detail.hpp"
+
 namespace bcp::model {
 
 using nlohmann::json;
 
 namespace {
-
-std::string pointer_token(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 class StrictBuilder final : public nlohmann::json_sax<json> {
  public:
@@ -112,8 +100,8 @@ class StrictBuilder final : public nlohmann::json_sax<json> {
     }
     std::string segment;
     if (!open_.empty()) {
-      segment =
-          open_.back()->is_array() ? std::to_string(open_.back()->size()) : pointer_token(key_);
+      segment = open_.back()->is_array() ? std::to_string(open_.back()->size())
+                                         : detail::pointer_token(key_);
     }
     // Children are only ever added to the innermost open container, so a pointer to an
     // element of an enclosing array stays valid while it is open.
