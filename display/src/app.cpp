@@ -21,20 +21,13 @@
 #include "frame_trace.hpp"
 #include "region_app.hpp"
 #include "replay_source.hpp"
+#include "run_control.hpp"
 #include "source.hpp"
 
 namespace bcp::display {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-std::atomic<bool> g_stop{false};
-
-void on_signal(int) { g_stop = true; }
-
-int fail(const std::string& msg, int code = 1) {
-  std::fprintf(stderr, "bcp-wall: %s\n", msg.c_str());
-  return code;
-}
 
 model::TimePoint wall_now() {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
@@ -153,8 +146,7 @@ int run_wall(const Options& o) {
   if (!setup) return fail(error);
   // Our own handlers: SIGTERM from systemd quits at once, unlike a window close.
   SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  stop_on_signals();
   if (SDL_Init(0) != 0) return fail(std::string("SDL_Init: ") + SDL_GetError());
 
   auto screen = o.headless ? Screen::headless(o.width, o.height, &error)
@@ -200,7 +192,7 @@ int run_wall(const Options& o) {
   auto last_atlas_build = start - std::chrono::hours(1);
   std::uint64_t drawn_key = ~0ull;
 
-  while (!g_stop && !controls.quit()) {
+  while (!stop_requested() && !controls.quit()) {
     auto now_steady = Clock::now();
     double mono = mono_of(now_steady);
     model::TimePoint now = replay ? replay->now(now_steady) : wall_now();
@@ -382,11 +374,12 @@ int run_wall(const Options& o) {
       if (auto change = replay->next_change(Clock::now())) deadline = std::min(deadline, *change);
     }
     if (auto due = chime_policy.next_due(controls.muted())) {
-      deadline = std::min(deadline,
-                          start + std::chrono::microseconds(static_cast<long long>(*due * 1e6)));
+      deadline =
+          std::min(deadline, start + std::chrono::microseconds(static_cast<long long>(*due * 1e6)));
     }
     // New characters wait at most until the next allowed rebuild, not the next event.
-    if (screen->atlas().dirty()) deadline = std::min(deadline, last_atlas_build + std::chrono::seconds(1));
+    if (screen->atlas().dirty())
+      deadline = std::min(deadline, last_atlas_build + std::chrono::seconds(1));
     if (screen->is_headless()) {
       src.wait(deadline);
     } else {

@@ -20,18 +20,12 @@
 #include "bcp/display/region_wall.hpp"
 #include "bcp/display/screen.hpp"
 #include "region_app.hpp"
+#include "run_control.hpp"
 
 namespace bcp::display {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-std::atomic<bool> g_stop{false};
-void on_signal(int) { g_stop = true; }
-
-int fail(const std::string& msg, int code = 1) {
-  std::fprintf(stderr, "bcp-wall: %s\n", msg.c_str());
-  return code;
-}
 
 // The latest answer of GET /v1/region and how the feed is doing.
 class RegionPoller {
@@ -176,8 +170,7 @@ int run_region_wall(const Options& o) {
   auto screen = o.headless ? Screen::headless(o.width, o.height, &error)
                            : Screen::window(o.monitor, o.windowed, &error);
   if (!screen) return fail(error);
-  signal(SIGINT, on_signal);
-  signal(SIGTERM, on_signal);
+  stop_on_signals();
 
   const auto start = Clock::now();
   const auto first_capture_deadline =
@@ -185,14 +178,14 @@ int run_region_wall(const Options& o) {
   auto next_capture = start;
   bool captured_once = false;
   constexpr double kPageSeconds = 10;
-  while (!g_stop) {
+  while (!stop_requested()) {
     if (!screen->is_headless()) {
       SDL_Event e;
       while (SDL_PollEvent(&e)) {
-        if (e.type == SDL_QUIT) g_stop = true;
+        if (e.type == SDL_QUIT) request_stop();
         if (e.type == SDL_KEYDOWN &&
             (e.key.keysym.sym == SDLK_ESCAPE || e.key.keysym.sym == SDLK_q))
-          g_stop = true;
+          request_stop();
         if (e.type == SDL_KEYDOWN && e.key.keysym.sym == SDLK_f) screen->toggle_fullscreen();
         if (e.type == SDL_WINDOWEVENT) screen->refresh_size();
       }
