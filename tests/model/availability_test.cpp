@@ -261,6 +261,56 @@ TEST_F(AvailabilityTest, OverviewPerDepartmentAndTotal) {
   EXPECT_EQ(later.total.available.size(), 3u);
 }
 
+// Issue 12, class 13: "newer" is the journal's order. A client clock ahead (JST sent with a
+// Z is 9 h ahead) must not make its report beat every answer received after it, and one
+// behind must not lose to an answer received before it.
+TEST_F(AvailabilityTest, NewerIsDecidedByReceiptOrderNotByTheClientsClock) {
+  auto feed_at = [&](int second, Payload body) {
+    apply(s, make_event(next_seq++, at_second(second), body));
+  };
+  feed_at(0, rollcall("rc-1", false, {}));
+  // Received first, but claims to be from later on (a clock ahead): the answer after it wins.
+  feed_at(600, report("s001", Availability::in_office, AvailabilitySource::manual));
+  feed_at(5, answer("rc-1", "s001", CanWork::no));
+  EXPECT_EQ(at("s001", 10), Availability::off_duty);
+  EXPECT_EQ(why("s001", 10).origin, AvailabilityOrigin::checkin);
+  // Received after the answer, with a clock behind: the desk's word is the newer one.
+  feed_at(-300, report("s001", Availability::in_office, AvailabilitySource::manual));
+  EXPECT_EQ(at("s001", 10), Availability::in_office);
+  EXPECT_EQ(s.staff.at("s001").availability_seq, next_seq - 1);
+  // Another answer after that wins again, whatever its `at`.
+  feed_at(-600, answer("rc-1", "s001", CanWork::yes, "自宅"));
+  EXPECT_EQ(at("s001", 10), Availability::en_route);
+  // The receipt order survives a snapshot (walls decide the same).
+  const Situation back = situation_from_json(nlohmann::json::parse(situation_to_json(s).dump()));
+  EXPECT_EQ(back, s);
+  EXPECT_EQ(back.availability_at("s001", at_second(10)), Availability::en_route);
+}
+
+TEST(LastSeen, NeverLaterThanTheDaemonReceivedIt) {
+  Situation s = small_town_situation();
+  auto received_at = [](Seq seq, int at, int received, Payload body) {
+    Event e = make_event(seq, at_second(at), std::move(body));
+    e.received = at_second(received);
+    return e;
+  };
+  // A clock 9 h ahead: seen when it arrived, not in the future.
+  apply(s, received_at(1, 9 * 3600, 10,
+                       report("s001", Availability::remote, AvailabilitySource::manual)));
+  EXPECT_EQ(s.staff.at("s001").last_seen, at_second(10));
+  apply(s, received_at(2, 3600, 20, talk("hq", "s001", "x")));
+  EXPECT_EQ(s.staff.at("s001").last_seen, at_second(20));
+  // A late delivery (a phone back in coverage) keeps its own, earlier time; never backwards.
+  apply(s,
+        received_at(3, 15, 30, report("s002", Availability::remote, AvailabilitySource::manual)));
+  EXPECT_EQ(s.staff.at("s002").last_seen, at_second(15));
+  apply(s, received_at(4, 5, 40, talk("hq", "s002", "y")));
+  EXPECT_EQ(s.staff.at("s002").last_seen, at_second(15));
+  apply(s, make_event(5, at_second(0), rollcall("rc-1", false, {})));
+  apply(s, received_at(6, 100000, 50, checkin("rc-1", "s003", Safety::safe)));
+  EXPECT_EQ(s.staff.at("s003").last_seen, at_second(50));
+}
+
 TEST(AvailabilitySnapshot, CalendarSlotRoundTrips) {
   Situation s = small_town_situation();
   apply(s, make_event(1, at_second(1),

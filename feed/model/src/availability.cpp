@@ -48,6 +48,13 @@ bool actual_in_effect(const RollcallState& r, TimePoint now) {
   return !r.started.drill && (!r.closed_at || now < *r.closed_at);
 }
 
+// Newer by receipt: the journal's order, not the clients' clocks (one running ahead would
+// win every later answer). Events applied without a journal (seq 0) compare their times.
+bool reported_after(const StaffState& st, const CheckinRecord& answer) {
+  if (st.availability_seq != 0 && answer.seq != 0) return st.availability_seq > answer.seq;
+  return st.availability_at && *st.availability_at > answer.at;
+}
+
 }  // namespace
 
 bool counts_as_available(Availability a) {
@@ -94,7 +101,7 @@ EffectiveAvailability Situation::effective_availability(std::string_view staff_i
     if (!status) continue;
     // Someone who answered "coming" and then was marked in the office by the desk: the
     // newer word wins, so the wall does not show them en route until the roll call closes.
-    if (manual && st->availability_at && *st->availability_at > record.at) break;
+    if (manual && reported_after(*st, record)) break;
     EffectiveAvailability out;
     out.status = *status;
     out.origin = AvailabilityOrigin::checkin;

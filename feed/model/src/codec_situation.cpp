@@ -228,6 +228,7 @@ json situation_to_json(const Situation& s) {
     json out = json::object();
     if (state.availability) out["availability"] = detail::encode_object(*state.availability);
     if (state.availability_at) out["availability_at"] = format_time(*state.availability_at);
+    if (state.availability_seq != 0) out["availability_seq"] = state.availability_seq;
     if (state.calendar) out["calendar"] = detail::encode_object(*state.calendar);
     if (state.calendar_at) out["calendar_at"] = format_time(*state.calendar_at);
     if (state.last_seen) out["last_seen"] = format_time(*state.last_seen);
@@ -286,6 +287,9 @@ Situation situation_from_json(const json& input) {
           detail::decode_object<StaffAvailability>(*a, x.pointer_of("availability"));
     }
     state.availability_at = x.optional_time("availability_at");
+    if (const json* seq = x.optional("availability_seq")) {
+      state.availability_seq = detail::as_integer(*seq, x.pointer_of("availability_seq"));
+    }
     if (const json* a = x.optional("calendar")) {
       state.calendar = detail::decode_object<StaffAvailability>(*a, x.pointer_of("calendar"));
     }

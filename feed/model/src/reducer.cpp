@@ -11,7 +11,10 @@ namespace {
 
 constexpr std::array<std::size_t, 4> kMilestonePercent{25, 50, 75, 90};
 
-void saw(Situation& s, const std::string& staff_id, TimePoint at) {
+void saw(Situation& s, const std::string& staff_id, const Event& e) {
+  // A client's clock may run ahead (JST sent with a Z is 9 h ahead): the daemon's receipt
+  // time bounds it, so nobody is "last seen" in the future.
+  const TimePoint at = e.received ? std::min(e.at, *e.received) : e.at;
   auto& last_seen = s.staff[staff_id].last_seen;
   // Sources deliver late (a phone back in coverage); seen-at never moves backwards.
   if (!last_seen || *last_seen < at) last_seen = at;
@@ -36,7 +39,7 @@ class Reducer {
     while (group.recent.size() > s_.talk_history_limit) group.recent.pop_front();
     ++group.total;
     // Outside members (協力隊, "external") post too; only roster staff have a staff state.
-    if (s_.directory.find_staff(m.sender.id)) saw(s_, m.sender.id, e_.at);
+    if (s_.directory.find_staff(m.sender.id)) saw(s_, m.sender.id, e_);
   }
 
   void operator()(const StaffAvailability& a) {
@@ -49,8 +52,9 @@ class Reducer {
     } else {
       staff.availability = a;
       staff.availability_at = e_.at;
+      staff.availability_seq = e_.seq;
     }
-    saw(s_, a.staff, e_.at);
+    saw(s_, a.staff, e_);
   }
 
   void operator()(const RollcallStarted& r) {
@@ -106,7 +110,7 @@ class Reducer {
     add(r.total, c);
     if (department) add(*department, c);
     r.latest[c.staff] = {e_.seq, e_.at, c};
-    saw(s_, c.staff, e_.at);
+    saw(s_, c.staff, e_);
   }
 
   void operator()(const RollcallClosed& c) {

@@ -66,9 +66,14 @@ struct GroupTalk {
 struct StaffState {
   std::optional<StaffAvailability> availability;  // latest manual report, with its `until`
   std::optional<TimePoint> availability_at;
+  // The journal seq of that report: which of a report and a check-in answer is newer is
+  // decided by the order the daemon received them, never by the client's `at`.
+  Seq availability_seq = 0;
   std::optional<StaffAvailability> calendar;  // latest calendar-derived status, with its `until`
   std::optional<TimePoint> calendar_at;
-  std::optional<TimePoint> last_seen;  // any source: talk, check-in, availability
+  // Any source: talk, check-in, availability. The event's `at`, but never later than
+  // when the daemon received it (a client clock ahead does not put it in the future).
+  std::optional<TimePoint> last_seen;
   bool operator==(const StaffState&) const = default;
 };
 
@@ -186,7 +191,8 @@ struct Situation {
   // Effective availability at `now`, derived from event times only (no clock), first match:
   //  1. check-in: while an actual (not drill) roll call is open, the person's latest answer
   //     in it with can_work yes/later/no (see checkin_availability); an answer given after
-  //     `now` does not count yet, and a manual report newer than the answer wins over it.
+  //     `now` does not count yet, and a manual report received after the answer (a higher
+  //     seq; events applied without a seq compare `at`) wins over it.
   //  2. manual: the latest manual report until its `until` (status unknown = none).
   //  3. calendar: the latest calendar-derived status until its `until` (unknown = none).
   //  4. unknown.
