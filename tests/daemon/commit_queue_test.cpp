@@ -4,17 +4,21 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "bcp/daemon/commit_rules.hpp"
 #include "bcp/daemon/journal.hpp"
 
 namespace bcp::daemon {
@@ -287,6 +291,176 @@ TEST_F(CommitQueueTest, ThrowingCallbacksDoNotStopTheCommitter) {
   EXPECT_EQ(seqs, (std::vector<model::Seq>{1, 3}));
   EXPECT_GE(q.stats().callback_errors, 2u);
   EXPECT_GT(q.stats().latency_us_sum, 0u);
+}
+
+// ---- the admission: invariants decided in journal order --------------------------------
+
+model::Event started(const std::string& id, bool drill) {
+  model::Event e = notice("");
+  model::RollcallStarted r;
+  r.rollcall = id;
+  r.title = "安否確認";
+  r.drill = drill;
+  e.body = r;
+  return e;
+}
+model::Event checkin(const std::string& rollcall, const std::string& staff) {
+  model::Event e = notice("");
+  model::RollcallCheckin c;
+  c.rollcall = rollcall;
+  c.staff = staff;
+  c.source = "api";
+  e.body = c;
+  return e;
+}
+model::Event closed(const std::string& rollcall) {
+  model::Event e = notice("");
+  e.body = model::RollcallClosed{rollcall};
+  return e;
+}
+model::Event manual_alert(const std::string& id, model::AlertSourceKind kind) {
+  model::Event e = notice("");
+  model::AlertRaised a;
+  a.alert = id;
+  a.title = "クマ出没";
+  a.source.kind = kind;
+  e.body = a;
+  return e;
+}
+
+// What each request came to: "ok", "conflict: <message>" or "error".
+struct Outcomes {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::string> got;
+  CommitQueue::Done slot(std::size_t i) {
+    {
+      std::lock_guard lock(mu);
+      if (got.size() <= i) got.resize(i + 1);
+    }
+    return [this, i](const std::vector<model::Event>&, std::exception_ptr error) {
+      std::string what = "ok";
+      try {
+        if (error) std::rethrow_exception(error);
+      } catch (const CommitConflict& e) {
+        what = std::string("conflict: ") + e.what();
+      } catch (...) {
+        what = "error";
+      }
+      std::lock_guard lock(mu);
+      got[i] = what;
+      cv.notify_all();
+    };
+  }
+  bool wait(std::size_t n) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, kDeadline, [&] {
+      return got.size() >= n && std::all_of(got.begin(), got.begin() + static_cast<long>(n),
+                                            [](const std::string& s) { return !s.empty(); });
+    });
+  }
+};
+
+TEST_F(CommitQueueTest, RequestsQueuedInOneBatchAreJudgedInJournalOrder) {
+  Gate gate;
+  CommitRules rules;
+  bool first = true;
+  CommitQueue q(*journal_, {}, &rules);
+  q.set_before_commit([&] {
+    if (std::exchange(first, false)) gate.hold();
+  });
+  Outcomes out;
+  q.submit({notice("hold")}, out.slot(0));
+  ASSERT_TRUE(gate.wait_entered());
+  // All of these are in the committer's next batch; each sees the ones before it.
+  q.submit({started("rc-a", false)}, out.slot(1));
+  q.submit({started("rc-b", false)}, out.slot(2));  // an actual one is open: rc-a
+  q.submit({started("rc-c", true)}, out.slot(3));   // drill: another kind, fine
+  q.submit({started("rc-a", true)}, out.slot(4));   // id used
+  q.submit({checkin("rc-a", "s001")}, out.slot(5));
+  q.submit({closed("rc-a")}, out.slot(6));
+  q.submit({checkin("rc-a", "s002")}, out.slot(7));  // behind the close
+  q.submit({closed("rc-a")}, out.slot(8));
+  q.submit({checkin("rc-nope", "s003")}, out.slot(9));
+  q.submit({started("rc-d", false)}, out.slot(10));  // rc-a closed: a new one may start
+  // A request is taken whole or not at all: the start in it does not stay behind.
+  q.submit({closed("rc-c"), checkin("rc-x", "s004")}, out.slot(11));
+  q.submit({started("rc-e", true)}, out.slot(12));  // so rc-c is still open
+  q.submit({manual_alert("a-1", model::AlertSourceKind::manual)}, out.slot(13));
+  q.submit({manual_alert("a-1", model::AlertSourceKind::manual)}, out.slot(14));
+  q.submit({manual_alert("a-1", model::AlertSourceKind::cap)}, out.slot(15));  // a CAP update
+  gate.release();
+  ASSERT_TRUE(out.wait(16));
+  q.stop();
+
+  std::lock_guard lock(out.mu);
+  const std::vector<std::string> want = {"ok",
+                                         "ok",
+                                         "conflict: an actual roll call is open already: \"rc-a\"",
+                                         "ok",
+                                         "conflict: roll call \"rc-a\" exists already",
+                                         "ok",
+                                         "ok",
+                                         "conflict: roll call \"rc-a\" is closed",
+                                         "conflict: roll call \"rc-a\" is closed",
+                                         "conflict: unknown roll call \"rc-nope\"",
+                                         "ok",
+                                         "conflict: unknown roll call \"rc-x\"",
+                                         "conflict: a drill roll call is open already: \"rc-c\"",
+                                         "ok",
+                                         "conflict: alert \"a-1\" exists already",
+                                         "ok"};
+  EXPECT_EQ(out.got, want);
+  // Refused is never stored: 8 requests were taken, one event each.
+  EXPECT_EQ(journal_->last_seq(), 8);
+  EXPECT_EQ(q.stats().conflicts, 8u);
+}
+
+TEST_F(CommitQueueTest, AFailedCommitForgetsWhatItsBatchAdmitted) {
+  FlakyJournal flaky(*journal_);
+  CommitRules rules;
+  CommitQueue q(flaky, {}, &rules);
+  Outcomes out;
+  flaky.fail = true;
+  q.submit({started("rc-a", false)}, out.slot(0));
+  ASSERT_TRUE(out.wait(1));
+  flaky.fail = false;
+  // The failed start is not open: the same id and another actual one may start now.
+  q.submit({started("rc-a", false)}, out.slot(1));
+  ASSERT_TRUE(out.wait(2));
+  q.submit({closed("rc-a")}, out.slot(2));
+  ASSERT_TRUE(out.wait(3));
+  flaky.fail = true;
+  q.submit({started("rc-b", false)}, out.slot(3));  // fails: rc-b is not open either
+  ASSERT_TRUE(out.wait(4));
+  flaky.fail = false;
+  q.submit({checkin("rc-b", "s001")}, out.slot(4));
+  q.submit({started("rc-c", false)}, out.slot(5));
+  ASSERT_TRUE(out.wait(6));
+  q.stop();
+  std::lock_guard lock(out.mu);
+  EXPECT_EQ(out.got, (std::vector<std::string>{"error", "ok", "ok", "error",
+                                               "conflict: unknown roll call \"rc-b\"", "ok"}));
+}
+
+TEST_F(CommitQueueTest, TheJournalAtStartUpIsTakenAsItIs) {
+  // Journals written before the admission existed may hold two open actual roll calls;
+  // replaying them never refuses, and what follows is judged against them.
+  CommitRules rules;
+  rules.replay(started("rc-old-1", false));
+  rules.replay(started("rc-old-2", false));
+  rules.replay(checkin("rc-old-1", "s001"));
+  rules.replay(closed("rc-old-2"));
+  EXPECT_EQ(rules.admit({started("rc-new", false)}),
+            std::optional<std::string>("an actual roll call is open already: \"rc-old-1\""));
+  EXPECT_EQ(rules.admit({checkin("rc-old-2", "s002")}),
+            std::optional<std::string>("roll call \"rc-old-2\" is closed"));
+  EXPECT_EQ(rules.admit({closed("rc-old-1")}), std::nullopt);
+  EXPECT_EQ(rules.admit({started("rc-new", false)}), std::nullopt);
+  rules.failed();  // neither the close nor the start happened
+  EXPECT_EQ(rules.admit({checkin("rc-old-1", "s003")}), std::nullopt);
+  EXPECT_EQ(rules.admit({checkin("rc-new", "s003")}),
+            std::optional<std::string>("unknown roll call \"rc-new\""));
 }
 
 }  // namespace

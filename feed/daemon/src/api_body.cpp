@@ -1,5 +1,6 @@
 #include "bcp/daemon/api_body.hpp"
 
+#include <optional>
 #include <span>
 
 #include "bcp/model/codec.hpp"
@@ -40,6 +41,20 @@ void set_default(json& item, const char* key, json value) {
   if (!item.contains(key)) item[key] = std::move(value);
 }
 
+// `source` says which adapter took the item, never what the client claims: a status from
+// this API is "manual", a check-in or talk "api", whatever the body says. The one true value
+// is accepted; a claim to be another source (the calendar, LINE WORKS) is refused, so a
+// client that believed it could be one is told instead of being silently relabelled.
+std::optional<Refusal> set_source(json& item, const char* adapter) {
+  auto it = item.find("source");
+  if (it != item.end() && !(it->is_string() && it->get_ref<const std::string&>() == adapter)) {
+    return malformed(std::string("/source: set by the daemon (\"") + adapter +
+                     "\" for this endpoint), not by the client");
+  }
+  item["source"] = adapter;
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<json, Refusal> parse_body_object(std::string_view text) {
@@ -70,16 +85,16 @@ std::variant<model::Event, Refusal> api_event(ApiBody kind, json item,
     case ApiBody::talk:
       item["type"] = "talk.message";
       item["message_id"] = defaults.new_id;
-      item["source"] = "api";
+      if (auto r = set_source(item, "api")) return *r;
       break;
     case ApiBody::availability:
       item["type"] = "staff.availability";
-      set_default(item, "source", "manual");
+      if (auto r = set_source(item, "manual")) return *r;
       break;
     case ApiBody::checkin:
       item["type"] = "rollcall.checkin";
       item["rollcall"] = defaults.rollcall;
-      set_default(item, "source", "api");
+      if (auto r = set_source(item, "api")) return *r;
       break;
     case ApiBody::rollcall_start:
       item["type"] = "rollcall.started";
@@ -93,15 +108,27 @@ std::variant<model::Event, Refusal> api_event(ApiBody kind, json item,
       set_default(item, "alert", defaults.new_id);
       set_default(item, "drill", false);
       set_default(item, "body", "");
+      // Who raised it is the token's name, never what the body claims (a JMA or CAP source).
+      if (item.contains("source")) {
+        return malformed(
+            "/source: set by the daemon (manual, with the token's name), not by the client");
+      }
       item["source"] = {{"kind", "manual"}, {"ref", defaults.token_name}};
       break;
   }
   set_default(item, "at", model::format_time(defaults.now));
+  model::Event event;
   try {
-    return model::event_from_json(item);
+    event = model::event_from_json(item);
   } catch (const model::CodecError& e) {
     return malformed(e.what());
   }
+  // `defaults.now` is when the daemon received the body: a client clock ahead is refused.
+  if (auto r = check_not_ahead(event.at, defaults.now, "/at")) return *r;
+  // What the journal could not write and read back (a time beyond 9999 in UTC) is malformed
+  // here, before the commit queue, never a journal failure.
+  if (auto r = check_readable(event)) return *r;
+  return event;
 }
 
 std::variant<model::Event, Refusal> event_from_api_body(ApiBody kind, std::string_view text,

@@ -8,8 +8,8 @@
 
 namespace bcp::daemon {
 
-CommitQueue::CommitQueue(Journal& journal, OnCommitted on_committed)
-    : journal_(journal), on_committed_(std::move(on_committed)) {
+CommitQueue::CommitQueue(Journal& journal, OnCommitted on_committed, CommitAdmission* admission)
+    : journal_(journal), on_committed_(std::move(on_committed)), admission_(admission) {
   committer_ = std::thread([this] { run(); });
 }
 
@@ -55,13 +55,36 @@ void CommitQueue::run() {
   }
 }
 
+// The admission's verdict on one request; a throwing admission refuses rather than letting an
+// unchecked request through or ending the committer.
+std::optional<std::string> CommitQueue::admit(const std::vector<model::Event>& events) {
+  if (!admission_ || events.empty()) return std::nullopt;
+  try {
+    return admission_->admit(events);
+  } catch (const std::exception& e) {
+    log(LogLevel::error, "journal", std::string("admission threw: ") + e.what());
+  } catch (...) {
+    log(LogLevel::error, "journal", "admission threw an unknown exception");
+  }
+  return std::string("could not be checked against the journal");
+}
+
 void CommitQueue::commit(std::deque<Request>& batch) {
+  if (before_commit_) before_commit_();
+  // Decided here, in journal order: each request sees everything committed before it and
+  // the requests admitted ahead of it in this batch.
+  std::vector<std::optional<std::string>> conflicts(batch.size());
   std::vector<model::Event> events;
   std::size_t total = 0;
   for (const auto& r : batch) total += r.events.size();
   events.reserve(total);
-  for (auto& r : batch) {
-    for (auto& e : r.events) events.push_back(std::move(e));
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    conflicts[i] = admit(batch[i].events);
+    if (conflicts[i]) {
+      stats_.conflicts++;
+      continue;
+    }
+    for (auto& e : batch[i].events) events.push_back(std::move(e));
   }
 
   std::exception_ptr error;
@@ -78,6 +101,20 @@ void CommitQueue::commit(std::deque<Request>& batch) {
     stats_.last_latency_us = static_cast<std::uint64_t>(us);
     stats_.latency_us_sum += static_cast<std::uint64_t>(us);
     stats_.latency.observe(std::chrono::microseconds(us));
+  }
+
+  if (admission_) {
+    // Outside the journal's try: an admission that fails here must not turn a commit into
+    // a refusal (the events are on disk) nor a refusal into a commit.
+    try {
+      if (error) {
+        admission_->failed();
+      } else {
+        admission_->committed();
+      }
+    } catch (...) {
+      log(LogLevel::error, "journal", "admission threw while settling a batch");
+    }
   }
 
   if (error) {
@@ -114,17 +151,23 @@ void CommitQueue::commit(std::deque<Request>& batch) {
   // Hand each request back its own slice of the batch, in submission order.
   std::size_t at = 0;
   static const std::vector<model::Event> kNone;
-  for (auto& r : batch) {
-    const std::size_t n = r.events.size();
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    Request& r = batch[k];
+    std::exception_ptr mine_error = error;
     std::vector<model::Event> mine;
-    if (!error) {
-      mine.reserve(n);
-      for (std::size_t i = 0; i < n; ++i) mine.push_back(std::move(events[at + i]));
+    if (conflicts[k]) {
+      mine_error = std::make_exception_ptr(CommitConflict(*conflicts[k]));
+    } else {
+      const std::size_t n = r.events.size();
+      if (!error) {
+        mine.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) mine.push_back(std::move(events[at + i]));
+      }
+      at += n;
     }
-    at += n;
     if (!r.done) continue;
     try {
-      r.done(error ? kNone : mine, error);
+      r.done(mine_error ? kNone : mine, mine_error);
     } catch (...) {
       stats_.callback_errors++;
       log(LogLevel::error, "journal", "a commit callback threw");

@@ -13,12 +13,14 @@
 #include <unordered_set>
 #include <vector>
 
+#include "alert_sources.hpp"
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/commit_queue.hpp"
+#include "bcp/daemon/commit_rules.hpp"
 #include "bcp/daemon/daemon.hpp"
+#include "bcp/daemon/gate.hpp"
 #include "bcp/daemon/journal.hpp"
 #include "bcp/daemon/metrics.hpp"
-#include "alert_sources.hpp"
 #include "bcp/model/situation.hpp"
 #include "rate_limiter.hpp"
 #include "stream_hub.hpp"
@@ -43,6 +45,11 @@ struct UnreadableEvent : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// What a failed Core::submit means for the source: 400 malformed (UnreadableEvent: the
+// event cannot be journaled as it is), 409 conflict (CommitConflict: what was committed
+// first rules it out) or 503 journal (the disk; the only case a retry can help).
+Refusal submit_refusal(std::exception_ptr error);
+
 struct Daemon::Core {
   Core(config::TownConfig town, DaemonOptions options);
   ~Core();
@@ -57,6 +64,7 @@ struct Daemon::Core {
   // Null unless town.json has `bridge` (town_bridge.hpp). Declared between the journal it
   // reads and the commit queue that feeds it, so it is stopped after the queue, before the journal.
   std::unique_ptr<TownBridge> bridge;
+  CommitRules commit_rules;  // the committer's, once `commits` runs
   std::unique_ptr<CommitQueue> commits;
   model::Situation situation;
   std::unique_ptr<StreamHub> hub;

@@ -62,6 +62,7 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
     if (chunk.empty()) break;
     for (const model::Event& e : chunk) {
       model::apply(situation, e);
+      commit_rules.replay(e);
       calendars->observe(e);
       // Deliveries already taken stay recognisable across restarts (replay protection).
       if (e.origin) remember_callback(*e.origin);
@@ -79,21 +80,25 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   hub = std::make_unique<StreamHub>(*this);
   // Started before the first commit, so that it knows every seq from the journal's last on.
   if (town.bridge) bridge = std::make_unique<TownBridge>(*town.bridge, *journal, options.data_dir);
-  commits = std::make_unique<CommitQueue>(*journal, [this](const std::vector<model::Event>& batch) {
-    // Never waits for NATS: the bridge only takes note (town_bridge.hpp).
-    if (bridge) bridge->committed(batch);
-    // Committer thread: hand the batch to the I/O thread, which owns the situation.
-    net::post(ioc, [this, batch] {
-      for (const model::Event& e : batch) {
-        model::apply(situation, e);
-        calendars->observe(e);
-      }
-      metrics.accepted += batch.size();
-      metrics.journal_seq = situation.last_seq;
-      hub->broadcast(batch);
-    });
-  });
+  commits = std::make_unique<CommitQueue>(
+      *journal,
+      [this](const std::vector<model::Event>& batch) {
+        // Never waits for NATS: the bridge only takes note (town_bridge.hpp).
+        if (bridge) bridge->committed(batch);
+        // Committer thread: hand the batch to the I/O thread, which owns the situation.
+        net::post(ioc, [this, batch] {
+          for (const model::Event& e : batch) {
+            model::apply(situation, e);
+            calendars->observe(e);
+          }
+          metrics.accepted += batch.size();
+          metrics.journal_seq = situation.last_seq;
+          hub->broadcast(batch);
+        });
+      },
+      &commit_rules);
   metrics.commits = &commits->stats();
+  if (options.before_commit) commits->set_before_commit(options.before_commit);
 
   net::ip::tcp::endpoint endpoint(net::ip::make_address(options.host), options.port);
   boost::system::error_code bec;
@@ -123,6 +128,21 @@ void Daemon::Core::submit(std::vector<model::Event> events, Committed done) {
     // Posted after on_committed's post, so the answer leaves after the reducer ran.
     net::post(ioc, [done, committed, error] { done(committed, error); });
   });
+}
+
+Refusal submit_refusal(std::exception_ptr error) {
+  try {
+    if (error) std::rethrow_exception(error);
+  } catch (const UnreadableEvent& e) {
+    return Refusal{400, RefusalReason::malformed, e.what()};
+  } catch (const CommitConflict& e) {
+    return Refusal{409, RefusalReason::conflict, e.what()};
+  } catch (const std::exception& e) {
+    return Refusal{503, RefusalReason::journal,
+                   std::string("journal could not commit: ") + e.what()};
+  } catch (...) {
+  }
+  return Refusal{503, RefusalReason::journal, "journal could not commit"};
 }
 
 std::string Daemon::Core::new_id(std::string_view prefix) {

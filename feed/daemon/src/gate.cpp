@@ -49,14 +49,32 @@ std::optional<Refusal> check_channel(const config::TownConfig& town, std::string
 }
 
 std::optional<Refusal> check_readable(const model::Event& event) {
+  const std::string type(model::type_name(event.body));
   try {
-    model::event_from_json(model::to_json(event));
+    // The journal stores this text, and start-up reads it back with this parser and codec.
+    model::event_from_json(nlohmann::json::parse(model::to_json(event).dump()));
     return std::nullopt;
   } catch (const model::CodecError& ex) {
     // The codec's message names the field and the rule, not the content.
+    return Refusal{400, RefusalReason::malformed, type + ": " + ex.what()};
+  } catch (const nlohmann::json::exception& ex) {
+    // dump() refuses a string that is not UTF-8; its message names the byte, not the text.
     return Refusal{400, RefusalReason::malformed,
-                   std::string(model::type_name(event.body)) + ": " + ex.what()};
+                   type + ": a text cannot be stored as JSON (" + ex.what() + ")"};
   }
+}
+
+std::optional<Refusal> check_not_ahead(model::TimePoint at, model::TimePoint received,
+                                       std::string_view pointer) {
+  if (at <= received + kMaxClockAhead) return std::nullopt;
+  const auto ahead = std::chrono::duration_cast<std::chrono::minutes>(at - received).count();
+  return Refusal{400, RefusalReason::malformed,
+                 std::string(pointer) + ": " + model::format_time(at) + " is " +
+                     std::to_string(ahead) + " minutes after the daemon received it (" +
+                     model::format_time(received) + "; at most " +
+                     std::to_string(kMaxClockAhead.count()) +
+                     " minutes ahead): send UTC with Z, or the local time with its offset "
+                     "such as +09:00"};
 }
 
 }  // namespace bcp::daemon

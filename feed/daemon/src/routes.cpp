@@ -172,19 +172,7 @@ std::optional<model::Event> RequestContext::api_event(ApiBody kind, ApiDefaults 
 namespace {
 void answer_commit(const RequestContext& ctx, http::status status, nlohmann::json extra,
                    const std::vector<model::Event>& committed, std::exception_ptr error) {
-  if (error || committed.empty()) {
-    std::string why = "journal could not commit";
-    try {
-      if (error) std::rethrow_exception(error);
-    } catch (const UnreadableEvent& e) {
-      ctx.refuse(http::status::bad_request, RefusalReason::malformed, e.what());
-      return;
-    } catch (const std::exception& e) {
-      why += std::string(": ") + e.what();
-    }
-    ctx.refuse(http::status::service_unavailable, RefusalReason::journal, why);
-    return;
-  }
+  if (error || committed.empty()) return ctx.refuse(submit_refusal(error));
   extra["seq"] = committed.front().seq;
   ctx.reply(status, extra);
 }

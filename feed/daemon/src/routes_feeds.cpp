@@ -95,6 +95,40 @@ void answer(const RequestContext& ctx, FeedResult r) {
   ctx.reply(r.status, r.body);
 }
 
+// Journals a document's events, with the roll call it starts (if any) in the same commit.
+// When another roll call of that kind was committed first (CommitConflict), the document
+// still counts: its events are journaled again without the roll call.
+void commit_alert_events(Daemon::Core& core, std::vector<model::Event> events,
+                         std::optional<model::RollcallStarted> rollcall, http::status status,
+                         json extra, std::optional<std::string> origin, FeedDone done) {
+  std::optional<std::vector<model::Event>> without_rollcall;
+  if (rollcall) {
+    without_rollcall = events;
+    extra["rollcall"] = rollcall->rollcall;
+    log(LogLevel::info, "alerts",
+        "starting roll call " + rollcall->rollcall + ": " + rollcall->title);
+    events.push_back(event_at(events.front().at, std::move(*rollcall)));
+  }
+  core.submit(std::move(events), [&core, status, extra = std::move(extra), origin,
+                                  without_rollcall = std::move(without_rollcall),
+                                  done = std::move(done)](std::vector<model::Event> committed,
+                                                          std::exception_ptr error) mutable {
+    if (error || committed.empty()) {
+      const Refusal r = submit_refusal(error);
+      if (r.reason == RefusalReason::conflict && without_rollcall) {
+        log(LogLevel::info, "alerts", "roll call not started: " + r.message);
+        extra.erase("rollcall");
+        return commit_alert_events(core, std::move(*without_rollcall), std::nullopt, status,
+                                   std::move(extra), std::move(origin), std::move(done));
+      }
+      return done(refused(static_cast<http::status>(r.status), r.reason, r.message));
+    }
+    if (origin) core.remember_callback(*origin);
+    extra["seq"] = committed.front().seq;
+    done(FeedResult{status, std::move(extra)});
+  });
+}
+
 // The common tail of CAP and JMA: not shown, unknown references, raise vs update, commit.
 // `origin` goes with the document's own event (the first one journaled).
 void commit_outcome(Daemon::Core& core, const alerts::Outcome& outcome, std::string_view source,
@@ -125,28 +159,8 @@ void commit_outcome(Daemon::Core& core, const alerts::Outcome& outcome, std::str
   }
   events.front().origin = origin;
   json extra = {{"alert", id}};
-  if (rollcall) {
-    extra["rollcall"] = rollcall->rollcall;
-    log(LogLevel::info, "alerts",
-        "starting roll call " + rollcall->rollcall + ": " + rollcall->title);
-    events.push_back(event_at(at, std::move(*rollcall)));
-  }
-  core.submit(std::move(events), [&core, status, extra = std::move(extra), origin,
-                                  done = std::move(done)](std::vector<model::Event> committed,
-                                                          std::exception_ptr error) mutable {
-    if (error || committed.empty()) {
-      std::string why = "journal could not commit";
-      try {
-        if (error) std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        why += std::string(": ") + e.what();
-      }
-      return done(refused(http::status::service_unavailable, RefusalReason::journal, why));
-    }
-    if (origin) core.remember_callback(*origin);
-    extra["seq"] = committed.front().seq;
-    done(FeedResult{status, std::move(extra)});
-  });
+  commit_alert_events(core, std::move(events), std::move(rollcall), status, std::move(extra),
+                      std::move(origin), std::move(done));
 }
 
 }  // namespace

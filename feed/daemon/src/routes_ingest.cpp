@@ -62,6 +62,54 @@ void use_roster_sender(const model::Directory& directory, json& item) {
   (*sender)["department"] = staff->department;
 }
 
+// A LINE WORKS answer that no open roll call takes: kept as a notice, never lost.
+model::Notice answer_without_rollcall(const Daemon::Core& core, const LineworksItem& item) {
+  const model::DirectoryStaff* who = core.situation.directory.find_staff(item.staff);
+  return model::Notice{"安否回答（対象の点呼なし）: " + (who ? who->name : item.staff) + " — " +
+                           std::string(model::to_string(item.answer.safety)) + ", 出勤 " +
+                           std::string(model::to_string(item.answer.can_work)),
+                       model::NoticeLevel::warning};
+}
+
+void answer_lineworks(const RequestContext& ctx) {
+  Response res{http::status::ok, ctx.req.version()};
+  res.keep_alive(ctx.req.keep_alive());
+  ctx.respond(std::move(res));
+}
+
+// LINE WORKS never resends a callback: what the gate refuses is counted, logged and
+// answered 200 all the same.
+void drop_lineworks(const RequestContext& ctx, const Refusal& r) {
+  ctx.core.metrics.refuse(r.reason);
+  log(LogLevel::info, "lineworks",
+      "dropped callback: " + std::string(to_string(r.reason)) + ": " + r.message);
+  answer_lineworks(ctx);
+}
+
+// Journals a callback's events and answers 200. Only a journal failure is not 200 (503: the
+// callback is not stored, and the operator can resend it). A check-in whose roll call
+// closed while it waited for the commit (CommitConflict) is journaled as `fallback`.
+void submit_lineworks(const RequestContext& ctx, std::string key, std::vector<model::Event> events,
+                      std::optional<model::Event> fallback) {
+  ctx.core.submit(std::move(events),
+                  [ctx, key, fallback = std::move(fallback)](std::vector<model::Event>,
+                                                             std::exception_ptr error) mutable {
+                    if (!error) return answer_lineworks(ctx);
+                    const Refusal r = submit_refusal(error);
+                    if (r.reason == RefusalReason::conflict && fallback) {
+                      log(LogLevel::info, "lineworks", "check-in kept as a notice: " + r.message);
+                      std::vector<model::Event> notice;
+                      notice.push_back(std::move(*fallback));
+                      return submit_lineworks(ctx, std::move(key), std::move(notice), std::nullopt);
+                    }
+                    if (r.reason != RefusalReason::journal) return drop_lineworks(ctx, r);
+                    // Not stored: forget the digest so that a retry by an operator is not called a
+                    // replay.
+                    ctx.core.seen_callbacks.erase(key);
+                    ctx.refuse(r);
+                  });
+}
+
 }  // namespace
 
 void route_talk(RequestContext& ctx) {
@@ -126,25 +174,18 @@ void route_lineworks(RequestContext& ctx) {
     return ctx.refuse(http::status::unauthorized, RefusalReason::unauthorized, "bad or missing X-WORKS-Signature");
   }
   // From here on LINE WORKS gets 200 whatever happens: it never resends a callback.
-  auto ok_empty = [&ctx] {
-    Response res{http::status::ok, ctx.req.version()};
-    res.keep_alive(ctx.req.keep_alive());
-    ctx.respond(std::move(res));
-  };
-  auto drop = [&](const Refusal& r) {
-    core.metrics.refuse(r.reason);
-    log(LogLevel::info, "lineworks", "dropped callback: " + std::string(to_string(r.reason)) + ": " + r.message);
-    ok_empty();
-  };
+  auto drop = [&ctx](const Refusal& r) { drop_lineworks(ctx, r); };
   const std::string digest = sha256_hex(ctx.req.body());
   const std::string key = "lw-" + digest.substr(0, 20);
   if (core.seen_callbacks.count(key)) {
     return drop(Refusal{200, RefusalReason::duplicate, "callback already taken (replayed body)"});
   }
-  LineworksItem item = map_lineworks_callback(core.town, ctx.req.body(), digest, core.now());
+  const model::TimePoint received = core.now();
+  LineworksItem item = map_lineworks_callback(core.town, ctx.req.body(), digest, received);
   model::Event event;
   event.at = item.at;
   event.origin = key;
+  std::optional<model::Event> fallback;  // a check-in's answer without a roll call
   switch (item.kind) {
     case LineworksItem::Kind::dropped:
       return drop(*item.refusal);
@@ -161,13 +202,10 @@ void route_lineworks(RequestContext& ctx) {
       if (auto* p = std::get_if<const model::RollcallState*>(&resolved)) rc = *p;
       if (rc && check_scope(core.situation, *rc, item.staff)) rc = nullptr;
       if (!rc) {
-        // No roll call to answer: the answer is kept as a notice, never lost.
-        const model::DirectoryStaff* who = core.situation.directory.find_staff(item.staff);
-        event.body = model::Notice{"安否回答（対象の点呼なし）: " + (who ? who->name : item.staff) + " — " +
-                                       std::string(model::to_string(item.answer.safety)) + ", 出勤 " +
-                                       std::string(model::to_string(item.answer.can_work)),
-                                   model::NoticeLevel::warning};
+        event.body = answer_without_rollcall(core, item);
       } else {
+        fallback = event;
+        fallback->body = answer_without_rollcall(core, item);
         model::RollcallCheckin c;
         c.rollcall = rc->started.rollcall;
         c.staff = item.staff;
@@ -179,20 +217,21 @@ void route_lineworks(RequestContext& ctx) {
       break;
     }
   }
+  // What the journal could not take as it is (an issuedTime of 9999-12-31T23:59:59-14:00) is
+  // malformed like any other source's, never a journal failure.
+  if (auto r = check_readable(event)) return drop(*r);
+  if (auto ahead = check_not_ahead(event.at, received, "/issuedTime")) {
+    // A LINE WORKS clock ahead must not make this item newer than what follows it, and
+    // dropping it would lose an answer: it happened when it arrived.
+    log(LogLevel::warning, "lineworks", "callback time taken as received: " + ahead->message);
+    event.at = received;
+    if (fallback) fallback->at = received;
+  }
   core.remember_callback(key);
   std::vector<model::Event> events;
   if (std::holds_alternative<model::TalkMessage>(event.body)) events = alerts_for_talk(core, event);
   events.insert(events.begin(), std::move(event));
-  core.submit(std::move(events), [ctx, key](std::vector<model::Event>, std::exception_ptr error) {
-    if (error) {
-      // Not stored: forget the digest so that a retry by an operator is not called a replay.
-      ctx.core.seen_callbacks.erase(key);
-      return ctx.refuse(http::status::service_unavailable, RefusalReason::journal, "journal could not commit");
-    }
-    Response res{http::status::ok, ctx.req.version()};
-    res.keep_alive(ctx.req.keep_alive());
-    ctx.respond(std::move(res));
-  });
+  submit_lineworks(ctx, key, std::move(events), std::move(fallback));
 }
 
 }  // namespace bcp::daemon

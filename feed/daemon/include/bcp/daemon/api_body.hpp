@@ -40,7 +40,10 @@ std::variant<nlohmann::json, Refusal> parse_body_object(std::string_view text);
 // the server assigns for this route (400).
 std::variant<nlohmann::json, Refusal> read_api_body(ApiBody kind, std::string_view text);
 
-// Stage 2: the object read by stage 1 → the event (400 naming the field otherwise).
+// Stage 2: the object read by stage 1 → the event (400 naming the field otherwise). `source`
+// is the adapter's (a body may only repeat it), `at` at most kMaxClockAhead after
+// `defaults.now` (the time received), and the event one the journal can write and read back
+// (check_readable), so what reaches the commit queue can only fail on the disk.
 std::variant<model::Event, Refusal> api_event(ApiBody kind, nlohmann::json body,
                                               const ApiDefaults& defaults);
 

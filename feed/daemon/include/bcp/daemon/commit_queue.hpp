@@ -11,6 +11,9 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -19,6 +22,27 @@
 #include "bcp/model/events.hpp"
 
 namespace bcp::daemon {
+
+// A request refused by the admission (below): it conflicts with what was committed before it.
+struct CommitConflict : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The invariants that depend on what came before ("only one actual roll call open", "no
+// check-in into a closed roll call"), decided on the committer thread in journal order.
+// Checking them when a request is validated is not enough: many requests are validated
+// before the first of them is committed, so three starts all saw no open roll call.
+class CommitAdmission {
+ public:
+  virtual ~CommitAdmission() = default;
+  // Called for each request of a batch, in journal order. nullopt admits it, and its effect
+  // counts for every request after it; a message refuses it (CommitConflict, nothing stored).
+  virtual std::optional<std::string> admit(const std::vector<model::Event>& events) = 0;
+  // The batch holding the requests admitted since the last call was committed: keep them.
+  virtual void committed() = 0;
+  // It failed: forget them, as if they had never been admitted.
+  virtual void failed() = 0;
+};
 
 // Counters for /metrics. Written by the committer thread, read from anywhere.
 struct CommitStats {
@@ -31,11 +55,13 @@ struct CommitStats {
   std::atomic<std::uint64_t> latency_us_sum{0};   // sum over all appends (for an average)
   LatencyHistogram latency;                       // every journal.append, failed ones too
   std::atomic<std::uint64_t> max_batch_events{0};
+  std::atomic<std::uint64_t> conflicts{0};  // requests the admission refused
 };
 
 class CommitQueue {
  public:
-  // `committed` holds the request's own events with their seqs (empty when `error` is set).
+  // `committed` holds the request's own events with their seqs (empty when `error` is set;
+  // a CommitConflict when the admission refused the request, else the journal's error).
   using Done =
       std::function<void(const std::vector<model::Event>& committed, std::exception_ptr error)>;
   // Runs on the committer thread after each successful commit, with the whole batch in seq
@@ -43,8 +69,9 @@ class CommitQueue {
   // here, so the situation and the stream follow the journal exactly.
   using OnCommitted = std::function<void(const std::vector<model::Event>& batch)>;
 
-  // `journal` must outlive the queue; from now on only the committer appends to it.
-  CommitQueue(Journal& journal, OnCommitted on_committed);
+  // `journal` (and `admission`, when given) must outlive the queue; from now on only the
+  // committer appends to the journal and calls the admission.
+  CommitQueue(Journal& journal, OnCommitted on_committed, CommitAdmission* admission = nullptr);
   ~CommitQueue();  // stop()
   CommitQueue(const CommitQueue&) = delete;
   CommitQueue& operator=(const CommitQueue&) = delete;
@@ -59,6 +86,10 @@ class CommitQueue {
 
   const CommitStats& stats() const { return stats_; }
 
+  // Test seam: runs on the committer thread before each batch is admitted and appended, so
+  // a test can hold one commit and line requests up behind it. Set before the first submit.
+  void set_before_commit(std::function<void()> hook) { before_commit_ = std::move(hook); }
+
  private:
   struct Request {
     std::vector<model::Event> events;
@@ -67,9 +98,12 @@ class CommitQueue {
 
   void run();
   void commit(std::deque<Request>& batch);
+  std::optional<std::string> admit(const std::vector<model::Event>& events);
 
   Journal& journal_;
   OnCommitted on_committed_;
+  CommitAdmission* admission_;
+  std::function<void()> before_commit_;
   CommitStats stats_;
 
   std::mutex mu_;

@@ -42,6 +42,9 @@ struct DaemonOptions {
   std::chrono::milliseconds region_lost_after{60'000};
   // Overrides config alerts.jma.poller.interval_seconds (tests poll every few milliseconds).
   std::optional<std::chrono::milliseconds> jma_poll_interval;
+  // Test seam: runs on the committer thread before each group commit (CommitQueue::
+  // set_before_commit); tests hold a commit there to line requests up behind it.
+  std::function<void()> before_commit;
 };
 
 // Parses "host:port"; throws std::invalid_argument naming the problem.

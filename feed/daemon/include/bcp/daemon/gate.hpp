@@ -2,6 +2,7 @@
 // Runs before the journal, so a refused item is never stored.
 #pragma once
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -27,9 +28,20 @@ std::optional<Refusal> check_group(const config::TownConfig& town, std::string_v
 std::optional<Refusal> check_channel(const config::TownConfig& town, std::string_view channel_id,
                                      const config::Group** group_out);
 
-// An event must read back through the codec exactly as the journal will read it at the next
-// start-up. Adapters build events in C++, past the codec's own checks (a LINE WORKS location
-// with longitude 1041 was one); journaling such an event would stop every later start-up.
+// An event must be written and read back exactly as the journal will: serialised to JSON
+// text (every string valid UTF-8) and decoded by the codec (every time within
+// 0000-01-01..9999-12-31 UTC, every field in range). Adapters build events in C++, past the
+// codec's own checks (a LINE WORKS location with longitude 1041 was one, an issuedTime of
+// 9999-12-31T23:59:59-14:00 another); such an event is malformed input (400), never a
+// journal failure, and journaling it would stop every later start-up.
 std::optional<Refusal> check_readable(const model::Event& event);
+
+// How far a source's `at` may lie ahead of the moment the daemon received it. Clocks differ
+// by seconds; an `at` hours ahead is a wrong clock or a local time sent with a `Z` (JST
+// with a Z is 9 h ahead), and would make the item newer than everything after it.
+inline constexpr std::chrono::minutes kMaxClockAhead{5};
+// Refuses (400, naming `pointer`) an `at` more than kMaxClockAhead after `received`.
+std::optional<Refusal> check_not_ahead(model::TimePoint at, model::TimePoint received,
+                                       std::string_view pointer);
 
 }  // namespace bcp::daemon
