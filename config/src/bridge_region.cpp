@@ -247,6 +247,7 @@ RegionLoadResult load_region(const std::filesystem::path& region_json) {
   cfg.utc_offset_minutes = shell.utc_offset_minutes;
   cfg.listen = shell.listen;
   cfg.data_dir = shell.data_dir;
+  cfg.limits = shell.limits;
   cfg.tokens = std::move(shell.tokens);
   cfg.walls = std::move(shell.walls);
   if (result.errors.empty()) result.config = std::move(cfg);

@@ -35,6 +35,34 @@ bool valid_listen(const std::string& s) {
   return ec == std::errc() && end == last && port >= 1 && port <= 65535;
 }
 
+// "limits": {"max_connections", "max_streams", "max_subscriber_queue_bytes"}, each optional.
+void read_limits(ObjectReader& root, Limits& limits) {
+  const json* section = root.object("limits", false);
+  if (!section) return;
+  ObjectReader r(*section, root.at("limits"), root.file(), root.errors());
+  auto read = [&r](const char* key, std::int64_t low, std::int64_t high, std::int64_t& out) {
+    auto v = r.integer(key, false);
+    if (!v) return;
+    if (*v < low || *v > high) {
+      r.errors().add(r.file(), r.at(key),
+                     "expected " + std::to_string(low) + " to " + std::to_string(high) + ", got " +
+                         std::to_string(*v));
+      return;
+    }
+    out = *v;
+  };
+  read("max_connections", 1, 1'000'000, limits.max_connections);
+  read("max_streams", 1, 1'000'000, limits.max_streams);
+  read("max_subscriber_queue_bytes", 64 * 1024, std::int64_t{1} << 30,
+       limits.max_subscriber_queue_bytes);
+  if (section->contains("max_streams") && limits.max_streams > limits.max_connections) {
+    r.errors().add(r.file(), r.at("max_streams"),
+                   "more streams (" + std::to_string(limits.max_streams) + ") than connections (" +
+                       std::to_string(limits.max_connections) + "): every stream is a connection");
+  }
+  r.finish();
+}
+
 void read_profile(ObjectReader& root, TownConfig& cfg) {
   if (auto v = root.string("name", true)) cfg.town_name = *v;
   if (auto v = root.string("language", false)) cfg.language = *v;
@@ -58,6 +86,7 @@ void read_profile(ObjectReader& root, TownConfig& cfg) {
   }
   if (auto v = root.string("data_dir", false)) cfg.data_dir = *v;
   if (auto v = root.string("drill_prefix", false)) cfg.drill_prefix = *v;
+  read_limits(root, cfg.limits);
 }
 
 void read_rate_limit(const json* section, const std::string& file, Errors& errors, TownConfig& cfg) {

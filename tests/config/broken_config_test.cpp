@@ -335,6 +335,52 @@ TEST_F(TownDir, AllErrorsAtOnce) {
          }));
 }
 
+// "limits" (issue 12, class 6): each optional, each within its range, no unknown keys.
+TEST_F(TownDir, LimitsAreReadAndChecked) {
+  town_["limits"] = {
+      {"max_connections", 500}, {"max_streams", 20}, {"max_subscriber_queue_bytes", 1048576}};
+  write("town.json", town_.dump(2));
+  ASSERT_TRUE(errors().empty());
+  auto loaded = load_town(dir_ / "town.json");
+  ASSERT_TRUE(loaded.config);
+  EXPECT_EQ(loaded.config->limits.max_connections, 500);
+  EXPECT_EQ(loaded.config->limits.max_streams, 20);
+  EXPECT_EQ(loaded.config->limits.max_subscriber_queue_bytes, 1048576);
+}
+
+TEST_F(TownDir, LimitsDefaultWhenAbsent) {
+  auto e = errors();
+  ASSERT_TRUE(e.empty());
+  auto loaded = load_town(dir_ / "town.json");
+  ASSERT_TRUE(loaded.config);
+  EXPECT_EQ(loaded.config->limits.max_connections, 4096);
+  EXPECT_EQ(loaded.config->limits.max_streams, 256);
+  EXPECT_EQ(loaded.config->limits.max_subscriber_queue_bytes, 16 * 1024 * 1024);
+}
+
+TEST_F(TownDir, BadLimitsAreNamed) {
+  town_["limits"] = {{"max_connections", 0},
+                     {"max_streams", "many"},
+                     {"max_subscriber_queue_bytes", 10},
+                     {"max_stream", 5}};
+  EXPECT_EQ(errors(),
+            (Errors{
+                f("town.json") + ": /limits/max_connections: expected 1 to 1000000, got 0",
+                f("town.json") + ": /limits/max_streams: expected integer, got string",
+                f("town.json") +
+                    ": /limits/max_subscriber_queue_bytes: expected 65536 to 1073741824, got 10",
+                f("town.json") + ": /limits/max_stream: unknown field",
+            }));
+  fs::remove(dir_ / "town.json");
+  town_["limits"] = {{"max_connections", 10}, {"max_streams", 11}};
+  EXPECT_EQ(errors(), (Errors{f("town.json") +
+                              ": /limits/max_streams: more streams (11) than connections (10): "
+                              "every stream is a connection"}));
+  fs::remove(dir_ / "town.json");
+  town_["limits"] = 5;
+  EXPECT_EQ(errors(), (Errors{f("town.json") + ": /limits: expected object, got integer"}));
+}
+
 // A checked-in broken town, named relative to the repository root as an operator would.
 TEST(BrokenFixture, MessagesUseThePathAsGiven) {
   auto result = load_town("tests/config/fixtures/bad-town/town.json");

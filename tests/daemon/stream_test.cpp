@@ -186,7 +186,7 @@ TEST(Stream, NoHelloInTimeGetsErrorFrame) {
 TEST(Stream, SubscriberThatNeverReadsIsDroppedOthersGetEverything) {
   TestDaemon d([](DaemonOptions& o) {
     o.socket_send_buffer = 4096;
-    o.max_subscriber_queue = 8;
+    o.max_subscriber_queue_bytes = 32 * 1024;  // the bound is in bytes (issue 12, class 7)
   });
   // The slow wall: a tiny receive window and nobody reading it.
   namespace net = boost::asio;
@@ -210,7 +210,7 @@ TEST(Stream, SubscriberThatNeverReadsIsDroppedOthersGetEverything) {
   ASSERT_TRUE(wait_until([&] { return d.metric("bcp_stream_subscribers") == 2; }, 5s));
   std::vector<json> received;
   std::thread reader([&] { received = normal.events_until(kEvents, 30s); });
-  const std::string big(60 * 1024, 'a');
+  const std::string big(6 * 1024, 'a');  // under the talk text limit, over the queue in a few
   for (int i = 1; i <= kEvents; ++i) {
     ASSERT_EQ(d.post_json("/v1/talk", talk(std::to_string(i) + big), kIngest).status, 200) << i;
   }

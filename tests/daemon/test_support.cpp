@@ -7,6 +7,7 @@
 #include <openssl/hmac.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -225,7 +226,7 @@ bool ChildDaemon::start(std::string* why, std::chrono::milliseconds timeout) {
     return false;
   }
   const bool fixed_port = port_ != 0;
-  const fs::path log = data_dir_.parent_path() / "feedd.log";
+  const fs::path log = log_path();
   for (int attempt = 0; attempt < 5; ++attempt) {
     if (!fixed_port) port_ = free_port();
     const std::string listen = "127.0.0.1:" + std::to_string(port_);
@@ -234,10 +235,15 @@ bool ChildDaemon::start(std::string* why, std::chrono::milliseconds timeout) {
                                    : config_.string();
     const std::string bin = binary_path();
     const std::string data = data_dir_.string();
-    const std::string log_path = log.string();
+    const std::string log_file = log.string();
+    const int fd_limit = fd_limit_;
     pid_ = ::fork();
     if (pid_ == 0) {
-      int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd_limit > 0) {
+        rlimit rl{static_cast<rlim_t>(fd_limit), static_cast<rlim_t>(fd_limit)};
+        if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) ::_exit(126);
+      }
+      int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (fd >= 0) {
         ::dup2(fd, 1);
         ::dup2(fd, 2);

@@ -129,6 +129,10 @@ class ChildDaemon {
 
   std::uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
+  // The child's RLIMIT_NOFILE, soft and hard (so it cannot lift it), from the next start().
+  void limit_descriptors(int limit) { fd_limit_ = limit; }
+  // The child's stdout and stderr, appended over restarts.
+  fs::path log_path() const { return data_dir_.parent_path() / "feedd.log"; }
   // Starts the child and waits until /healthz answers; false (with the log's tail in
   // `why`) when it does not within the deadline.
   bool start(std::string* why, std::chrono::milliseconds timeout = 10s);
@@ -141,6 +145,7 @@ class ChildDaemon {
   std::uint16_t port_;
   fs::path config_;
   pid_t pid_ = -1;
+  int fd_limit_ = 0;  // 0: inherited
 };
 
 std::string binary_path();

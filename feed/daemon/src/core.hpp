@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "alert_sources.hpp"
@@ -39,6 +40,24 @@ class CalendarService;
 class JmaPoller;
 class TownBridge;
 class RegionService;
+
+// One open TCP connection, counted in metrics.connections (and against
+// options.max_connections) from accept until its socket is gone, whether it serves HTTP or
+// was upgraded to a stream: the HTTP session hands its slot to the WebSocket. Move-only.
+class ConnectionSlot {
+ public:
+  ConnectionSlot() = default;
+  explicit ConnectionSlot(Daemon::Core& core);
+  ConnectionSlot(ConnectionSlot&& other) noexcept : core_(std::exchange(other.core_, nullptr)) {}
+  ConnectionSlot& operator=(ConnectionSlot&& other) noexcept;
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+  ~ConnectionSlot() { release(); }
+
+ private:
+  void release();
+  Daemon::Core* core_ = nullptr;
+};
 
 // Refused by Core::submit: an event that the codec would not read back from the journal.
 struct UnreadableEvent : std::invalid_argument {
@@ -70,7 +89,9 @@ struct Daemon::Core {
   std::unique_ptr<StreamHub> hub;
   std::unique_ptr<AlertSources> alert_sources;  // CAP/JMA options, keyword debounce
   std::shared_ptr<JmaPoller> jma_poller;        // null unless alerts.jma.poller is set
-  std::set<std::weak_ptr<HttpSession>, std::owner_less<std::weak_ptr<HttpSession>>> sessions;
+  // HTTP sessions alive now (each enters in its constructor and leaves in its destructor),
+  // for closing the idle ones at shutdown.
+  std::unordered_set<HttpSession*> sessions;
   bool stopping = false;
   std::unique_ptr<net::steady_timer> stop_timer;  // bounds the graceful shutdown
   // Digests of LINE WORKS callbacks already taken (replay protection), bounded.
@@ -94,11 +115,18 @@ struct Daemon::Core {
   bool remember_callback(const std::string& digest);  // false when already seen
 
   void start_accept();
+  void on_accept(boost::system::error_code ec, net::ip::tcp::socket socket);
   void shutdown_sessions();
+  // Accept failures (EMFILE/ENFILE: out of descriptors) pause accepting with a growing
+  // delay instead of retrying at once, and are logged once per episode.
+  std::unique_ptr<net::steady_timer> accept_backoff_timer;
+  std::chrono::milliseconds accept_backoff{0};
+  std::uint64_t accept_failures_in_episode = 0;
 };
 
-// Routes one request (see routes_*.cpp).
-void handle_request(Daemon::Core& core, Request&& req, Responder respond);
+// Routes one request (see routes_*.cpp). `peer` is the client's address (loopback checks).
+void handle_request(Daemon::Core& core, Request&& req, const net::ip::address& peer,
+                    Responder respond);
 
 // Helpers shared by the routes.
 Response json_response(http::status status, const nlohmann::json& body, unsigned version, bool keep_alive);

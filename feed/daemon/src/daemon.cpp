@@ -80,6 +80,7 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   hub = std::make_unique<StreamHub>(*this);
   // Started before the first commit, so that it knows every seq from the journal's last on.
   if (town.bridge) bridge = std::make_unique<TownBridge>(*town.bridge, *journal, options.data_dir);
+  hub->prime();
   commits = std::make_unique<CommitQueue>(
       *journal,
       [this](const std::vector<model::Event>& batch) {
@@ -111,9 +112,32 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   }
 }
 
-Daemon::Core::~Core() = default;
+Daemon::Core::~Core() {
+  // A peer that outlived the stop timer leaves handlers queued, holding sessions whose
+  // destructors leave the registries and counters of this object. Close every socket so
+  // each pending operation ends at once, and run those handlers now, while all of it exists.
+  stopping = true;
+  if (region) region->stop();  // its threads post nothing more
+  boost::system::error_code ignored;
+  acceptor.close(ignored);
+  if (accept_backoff_timer) accept_backoff_timer->cancel();
+  for (HttpSession* s : std::vector<HttpSession*>(sessions.begin(), sessions.end())) s->close_now();
+  if (hub) hub->close_all();
+  ioc.restart();
+  for (int round = 0; round < 1000 && ioc.poll() > 0; ++round) {
+  }
+}
 
 void Daemon::Core::submit(std::vector<model::Event> events, Committed done) {
+  // Nothing over a field's limit is stored: what the API did not refuse already comes from a
+  // source that never resends (LINE WORKS) or an alert that must not be lost (CAP, JMA,
+  // keyword rules), so it is kept, cut at the limit.
+  for (model::Event& event : events) {
+    for (const std::string& field : cut_to_field_sizes(event)) {
+      log(LogLevel::warning, "gate",
+          "cut " + field + " of " + std::string(model::type_name(event.body)) + " to its limit");
+    }
+  }
   // Refused before anything is stored: see check_readable.
   for (const model::Event& event : events) {
     if (auto refusal = check_readable(event)) {
@@ -171,41 +195,100 @@ bool Daemon::Core::remember_callback(const std::string& digest) {
   return true;
 }
 
+ConnectionSlot::ConnectionSlot(Daemon::Core& core) : core_(&core) { core.metrics.connections++; }
+
+ConnectionSlot& ConnectionSlot::operator=(ConnectionSlot&& other) noexcept {
+  if (this != &other) {
+    release();
+    core_ = std::exchange(other.core_, nullptr);
+  }
+  return *this;
+}
+
+void ConnectionSlot::release() {
+  Daemon::Core* core = std::exchange(core_, nullptr);
+  if (!core) return;
+  // The graceful stop waits for the last connection to go.
+  if (--core->metrics.connections == 0 && core->stopping && core->stop_timer)
+    core->stop_timer->cancel();
+}
+
+namespace {
+// Out of descriptors or kernel memory: accepting again at once fails again at once.
+bool is_resource_exhaustion(const boost::system::error_code& ec) {
+  return ec == net::error::no_descriptors ||
+         ec == boost::system::errc::too_many_files_open_in_system ||
+         ec == net::error::no_buffer_space || ec == net::error::no_memory;
+}
+constexpr std::chrono::milliseconds kFirstAcceptBackoff{100};
+constexpr std::chrono::milliseconds kMaxAcceptBackoff{1000};
+}  // namespace
+
 void Daemon::Core::start_accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](boost::system::error_code ec, net::ip::tcp::socket socket) {
-    if (ec) {
-      if (ec == net::error::operation_aborted || stopping) return;
-      log(LogLevel::warning, "http", "accept failed: " + ec.message());
-    } else if (static_cast<std::size_t>(metrics.connections.load()) >= options.max_connections) {
-      // Over the limit: a short 503 is kinder than a silent close.
-      static const char kBusy[] =
-          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
-          "Content-Length: 36\r\n\r\n{\"error\":\"too many open connections\"}";
-      boost::system::error_code ignored;
-      net::write(socket, net::buffer(kBusy, sizeof kBusy - 1), ignored);
-      socket.close(ignored);
-    } else {
-      if (options.socket_send_buffer > 0) {
-        boost::system::error_code ignored;
-        socket.set_option(net::socket_base::send_buffer_size(options.socket_send_buffer), ignored);
-      }
-      auto session = std::make_shared<HttpSession>(*this, std::move(socket));
-      sessions.insert(session);
-      session->run();
+  if (stopping) return;
+  acceptor.async_accept(net::make_strand(ioc),
+                        [this](boost::system::error_code ec, net::ip::tcp::socket socket) {
+                          on_accept(ec, std::move(socket));
+                        });
+}
+
+void Daemon::Core::on_accept(boost::system::error_code ec, net::ip::tcp::socket socket) {
+  if (ec == net::error::operation_aborted || stopping) return;
+  if (ec) {
+    // Pause instead of spinning: with no descriptor left, every retry fails at once (and
+    // each would log a line), so wait 100 ms, doubling up to 1 s, until a connection closes.
+    // One log line when an episode starts, one when it ends.
+    metrics.accept_failures++;
+    if (accept_failures_in_episode++ == 0) {
+      log(LogLevel::error, "http",
+          "accept failed: " + ec.message() +
+              (is_resource_exhaustion(ec) ? " (out of descriptors or memory)" : "") +
+              "; pausing accepts, retrying every 100 ms to 1 s");
     }
-    if (!stopping) start_accept();
-  });
+    accept_backoff = accept_backoff.count() == 0 ? kFirstAcceptBackoff
+                                                 : std::min(accept_backoff * 2, kMaxAcceptBackoff);
+    if (!accept_backoff_timer) accept_backoff_timer = std::make_unique<net::steady_timer>(ioc);
+    accept_backoff_timer->expires_after(accept_backoff);
+    accept_backoff_timer->async_wait([this](boost::system::error_code e) {
+      if (!e) start_accept();
+    });
+    return;
+  }
+  if (accept_failures_in_episode > 0) {
+    log(LogLevel::warning, "http",
+        "accepting again after " + std::to_string(accept_failures_in_episode) + " failed accepts");
+    accept_failures_in_episode = 0;
+    accept_backoff = std::chrono::milliseconds{0};
+  }
+  if (static_cast<std::size_t>(metrics.connections.load()) >= options.max_connections) {
+    // Over the limit: a short 503 is kinder than a silent close.
+    static const std::string kBusy = [] {
+      const std::string body =
+          R"json({"error":"too many open connections (limits.max_connections)"})json";
+      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: "
+             "close\r\n"
+             "Retry-After: 5\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    boost::system::error_code ignored;
+    socket.non_blocking(true, ignored);  // a peer that does not read must not stall the loop
+    net::write(socket, net::buffer(kBusy), ignored);
+    socket.close(ignored);
+  } else {
+    if (options.socket_send_buffer > 0) {
+      boost::system::error_code ignored;
+      socket.set_option(net::socket_base::send_buffer_size(options.socket_send_buffer), ignored);
+    }
+    ConnectionSlot slot(*this);
+    std::make_shared<HttpSession>(*this, std::move(socket), std::move(slot))->run();
+  }
+  start_accept();
 }
 
 void Daemon::Core::shutdown_sessions() {
-  for (auto it = sessions.begin(); it != sessions.end();) {
-    if (auto s = it->lock()) {
-      s->close_if_idle();
-      ++it;
-    } else {
-      it = sessions.erase(it);
-    }
-  }
+  // close_if_idle only closes a socket; the sessions leave the set later, in their destructors.
+  for (HttpSession* s : std::vector<HttpSession*>(sessions.begin(), sessions.end()))
+    s->close_if_idle();
 }
 
 Daemon::Daemon(config::TownConfig town, DaemonOptions options)
@@ -252,6 +335,7 @@ void Daemon::stop() {
     c.calendars->stop();
     boost::system::error_code ignored;
     c.acceptor.close(ignored);
+    if (c.accept_backoff_timer) c.accept_backoff_timer->cancel();
     if (c.jma_poller) c.jma_poller->stop();
   });
   // A region: the consumer finishes and acks its batch, the towns' journals are committed.

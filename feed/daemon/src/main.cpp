@@ -198,6 +198,10 @@ int main(int argc, char** argv) {
     return fail(e.what());
   }
   options.data_dir = data_dir.empty() ? std::filesystem::path(default_data) : std::filesystem::path(data_dir);
+  const bcp::config::Limits& limits = region ? region->limits : town->limits;
+  options.max_connections = static_cast<std::size_t>(limits.max_connections);
+  options.max_streams = static_cast<std::size_t>(limits.max_streams);
+  options.max_subscriber_queue_bytes = static_cast<std::size_t>(limits.max_subscriber_queue_bytes);
 
   // Signals are taken by one thread with sigwait, so a stop never runs inside a handler.
   sigset_t signals;

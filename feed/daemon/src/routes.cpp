@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "bcp/daemon/log.hpp"
+#include "bcp/daemon/peer.hpp"
 #include "bcp/model/codec.hpp"
 #include "calendar_service.hpp"
 #include "town_bridge.hpp"
@@ -180,6 +181,9 @@ void answer_commit(const RequestContext& ctx, http::status status, nlohmann::jso
 
 void RequestContext::commit(model::Event event, http::status status, nlohmann::json extra,
                             std::vector<model::Event> also) const {
+  // An API client can shorten and resend: over a field's limit is a 400 naming it (the
+  // adapters of other sources are cut to the limits in Core::submit instead).
+  if (auto r = check_field_sizes(event)) return refuse(*r);
   std::vector<model::Event> events;
   events.push_back(std::move(event));
   for (model::Event& e : also) events.push_back(std::move(e));
@@ -238,8 +242,17 @@ void route_events(RequestContext& ctx) {
 
 }  // namespace
 
-void handle_request(Daemon::Core& core, Request&& req, Responder respond) {
-  RequestContext ctx{core, std::move(req), std::move(respond), {}, nullptr};
+bool is_loopback_peer(const net::ip::address& peer) {
+  if (peer.is_v4()) return peer.is_loopback();
+  if (!peer.is_v6()) return false;
+  const net::ip::address_v6 v6 = peer.to_v6();
+  if (v6.is_loopback()) return true;
+  return v6.is_v4_mapped() && net::ip::make_address_v4(net::ip::v4_mapped, v6).is_loopback();
+}
+
+void handle_request(Daemon::Core& core, Request&& req, const net::ip::address& peer,
+                    Responder respond) {
+  RequestContext ctx{core, std::move(req), std::move(respond), {}, nullptr, peer};
   ctx.segments = split_path(ctx.req.target());
   const auto& s = ctx.segments;
   const http::verb m = ctx.req.method();
@@ -261,6 +274,12 @@ void handle_request(Daemon::Core& core, Request&& req, Responder respond) {
     return ctx.reply(http::status::ok, {{"status", "ok"}, {"seq", core.situation.last_seq}});
   }
   if (get && is({"metrics"})) {
+    // Counters say how busy and how refused the town is: only for the host itself (and a
+    // scraper or proxy on it), also when the daemon listens on the LAN.
+    if (!is_loopback_peer(ctx.peer)) {
+      return ctx.refuse(http::status::forbidden, RefusalReason::unauthorized,
+                        "/metrics answers only on loopback");
+    }
     Response res{http::status::ok, ctx.req.version()};
     res.set(http::field::content_type, "text/plain; version=0.0.4");
     res.keep_alive(ctx.req.keep_alive());

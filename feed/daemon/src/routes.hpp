@@ -18,6 +18,7 @@ struct RequestContext {
   Responder respond;
   std::vector<std::string_view> segments;  // path split on '/', without the query
   const config::Token* token = nullptr;
+  net::ip::address peer;  // the client's address
 
   void reply(http::status status, const nlohmann::json& body) const;
   // Answers with {"error": message}, counts the refusal and logs it (without content).

@@ -1,5 +1,7 @@
 #include "stream_hub.hpp"
 
+#include <algorithm>
+
 #include "bcp/daemon/log.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/protocol.hpp"
@@ -26,6 +28,50 @@ model::Seq StreamHub::stream_seq() const {
   return core_.region ? static_cast<model::Seq>(core_.region->total_seq()) : core_.situation.last_seq;
 }
 
+Frame StreamHub::snapshot_frame() {
+  // One serialisation per journal position, shared by every wall that joins there.
+  const model::Seq last = core_.situation.last_seq;
+  if (!snapshot_ || snapshot_seq_ != last) {
+    std::string text = R"({"v":1,"type":"snapshot","seq":)";
+    text += std::to_string(last);
+    text += R"(,"situation":)";
+    text += model::situation_to_json(core_.situation).dump();
+    text += '}';
+    snapshot_ = std::make_shared<const std::string>(std::move(text));
+    snapshot_seq_ = last;
+    core_.metrics.snapshots_built++;
+  }
+  return snapshot_;
+}
+
+std::size_t StreamHub::recent_bytes_limit() const {
+  // Half a subscriber's queue: a replay always leaves room for the live events behind it.
+  return core_.options.max_subscriber_queue_bytes / 2;
+}
+
+void StreamHub::remember(model::Seq seq, const Frame& frame) {
+  recent_.emplace_back(seq, frame);
+  recent_bytes_ += frame->size();
+  while (!recent_.empty() &&
+         (recent_.size() > core_.options.max_replay || recent_bytes_ > recent_bytes_limit())) {
+    recent_bytes_ -= recent_.front().second->size();
+    recent_.pop_front();
+  }
+}
+
+void StreamHub::prime() {
+  // The journal's tail, so that walls resuming right after a restart are replayed too.
+  const model::Seq last = core_.situation.last_seq;
+  const model::Seq from =
+      std::max<model::Seq>(0, last - static_cast<model::Seq>(core_.options.max_replay));
+  for (model::Seq since = from; since < last;) {
+    auto chunk = core_.journal->read(since, 1000);
+    if (chunk.empty()) break;
+    for (const model::Event& e : chunk) remember(e.seq, event_frame(e));
+    since = chunk.back().seq;
+  }
+}
+
 void StreamHub::join(const std::shared_ptr<WsSession>& session, std::optional<model::Seq> since) {
   if (core_.region) {
     // A region's wall always starts from a snapshot of every town (its seq is a sum, not a
@@ -39,48 +85,85 @@ void StreamHub::join(const std::shared_ptr<WsSession>& session, std::optional<mo
                                  {"type", model::kFrameSnapshot},
                                  {"seq", total},
                                  {"region", core_.region->snapshot_json(core_.now())}}));
-    if (live_.insert(session).second) count_wall(*session, +1);
-    core_.metrics.subscribers = static_cast<std::int64_t>(live_.size());
+    add_live(session);
     return;
   }
   const model::Seq last = core_.situation.last_seq;
-  const bool replay = since && *since <= last &&
-                      static_cast<std::size_t>(last - *since) <= core_.options.max_replay;
+  // A replay is sent from the frames already made for the live stream, shared with every
+  // other subscriber; one that reaches further back than they do gets the snapshot instead.
+  const bool covered =
+      since && *since <= last &&
+      (*since == last || (!recent_.empty() && recent_.front().first <= *since + 1 &&
+                          recent_.back().first == last));
   session->deliver(make_frame({{"v", model::kProtocolVersion},
                                {"type", model::kFrameHello},
                                {"seq", last},
-                               {"mode", replay ? "replay" : "snapshot"}}));
-  if (replay) {
-    // Everything up to `last` is committed and applied; later events reach the session
+                               {"mode", covered ? "replay" : "snapshot"}}));
+  if (covered) {
+    // Everything up to `last` is applied and in recent_; later events reach the session
     // through broadcast(), so the stream has neither gaps nor duplicates.
-    for (const model::Event& e : core_.journal->read(*since, static_cast<std::size_t>(last - *since))) {
-      session->deliver(event_frame(e));
+    for (const auto& [seq, frame] : recent_) {
+      if (seq > *since) session->deliver(frame);
     }
   } else {
-    session->deliver(make_frame({{"v", model::kProtocolVersion},
-                                 {"type", model::kFrameSnapshot},
-                                 {"seq", last},
-                                 {"situation", model::situation_to_json(core_.situation)}}));
+    session->deliver(snapshot_frame());
   }
-  if (live_.insert(session).second) count_wall(*session, +1);
+  add_live(session);
+}
+
+void StreamHub::add_live(const std::shared_ptr<WsSession>& session) {
+  if (live_.emplace(session, session->display()).second) count_wall(session->display(), +1);
   core_.metrics.subscribers = static_cast<std::int64_t>(live_.size());
+}
+
+void StreamHub::add(const std::shared_ptr<WsSession>& session) {
+  prune_all();
+  all_.insert(session);
 }
 
 void StreamHub::leave(const std::shared_ptr<WsSession>& session) {
-  if (live_.erase(session)) count_wall(*session, -1);
+  if (auto it = live_.find(session); it != live_.end()) {
+    count_wall(it->second, -1);
+    live_.erase(it);
+  }
   core_.metrics.subscribers = static_cast<std::int64_t>(live_.size());
 }
 
-void StreamHub::count_wall(const WsSession& session, int delta) {
+std::size_t StreamHub::streams() const {
+  return static_cast<std::size_t>(std::max<std::int64_t>(0, core_.metrics.streams.load()));
+}
+
+std::vector<std::shared_ptr<WsSession>> StreamHub::alive_live() {
+  std::vector<std::shared_ptr<WsSession>> out;
+  out.reserve(live_.size());
+  for (auto it = live_.begin(); it != live_.end();) {
+    if (auto s = it->first.lock()) {
+      out.push_back(std::move(s));
+      ++it;
+    } else {
+      count_wall(it->second, -1);
+      it = live_.erase(it);
+    }
+  }
+  core_.metrics.subscribers = static_cast<std::int64_t>(live_.size());
+  return out;
+}
+
+void StreamHub::prune_all() {
+  for (auto it = all_.begin(); it != all_.end();) it = it->expired() ? all_.erase(it) : std::next(it);
+}
+
+void StreamHub::count_wall(const std::string& display, int delta) {
   auto& walls = core_.metrics.wall_subscribers;
-  if (auto it = walls.find(session.display()); it != walls.end()) it->second += delta;
+  if (auto it = walls.find(display); it != walls.end()) it->second += delta;
 }
 
 void StreamHub::broadcast(const std::vector<model::Event>& events) {
+  // deliver() may drop a session (and so erase it from live_): deliver to a copy.
+  const auto subscribers = alive_live();
   for (const model::Event& e : events) {
     Frame frame = event_frame(e);
-    // deliver() may drop a session (and so erase it from live_): iterate over a copy.
-    auto subscribers = live_;
+    remember(e.seq, frame);
     for (const auto& s : subscribers) s->deliver(frame);
   }
 }
@@ -95,8 +178,7 @@ void StreamHub::broadcast_town(const std::string& town, const model::Event& even
 }
 
 void StreamHub::deliver_all(const Frame& frame) {
-  auto subscribers = live_;
-  for (const auto& s : subscribers) s->deliver(frame);
+  for (const auto& s : alive_live()) s->deliver(frame);
 }
 
 void StreamHub::start_heartbeat() {
@@ -115,15 +197,21 @@ void StreamHub::on_heartbeat() {
                             {"seq", stream_seq()},
                             {"at", model::format_time(core_.now())}});
   deliver_all(frame);
+  prune_all();
 }
 
 void StreamHub::close_all() {
   heartbeat_timer_.cancel();
-  auto subscribers = live_;
+  // Streams that never sent their hello are closed too, so none holds the shutdown up.
+  std::vector<std::shared_ptr<WsSession>> streams;
+  for (const auto& weak : all_) {
+    if (auto s = weak.lock()) streams.push_back(std::move(s));
+  }
   live_.clear();
+  all_.clear();
   core_.metrics.subscribers = 0;
   for (auto& [wall, n] : core_.metrics.wall_subscribers) n = 0;
-  for (const auto& s : subscribers) s->abort("daemon shutting down");
+  for (const auto& s : streams) s->abort("daemon shutting down");
 }
 
 }  // namespace bcp::daemon

@@ -27,10 +27,15 @@ Frame error_frame(std::string_view code, const std::string& message,
 }
 }  // namespace
 
-WsSession::WsSession(Daemon::Core& core, net::ip::tcp::socket&& socket)
-    : core_(core), ws_(std::move(socket)), hello_timer_(core.ioc) {}
+WsSession::WsSession(Daemon::Core& core, net::ip::tcp::socket&& socket, ConnectionSlot slot)
+    : core_(core), slot_(std::move(slot)), ws_(std::move(socket)), hello_timer_(core.ioc) {
+  core_.metrics.streams++;
+}
+
+WsSession::~WsSession() { core_.metrics.streams--; }
 
 void WsSession::run(Request req) {
+  core_.hub->add(shared_from_this());
   // The WebSocket layer has its own timeouts; the TCP stream's would cut idle streams.
   beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
@@ -103,17 +108,24 @@ void WsSession::on_hello(std::string_view text) {
 
 void WsSession::deliver(const Frame& frame) {
   if (closing_) return;
-  if (queue_.size() >= core_.options.max_subscriber_queue) {
+  // Bounded in bytes, not only frames: a few big frames must not hold megabytes per wall.
+  // The frames are shared with every other subscriber; the bound is what this one holds up.
+  // It is judged on what already waits, so a snapshot bigger than the bound still goes.
+  if (queued_bytes_ > core_.options.max_subscriber_queue_bytes ||
+      queue_.size() >= core_.options.max_subscriber_queue) {
     core_.metrics.subscribers_dropped++;
-    return abort("subscriber too slow: queue bound reached");
+    return abort("subscriber too slow: " + std::to_string(queued_bytes_) + " bytes in " +
+                 std::to_string(queue_.size()) + " frames unsent");
   }
   queue_.push_back(frame);
+  queued_bytes_ += frame->size();
   if (queue_.size() == 1) do_write();
 }
 
 void WsSession::close_with(const Frame& frame) {
   if (closing_) return;
   queue_.push_back(frame);
+  queued_bytes_ += frame->size();
   close_after_write_ = true;
   closing_ = true;
   if (queue_.size() == 1) do_write();
@@ -140,10 +152,12 @@ void WsSession::do_write() {
 void WsSession::on_write(beast::error_code ec, std::size_t) {
   if (ec) {
     queue_.clear();
+    queued_bytes_ = 0;
     if (joined_) core_.hub->leave(shared_from_this());
     joined_ = false;
     return;
   }
+  queued_bytes_ -= queue_.front()->size();
   queue_.pop_front();
   if (!queue_.empty()) return do_write();
   if (close_after_write_) {

@@ -2,6 +2,9 @@
 // run it independently and must arrive at the same state, so nothing here may read a
 // clock, a random source or iteration order of an unordered container.
 #include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "bcp/model/reducer.hpp"
 
@@ -155,6 +158,7 @@ class Reducer {
     if (it == s_.alerts.end()) return;
     it->second.cancelled = true;
     it->second.cancel_reason = c.reason;
+    it->second.updated_at = e_.at;  // when it ended (prune_ended_alerts)
   }
 
   void operator()(const AlertAcknowledged& a) {
@@ -174,12 +178,39 @@ class Reducer {
   const Event& e_;
 };
 
+// Ended alerts leave the live situation (the journal keeps them): those ended more than
+// kEndedAlertRetention before `now`, and the oldest beyond kEndedAlertLimit. `now` is the
+// event's receipt time, which the daemon and every wall see alike, so all prune the same.
+void prune_ended_alerts(Situation& s, TimePoint now) {
+  std::vector<std::pair<TimePoint, const std::string*>> ended;
+  for (auto it = s.alerts.begin(); it != s.alerts.end();) {
+    const auto end = it->second.ended_at(now);
+    if (end && *end + Situation::kEndedAlertRetention < now) {
+      it = s.alerts.erase(it);
+      continue;
+    }
+    if (end) ended.emplace_back(*end, &it->first);
+    ++it;
+  }
+  if (ended.size() <= Situation::kEndedAlertLimit) return;
+  // Oldest first; ties by id, as every wall must pick the same ones.
+  std::sort(ended.begin(), ended.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : *a.second < *b.second;
+  });
+  std::vector<std::string> gone;
+  for (std::size_t i = 0; i + Situation::kEndedAlertLimit < ended.size(); ++i) {
+    gone.push_back(*ended[i].second);
+  }
+  for (const std::string& id : gone) s.alerts.erase(id);
+}
+
 }  // namespace
 
 bool apply(Situation& s, const Event& event) {
   if (event.seq != 0 && event.seq <= s.last_seq) return false;
   std::visit(Reducer(s, event), event.body);
   if (event.seq != 0) s.last_seq = event.seq;
+  if (!s.alerts.empty()) prune_ended_alerts(s, event.received.value_or(event.at));
   return true;
 }
 

@@ -27,6 +27,14 @@ bool AlertState::active(TimePoint now) const {
   return !cancelled && (!alert.expires || now < *alert.expires);
 }
 
+std::optional<TimePoint> AlertState::ended_at(TimePoint now) const {
+  if (cancelled) return updated_at;
+  // One that arrived (or was updated) already past its expiry ended on arrival, not then:
+  // a repeat of it must still find it.
+  if (alert.expires && *alert.expires <= now) return std::max(*alert.expires, updated_at);
+  return std::nullopt;
+}
+
 const RollcallState* Situation::open_rollcall(bool drill) const {
   // Newest first: if two were left open, the one just started is the one people answer.
   for (auto id = rollcall_order.rbegin(); id != rollcall_order.rend(); ++id) {

@@ -73,6 +73,15 @@ struct RateLimit {
   int burst = 200;
 };
 
+// What one daemon holds open at most ("limits" in town.json or region.json; all optional).
+// Beyond them a new connection or stream is answered 503, and a stream that falls this far
+// behind is disconnected (it resumes from its last seq): memory stays bounded.
+struct Limits {
+  std::int64_t max_connections = 4096;  // TCP connections, HTTP and streams together
+  std::int64_t max_streams = 256;       // WebSocket streams (walls, tools) among them
+  std::int64_t max_subscriber_queue_bytes = 16 * 1024 * 1024;  // unsent bytes per stream
+};
+
 struct TownConfig {
   std::filesystem::path file;      // town.json as given
   std::filesystem::path base_dir;  // its directory; relative paths resolve against it
@@ -81,6 +90,7 @@ struct TownConfig {
   int utc_offset_minutes = 540;
   std::string listen = "127.0.0.1:8470";
   std::string data_dir = "var/feedd";
+  Limits limits;
   // Text that marks a talk message or alert title as a drill (訓練), so that drill items are
   // labelled as such on the wall.
   std::string drill_prefix = "【訓練】";
@@ -146,6 +156,7 @@ struct RegionConfig {
   int utc_offset_minutes = 540;
   std::string listen = "127.0.0.1:8470";
   std::string data_dir = "var/feedd";
+  Limits limits;
   std::vector<Token> tokens;
   std::vector<Wall> walls;
   nlohmann::json display = nlohmann::json::object();

@@ -25,12 +25,20 @@ struct DaemonOptions {
   std::size_t max_body_bytes = 1024 * 1024;
   std::chrono::milliseconds read_timeout{10'000};
   std::chrono::milliseconds write_timeout{10'000};
+  // Every open TCP connection, HTTP or stream (town.json limits.max_connections).
   std::size_t max_connections = 4096;
-  // Stream hub: frames queued per subscriber before it is dropped as too slow.
+  // WebSocket streams among them (limits.max_streams): each holds a queue of frames, so
+  // they have a cap of their own; one more is answered 503.
+  std::size_t max_streams = 256;
+  // Stream hub: unsent bytes (limits.max_subscriber_queue_bytes) and frames queued per
+  // subscriber past which it is dropped as too slow when the next frame comes (so a snapshot
+  // bigger than the bound still goes: memory stays within the bound and one frame).
+  std::size_t max_subscriber_queue_bytes = 16 * 1024 * 1024;
   std::size_t max_subscriber_queue = 4096;
   std::chrono::milliseconds heartbeat_interval{1000};
   std::chrono::milliseconds hello_timeout{10'000};
-  // A resuming subscriber further behind than this gets a snapshot instead of a replay.
+  // A resuming subscriber further behind than this many events (or than half its queue
+  // bound in bytes of them) gets a snapshot instead of a replay.
   std::size_t max_replay = 2000;
   int socket_send_buffer = 0;  // 0 = system default; tests shrink it to provoke back-pressure
   // The daemon's clock; empty = the system clock. Tests set a chosen moment (e.g. inside a

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/metrics.hpp"
@@ -27,6 +28,35 @@ std::optional<Refusal> check_group(const config::TownConfig& town, std::string_v
 // A LINE WORKS channel must map to a configured level-C group.
 std::optional<Refusal> check_channel(const config::TownConfig& town, std::string_view channel_id,
                                      const config::Group** group_out);
+
+// Byte limits of an event's text fields (UTF-8 bytes) and lists, docs/protocol.md
+// "Field limits". Everything a wall or a snapshot carries is bounded by them, so one item
+// can never amplify into megabytes on every wall.
+struct FieldLimits {
+  static constexpr std::size_t kId = 256;             // group, staff, alert, rollcall, sender/id…
+  static constexpr std::size_t kName = 256;           // sender/name, sender/department, by
+  static constexpr std::size_t kTalkText = 8 * 1024;  // talk.message text
+  static constexpr std::size_t kAttachmentName = 256;
+  static constexpr std::size_t kAddress = 512;
+  static constexpr std::size_t kAttachments = 20;  // entries
+  static constexpr std::size_t kNote = 1024;       // availability note, check-in location and note
+  static constexpr std::size_t kRollcallTitle = 256;
+  static constexpr std::size_t kDepartments = 256;  // entries of rollcall.started departments
+  static constexpr std::size_t kAlertTitle = 512;
+  static constexpr std::size_t kAlertBody = 16 * 1024;
+  static constexpr std::size_t kAlertArea = 4 * 1024;
+  static constexpr std::size_t kSourceRef = 512;  // alert source/ref
+  static constexpr std::size_t kReason = 1024;    // alert.cancelled reason
+  static constexpr std::size_t kNoticeText = 2048;
+};
+
+// The first field over its limit, as 400 naming it: "/text: 20000 bytes, over the limit of
+// 8192". For API clients, which can shorten and resend.
+std::optional<Refusal> check_field_sizes(const model::Event& event);
+// Cuts every field over its limit (at a character boundary, ending in "…") and drops list
+// entries past theirs; returns the fields cut, e.g. {"/text"}. For the adapters of sources
+// that never resend (LINE WORKS) or must not lose an alert (CAP, JMA): stored shortened.
+std::vector<std::string> cut_to_field_sizes(model::Event& event);
 
 // An event must be written and read back exactly as the journal will: serialised to JSON
 // text (every string valid UTF-8) and decoded by the codec (every time within

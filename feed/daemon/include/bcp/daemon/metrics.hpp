@@ -35,9 +35,14 @@ struct Metrics {
   std::atomic<std::uint64_t> accepted{0};
   std::array<std::atomic<std::uint64_t>, kRefusalReasons> refused{};
   std::atomic<std::uint64_t> http_requests{0};
-  std::atomic<std::int64_t> connections{0};
+  std::atomic<std::int64_t> connections{0};    // open TCP connections, HTTP and streams
+  std::atomic<std::int64_t> http_sessions{0};  // HTTP sessions registered (alive)
+  std::atomic<std::uint64_t> accept_failures{0};
+  std::atomic<std::int64_t> streams{0};  // WebSocket sessions, joined or not yet
+  std::atomic<std::uint64_t> streams_refused{0};
   std::atomic<std::int64_t> subscribers{0};
   std::atomic<std::uint64_t> subscribers_dropped{0};
+  std::atomic<std::uint64_t> snapshots_built{0};  // serialisations; shared by walls joining
   std::atomic<std::int64_t> journal_seq{0};
   // The commit queue's own counters and latency histogram, once it exists.
   const CommitStats* commits = nullptr;

@@ -157,6 +157,9 @@ struct AlertState {
   // Active = not cancelled and not past `expires` at `now` (derived from the clock, so
   // every wall drops an expired alert at the same moment).
   bool active(TimePoint now) const;
+  // When it ended as of `now`: the cancel (updated_at, which the cancel sets), or `expires`
+  // (its last raise or update when that came later).
+  std::optional<TimePoint> ended_at(TimePoint now) const;
   bool operator==(const AlertState&) const = default;
 };
 
@@ -172,6 +175,11 @@ struct Situation {
   Seq last_seq = 0;
   std::size_t talk_history_limit = 200;  // per group
   std::size_t notice_limit = 50;
+  // Ended alerts (cancelled, or past `expires`) stay for the after-action glance of the
+  // operators, but not for ever: at most this many, and none ended more than a day before the
+  // latest event; the journal keeps them all (reducer.cpp, prune_ended_alerts).
+  static constexpr std::size_t kEndedAlertLimit = 50;
+  static constexpr std::chrono::hours kEndedAlertRetention{24};
   std::map<std::string, GroupTalk> talk;          // group id -> talk
   std::map<std::string, StaffState> staff;        // staff id -> state
   std::map<std::string, RollcallState> rollcalls; // roll-call id -> state
