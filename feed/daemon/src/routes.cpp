@@ -269,17 +269,17 @@ void handle_request(Daemon::Core& core, Request&& req, const net::ip::address& p
   };
   using config::Role;
 
+  // Counters say how busy and how refused the town (or region) is: only for the host itself
+  // (and a scraper or proxy on it), also when the daemon listens on the LAN.
+  if (get && is({"metrics"}) && !is_loopback_peer(ctx.peer)) {
+    return ctx.refuse(http::status::forbidden, RefusalReason::unauthorized,
+                      "/metrics answers only on loopback");
+  }
   if (core.region) return route_region(ctx);
   if (get && is({"healthz"})) {
     return ctx.reply(http::status::ok, {{"status", "ok"}, {"seq", core.situation.last_seq}});
   }
   if (get && is({"metrics"})) {
-    // Counters say how busy and how refused the town is: only for the host itself (and a
-    // scraper or proxy on it), also when the daemon listens on the LAN.
-    if (!is_loopback_peer(ctx.peer)) {
-      return ctx.refuse(http::status::forbidden, RefusalReason::unauthorized,
-                        "/metrics answers only on loopback");
-    }
     Response res{http::status::ok, ctx.req.version()};
     res.set(http::field::content_type, "text/plain; version=0.0.4");
     res.keep_alive(ctx.req.keep_alive());
