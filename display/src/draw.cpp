@@ -106,6 +106,53 @@ float measure_wrapped(ImFont* font, std::string_view s, float wrap_w) {
   return font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap_w, s.data(), s.data() + s.size()).y;
 }
 
+namespace {
+// Start of the code point at or before byte `n` of `s`.
+std::size_t char_boundary(std::string_view s, std::size_t n) {
+  n = std::min(n, s.size());
+  while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return n;
+}
+}  // namespace
+
+std::string_view clip_wrapped(ImFont* font, std::string_view s, float wrap_w, float max_h,
+                              std::string& storage) {
+  if (!font || s.empty()) return s;
+  // Not more bytes than the height could show if every character were as narrow as a
+  // space: measuring never walks a 20,000-character message.
+  const float line_h = font->FontSize;
+  const float narrowest = std::max(1.0f, font->GetCharAdvance(' '));
+  const float lines = std::max(1.0f, max_h / line_h);
+  const std::size_t most = static_cast<std::size_t>(lines * (wrap_w / narrowest + 1.0f)) * 4 + 4;
+  if (s.size() <= most && measure_wrapped(font, s, wrap_w) <= max_h) return s;
+  const std::string_view ell = "…";
+  // The height of a prefix only grows with its length: bisect for the longest that fits.
+  std::size_t lo = 0;
+  std::size_t hi = char_boundary(s, std::min(s.size(), most));
+  auto fits = [&](std::size_t n) {
+    storage.assign(s.substr(0, n));
+    storage += ell;
+    return measure_wrapped(font, storage, wrap_w) <= max_h;
+  };
+  while (lo < hi) {
+    std::size_t mid = char_boundary(s, lo + (hi - lo + 1) / 2);
+    if (mid <= lo) {
+      // The next boundary up from lo.
+      mid = lo + 1;
+      while (mid < hi && (static_cast<unsigned char>(s[mid]) & 0xC0) == 0x80) ++mid;
+    }
+    if (fits(mid)) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+      hi = char_boundary(s, hi);
+    }
+  }
+  storage.assign(s.substr(0, lo));
+  storage += ell;
+  return storage;
+}
+
 float text_wrapped(const Frame& f, ImFont* font, ImVec2 pos, ImU32 col, std::string_view s,
                    float wrap_w) {
   if (!font || s.empty()) return 0;

@@ -66,6 +66,11 @@ void text_fit(const Frame& f, ImFont* font, ImVec2 pos, ImU32 col, std::string_v
 float text_wrapped(const Frame& f, ImFont* font, ImVec2 pos, ImU32 col, std::string_view s,
                    float wrap_w);
 float measure_wrapped(ImFont* font, std::string_view s, float wrap_w);
+// `s` as it fits in `max_h` when wrapped at `wrap_w`: `s` itself, or its longest prefix (cut
+// at a character) that fits with "…" after it, kept in `storage`. A message of any length
+// then takes a bounded height (and a bounded number of vertices).
+std::string_view clip_wrapped(ImFont* font, std::string_view s, float wrap_w, float max_h,
+                              std::string& storage);
 // Text centred in a rect.
 void text_centered(const Frame& f, ImFont* font, const Rect& r, ImU32 col, std::string_view s);
 

@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <array>
+#include <string>
+#include <string_view>
 
 #include "bcp/display/labels.hpp"
 #include "panels.hpp"
@@ -28,8 +30,18 @@ bool matches_keyword(const Frame& f, const std::string& text) {
 
 struct Measured {
   float head = 0, body = 0, attach = 0;
+  // The message text as drawn: cut to its share of the panel when it is longer.
+  bool clipped = false;
+  std::string clipped_text;
   float total() const { return head + body + attach; }
+  std::string_view text(const model::TalkMessage& m) const {
+    return clipped ? std::string_view(clipped_text) : std::string_view(m.text);
+  }
 };
+
+// One message shows at most this share of the panel's height (and at least two lines), so
+// a very long one never pushes every other message out of the panel.
+constexpr float kMaxMessageShare = 0.45f;
 
 // The attachments line, e.g. "[写真] [位置 札幌市中央区…]".
 void attachments_line(const model::TalkMessage& m, char* buf, std::size_t n) {
@@ -49,10 +61,14 @@ void attachments_line(const model::TalkMessage& m, char* buf, std::size_t n) {
   }
 }
 
-Measured measure(const Frame& f, const model::TalkEntry& e, float w) {
+Measured measure(const Frame& f, const model::TalkEntry& e, float w, float panel_h) {
   Measured m;
   m.head = f.fonts->body->FontSize * 1.25f;
-  m.body = measure_wrapped(f.fonts->body, e.message.text, w);
+  ImFont* bf = f.fonts->body;
+  const float max_body = std::max(bf->FontSize * 2.0f, panel_h * kMaxMessageShare);
+  std::string_view shown = clip_wrapped(bf, e.message.text, w, max_body, m.clipped_text);
+  m.clipped = shown.data() != e.message.text.data() || shown.size() != e.message.text.size();
+  m.body = measure_wrapped(bf, m.text(e.message), w);
   if (!e.message.attachments.empty()) m.attach = f.fonts->body->FontSize * 1.25f;
   return m;
 }
@@ -93,7 +109,7 @@ void draw_entry(const Frame& f, const model::TalkEntry& e, const GroupRef* group
     text_fit(f, bf, {cx + nw + f.unit * 0.4f, y}, color::kDim, dept, room - nw - f.unit * 0.4f);
   }
   float ty = y + m.head;
-  text_wrapped(f, bf, {x + indent, ty}, color::kText, msg.text, w - indent);
+  text_wrapped(f, bf, {x + indent, ty}, color::kText, m.text(msg), w - indent);
   if (m.attach > 0) {
     char buf[256];
     attachments_line(msg, buf, sizeof buf);
@@ -125,7 +141,7 @@ void draw_timeline(const Frame& f, const Rect& r, const GroupRef* groups, std::s
     }
     if (best == count) break;
     const auto& e = groups[best].talk->recent[--next[best]];
-    Measured m = measure(f, e, r.w - f.unit * 0.5f);
+    Measured m = measure(f, e, r.w - f.unit * 0.5f, r.h);
     // Only whole messages: a half-cut one reads as a different message from across the room.
     if (y - m.total() < r.y && any) break;
     y -= m.total();
