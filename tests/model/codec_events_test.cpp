@@ -203,6 +203,28 @@ TEST(CodecRoundTrip, AlertAcknowledged) {
   EXPECT_EQ(to_json(e)["by"], "s001");
 }
 
+TEST(CodecRoundTrip, TalkHiddenKeepsIdReasonAndOperator) {
+  const Event e = full_event(TalkHidden{"api-18f-0a1b", "個人情報の写真", "operator-sample"});
+  EXPECT_EQ(round_trip(e), e);
+  const json j = to_json(e);
+  EXPECT_EQ(j["type"], "talk.hidden");
+  EXPECT_EQ(j["message_id"], "api-18f-0a1b");
+  EXPECT_EQ(j["reason"], "個人情報の写真");
+  EXPECT_EQ(j["by"], "operator-sample");
+  // Strict like every event: each field required, nothing unknown taken.
+  for (const char* field : {"message_id", "reason", "by"}) {
+    json missing = j;
+    missing.erase(field);
+    EXPECT_THROW(event_from_json(missing), CodecError) << field;
+  }
+  json extra = j;
+  extra["text"] = "the hidden text must not travel with the hide";
+  EXPECT_THROW(event_from_json(extra), CodecError);
+  json wrong = j;
+  wrong["reason"] = 7;
+  EXPECT_THROW(event_from_json(wrong), CodecError);
+}
+
 TEST(CodecRoundTrip, NoticeKeepsItsOwnLevel) {
   const Event e = full_event(Notice{"ジャーナル遅延", NoticeLevel::warning});
   EXPECT_EQ(round_trip(e), e);
@@ -232,6 +254,7 @@ TEST(CodecRoundTrip, TypeNamesMatchTheVocabulary) {
   EXPECT_EQ(type_name(AlertUpdated{}), "alert.updated");
   EXPECT_EQ(type_name(AlertCancelled{}), "alert.cancelled");
   EXPECT_EQ(type_name(AlertAcknowledged{}), "alert.acknowledged");
+  EXPECT_EQ(type_name(TalkHidden{}), "talk.hidden");
   EXPECT_EQ(type_name(Notice{}), "notice");
 }
 

@@ -47,6 +47,59 @@ TEST_F(ReducerTest, TalkHistoryIsBoundedDroppingOldest) {
   EXPECT_EQ(s.talk["hq"].total, 5u);
 }
 
+TEST_F(ReducerTest, TalkHiddenRemovesTheMessageTextAttachmentsAndAll) {
+  TalkMessage photo = talk("hq", "s001", "personal document");
+  photo.attachments.push_back(
+      {AttachmentKind::image, "scan.jpg", std::nullopt, std::nullopt, std::nullopt});
+  feed(talk("hq", "s002", "before"));
+  feed(photo);
+  feed(talk("soumu", "s003", "elsewhere"));
+  feed(talk("hq", "s002", "after"));
+  ASSERT_EQ(s.talk["hq"].recent.size(), 3u);
+  EXPECT_TRUE(feed(TalkHidden{"m-personal document", "個人情報", "operator-sample"}));
+  ASSERT_EQ(s.talk["hq"].recent.size(), 2u);
+  EXPECT_EQ(s.talk["hq"].recent[0].message.text, "before");
+  EXPECT_EQ(s.talk["hq"].recent[1].message.text, "after");
+  EXPECT_EQ(s.talk["soumu"].recent.size(), 1u);
+  // Nothing of the message is left anywhere in the situation's JSON (snapshots, streams).
+  const std::string dumped = situation_to_json(s).dump();
+  EXPECT_EQ(dumped.find("personal document"), std::string::npos);
+  EXPECT_EQ(dumped.find("scan.jpg"), std::string::npos);
+  EXPECT_EQ(s.last_seq, 5);
+}
+
+TEST_F(ReducerTest, TalkHiddenOfAnUnknownIdChangesNothingButTheSeq) {
+  feed(talk("hq", "s001", "stays"));
+  Situation before = s;
+  EXPECT_TRUE(feed(TalkHidden{"no-such-message", "typo", "operator-sample"}));
+  before.last_seq = 2;
+  EXPECT_EQ(s, before);
+}
+
+TEST(DropHiddenMessages, AReplayNeverShowsAHiddenMessageNotEvenBeforeTheHide) {
+  std::vector<Event> events;
+  events.push_back(make_event(1, at_second(1), talk("hq", "s001", "kept")));
+  events.push_back(make_event(2, at_second(2), talk("hq", "s002", "wrong casualty figure")));
+  events.push_back(make_event(3, at_second(3), talk("soumu", "s003", "also kept")));
+  events.push_back(make_event(4, at_second(9),
+                              TalkHidden{"m-wrong casualty figure", "誤情報", "operator-sample"}));
+  EXPECT_EQ(drop_hidden_messages(events), 1u);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].seq, 1);
+  EXPECT_EQ(events[1].seq, 3);
+  EXPECT_TRUE(std::holds_alternative<TalkHidden>(events[2].body));
+  // At the moment before the hide, the replayed situation has no trace of it.
+  Situation s = small_town_situation();
+  for (const Event& e : events) {
+    if (e.seq <= 3) apply(s, e);
+  }
+  EXPECT_EQ(situation_to_json(s).dump().find("wrong casualty"), std::string::npos);
+  EXPECT_EQ(s.talk["hq"].recent.size(), 1u);
+  std::vector<Event> none = {make_event(1, at_second(1), talk("hq", "s001", "x"))};
+  EXPECT_EQ(drop_hidden_messages(none), 0u);
+  EXPECT_EQ(none.size(), 1u);
+}
+
 TEST_F(ReducerTest, RepeatedSeqIsIgnored) {
   const Event e = make_event(5, at_second(1), talk("hq", "s001", "once"));
   EXPECT_TRUE(apply(s, e));

@@ -78,6 +78,59 @@ TEST(SituationHelpers, ShowsDrillForDrillAlertOrOpenDrillRollcall) {
   EXPECT_FALSE(s.shows_drill(at_second(51)));
 }
 
+TEST(SituationHelpers, ShowsActualForActualWarningOrCriticalOrOpenActualRollcall) {
+  Situation s = small_town_situation();
+  apply(s, make_event(1, at_second(1), alert("drill-quake", Severity::critical, true)));
+  apply(s, make_event(2, at_second(2), rollcall("rc-d", true, {})));
+  EXPECT_TRUE(s.shows_drill(at_second(3)));
+  EXPECT_FALSE(s.shows_actual(at_second(3)));  // drill items only: the 訓練 band
+  // An actual advisory is real but not an emergency: no actual band for 大雨注意報.
+  apply(s, make_event(3, at_second(3), alert("rain", Severity::advisory, false)));
+  EXPECT_FALSE(s.shows_actual(at_second(4)));
+  AlertRaised quake = alert("quake", Severity::warning, false);
+  quake.expires = at_second(20);
+  apply(s, make_event(4, at_second(4), quake));
+  EXPECT_TRUE(s.shows_actual(at_second(5)));
+  EXPECT_FALSE(s.shows_actual(at_second(20)));  // expired: back to the drill band
+  apply(s, make_event(5, at_second(21), rollcall("rc-a", false, {})));
+  EXPECT_TRUE(s.shows_actual(at_second(22)));
+  apply(s, make_event(6, at_second(23), RollcallClosed{"rc-a"}));
+  EXPECT_FALSE(s.shows_actual(at_second(24)));
+  apply(s, make_event(7, at_second(25), alert("real-critical", Severity::critical, false)));
+  EXPECT_TRUE(s.shows_actual(at_second(26)));
+  apply(s, make_event(8, at_second(27), AlertCancelled{"real-critical", std::nullopt}));
+  EXPECT_FALSE(s.shows_actual(at_second(28)));
+}
+
+TEST(SituationHelpers, ActualAlertsLeadDrillAlertsOnlyInActualMode) {
+  Situation s = small_town_situation();
+  apply(s, make_event(1, at_second(1), alert("drill-critical", Severity::critical, true)));
+  apply(s, make_event(2, at_second(2), alert("rain", Severity::advisory, false)));
+  auto ids = [&](TimePoint now) {
+    std::vector<std::string> out;
+    for (const AlertState* a : s.active_alerts(now)) out.push_back(a->alert.alert);
+    return out;
+  };
+  // No actual emergency: severity decides, the drill's critical quake leads.
+  EXPECT_EQ(ids(at_second(3)), (std::vector<std::string>{"drill-critical", "rain"}));
+  apply(s, make_event(3, at_second(3), alert("real-warning", Severity::warning, false)));
+  apply(s, make_event(4, at_second(4), alert("drill-warning", Severity::warning, true)));
+  // Actual mode: every actual alert first (by severity), then the drill's.
+  EXPECT_EQ(ids(at_second(5)),
+            (std::vector<std::string>{"real-warning", "rain", "drill-critical", "drill-warning"}));
+}
+
+TEST(SituationHelpers, DrillStoppedAtIsTheLatestStopNotice) {
+  Situation s = small_town_situation();
+  EXPECT_FALSE(s.drill_stopped_at());
+  apply(s, make_event(1, at_second(1), Notice{"再接続しました", NoticeLevel::info}));
+  EXPECT_FALSE(s.drill_stopped_at());
+  apply(s, make_event(2, at_second(2),
+                      Notice{std::string(kDrillStoppedNotice), NoticeLevel::warning}));
+  apply(s, make_event(3, at_second(3), Notice{"その後のお知らせ", NoticeLevel::info}));
+  EXPECT_EQ(s.drill_stopped_at(), at_second(2));
+}
+
 TEST(SituationHelpers, AvailabilityHoldsUntilItsUntil) {
   Situation s = small_town_situation();
   EXPECT_EQ(s.availability_at("s001", at_second(0)), Availability::unknown);

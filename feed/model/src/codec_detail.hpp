@@ -108,6 +108,7 @@ void encode_fields(const AlertRaised& v, json& out);
 void encode_fields(const AlertUpdated& v, json& out);
 void encode_fields(const AlertCancelled& v, json& out);
 void encode_fields(const AlertAcknowledged& v, json& out);
+void encode_fields(const TalkHidden& v, json& out);
 void encode_fields(const Notice& v, json& out);
 
 void decode_fields(ObjectReader& in, TalkMessage& v);
@@ -119,6 +120,7 @@ void decode_fields(ObjectReader& in, AlertRaised& v);
 void decode_fields(ObjectReader& in, AlertUpdated& v);
 void decode_fields(ObjectReader& in, AlertCancelled& v);
 void decode_fields(ObjectReader& in, AlertAcknowledged& v);
+void decode_fields(ObjectReader& in, TalkHidden& v);
 void decode_fields(ObjectReader& in, Notice& v);
 
 // A whole object holding exactly one payload's fields (used by the snapshot codec).

@@ -229,6 +229,18 @@ void decode_fields(ObjectReader& in, AlertAcknowledged& v) {
   v.by = in.id("by");
 }
 
+void encode_fields(const TalkHidden& v, json& out) {
+  out["message_id"] = v.message_id;
+  out["reason"] = v.reason;
+  out["by"] = v.by;
+}
+
+void decode_fields(ObjectReader& in, TalkHidden& v) {
+  v.message_id = in.id("message_id");
+  v.reason = in.string("reason");
+  v.by = in.id("by");
+}
+
 void encode_fields(const Notice& v, json& out) {
   out["text"] = v.text;
   out["level"] = to_string(v.level);

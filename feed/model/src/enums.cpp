@@ -26,11 +26,17 @@ constexpr std::array<std::string_view, 4> kAlertSourceKind{"rule", "cap", "jma",
 constexpr std::array<std::string_view, 2> kNoticeLevel{"info", "warning"};
 
 constexpr std::array<std::string_view, std::variant_size_v<Payload>> kPayloadTypes{
-    "talk.message",       "staff.availability",
-    "rollcall.started",   "rollcall.checkin",
-    "rollcall.closed",    "alert.raised",
-    "alert.updated",      "alert.cancelled",
-    "alert.acknowledged", "notice"};
+    "talk.message",
+    "staff.availability",
+    "rollcall.started",
+    "rollcall.checkin",
+    "rollcall.closed",
+    "alert.raised",
+    "alert.updated",
+    "alert.cancelled",
+    "alert.acknowledged",
+    "talk.hidden",
+    "notice"};
 
 // A table that is too short for its enum would index out of bounds; catch it here.
 static_assert(kAvailability.size() == std::size_t(Availability::unknown) + 1);

@@ -168,6 +168,19 @@ class Reducer {
     it->second.acknowledged_at = e_.at;
   }
 
+  void operator()(const TalkHidden& h) {
+    // Ids are unique across groups, so the first group holding it is the only one. `total`
+    // keeps counting it: the message was seen, it is only no longer shown.
+    for (auto& [group, talk] : s_.talk) {
+      auto it = std::find_if(talk.recent.begin(), talk.recent.end(), [&](const TalkEntry& e) {
+        return e.message.message_id == h.message_id;
+      });
+      if (it == talk.recent.end()) continue;
+      talk.recent.erase(it);
+      return;
+    }
+  }
+
   void operator()(const Notice& n) {
     s_.notices.push_back({e_.seq, e_.at, n});
     while (s_.notices.size() > s_.notice_limit) s_.notices.pop_front();

@@ -51,8 +51,11 @@ std::vector<const AlertState*> Situation::active_alerts(TimePoint now) const {
   for (const auto& [id, alert] : alerts) {
     if (alert.active(now)) out.push_back(&alert);
   }
+  // A real event during a drill: the real alerts lead, the drill's follow demoted.
+  const bool actual_first = shows_actual(now);
   // Ties are broken by id so that every wall lists equal alerts in the same order.
-  std::sort(out.begin(), out.end(), [](const AlertState* a, const AlertState* b) {
+  std::sort(out.begin(), out.end(), [actual_first](const AlertState* a, const AlertState* b) {
+    if (actual_first && a->alert.drill != b->alert.drill) return !a->alert.drill;
     if (a->alert.severity != b->alert.severity) return a->alert.severity > b->alert.severity;
     if (a->raised_at != b->raised_at) return a->raised_at > b->raised_at;
     return a->alert.alert < b->alert.alert;
@@ -65,6 +68,21 @@ bool Situation::shows_drill(TimePoint now) const {
   return std::any_of(alerts.begin(), alerts.end(), [&](const auto& item) {
     return item.second.alert.drill && item.second.active(now);
   });
+}
+
+bool Situation::shows_actual(TimePoint now) const {
+  if (open_rollcall(false)) return true;
+  return std::any_of(alerts.begin(), alerts.end(), [&](const auto& item) {
+    const AlertState& a = item.second;
+    return !a.alert.drill && a.alert.severity >= Severity::warning && a.active(now);
+  });
+}
+
+std::optional<TimePoint> Situation::drill_stopped_at() const {
+  for (auto it = notices.rbegin(); it != notices.rend(); ++it) {
+    if (it->notice.text == kDrillStoppedNotice) return it->at;
+  }
+  return std::nullopt;
 }
 
 }  // namespace bcp::model

@@ -139,6 +139,17 @@ struct AlertAcknowledged {
   bool operator==(const AlertAcknowledged&) const = default;
 };
 
+// ---- talk.hidden ----------------------------------------------------------------
+// An operator took a talk message off the wall (DESIGN.md "Pulling an item off the wall"):
+// the reducer drops the message, text, attachments and all, from the situation. The journal
+// keeps both the message and this event, for the audit.
+struct TalkHidden {
+  std::string message_id;
+  std::string reason;
+  std::string by;  // the operator token's name
+  bool operator==(const TalkHidden&) const = default;
+};
+
 // ---- notice --------------------------------------------------------------------
 enum class NoticeLevel { info, warning };
 
@@ -148,9 +159,9 @@ struct Notice {
   bool operator==(const Notice&) const = default;
 };
 
-using Payload = std::variant<TalkMessage, StaffAvailability, RollcallStarted, RollcallCheckin,
-                             RollcallClosed, AlertRaised, AlertUpdated, AlertCancelled,
-                             AlertAcknowledged, Notice>;
+using Payload =
+    std::variant<TalkMessage, StaffAvailability, RollcallStarted, RollcallCheckin, RollcallClosed,
+                 AlertRaised, AlertUpdated, AlertCancelled, AlertAcknowledged, TalkHidden, Notice>;
 
 // One journaled (or about to be journaled) event. seq == 0 means "not yet journaled".
 struct Event {

@@ -163,6 +163,9 @@ struct AlertState {
   bool operator==(const AlertState&) const = default;
 };
 
+// The text of the notice POST /v1/drill/stop journals with its closes and cancels.
+inline constexpr std::string_view kDrillStoppedNotice = "訓練中止";
+
 struct NoticeEntry {
   Seq seq = 0;
   TimePoint at{};
@@ -190,10 +193,17 @@ struct Situation {
 
   // The open roll call of the given kind (drill or actual), if any.
   const RollcallState* open_rollcall(bool drill) const;
-  // Alerts active at `now`, ordered by severity (highest first), then newest first.
+  // Alerts active at `now`, ordered by severity (highest first), then newest first; while
+  // shows_actual(now), every actual alert before every drill alert (drill items demoted).
   std::vector<const AlertState*> active_alerts(TimePoint now) const;
   // Any drill item currently shown (active drill alert or open drill roll call).
   bool shows_drill(TimePoint now) const;
+  // The wall's actual mode (DESIGN.md "Drill and actual on one wall"): an active actual
+  // alert of severity warning or critical, or an open actual roll call. The actual band
+  // then replaces the 訓練 band, whatever drill items are also shown.
+  bool shows_actual(TimePoint now) const;
+  // When the drill was last stopped (POST /v1/drill/stop: its 訓練中止 notice), if it was.
+  std::optional<TimePoint> drill_stopped_at() const;
   // Effective availability at `now` (the status of effective_availability).
   Availability availability_at(std::string_view staff_id, TimePoint now) const;
   // Effective availability at `now`, derived from event times only (no clock), first match:
