@@ -1,5 +1,7 @@
 // bcpctl: the operator's command line over bcp-feedd's HTTP API (docs/protocol.md).
 // Exit codes: 0 ok, 1 the server refused (its message is printed), 2 usage, 3 cannot connect.
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bcp/model/codec.hpp"
 #include "bcp/tools/ctl_config.hpp"
 #include "bcp/tools/drill_report.hpp"
 #include "bcp/tools/http_client.hpp"
@@ -18,7 +21,8 @@ namespace {
 using nlohmann::json;
 using bcp::tools::HttpResponse;
 
-constexpr const char* kUsage = R"(usage: bcpctl [--server URL] [--token T] [--config FILE] [--json] COMMAND ...
+constexpr const char* kUsage =
+    R"(usage: bcpctl [--server URL] [--token T] [--config FILE] [--json] COMMAND ...
 
   health                                   daemon status and journal seq
   snapshot                                 the current situation (summary; all with --json)
@@ -34,6 +38,10 @@ constexpr const char* kUsage = R"(usage: bcpctl [--server URL] [--token T] [--co
                                            the drill's report for the records (HTML, A4)
   status set STAFF STATUS [--until TIME] [--note N]
   status import-ics --staff ID FILE        replace a person's calendar with an .ics export
+  drill stop                               close every drill roll call and cancel every
+                                           drill alert at once (訓練中止 on the walls)
+  talk list [--group G] [--limit N]        the last talk messages on the wall, with their ids
+  talk hide ID --reason R                  take a talk message off every wall (journaled)
 
 Server and token: a flag beats BCP_SERVER / BCP_TOKEN, which beat the config file, which
 beats the defaults (http://127.0.0.1:8470 and operator-sample). The config file is --config
@@ -74,6 +82,27 @@ one entry per person in scope). With --csv: CSV, UTF-8 with BOM (opens in spread
 software as is); --part people (default: one row per person), departments (one row per
 department plus 合計) or summary (項目,値 pairs: state, times, counts, 25/50/75/90 %).
 --out FILE writes the bytes to FILE instead of standard output.
+)"},
+      {"drill stop", R"(usage: bcpctl drill stop
+
+Stops the drill in one step (POST /v1/drill/stop): every open drill roll call is closed and
+every active drill alert cancelled, in one journal transaction, and the walls show 訓練中止.
+An actual roll call or actual alert is not touched: during a real event it goes on. Prints
+what was closed and cancelled; when no drill item is shown, nothing is journaled.
+)"},
+      {"talk list", R"(usage: bcpctl talk list [--group G] [--limit N]
+
+The last N (default 20) talk messages the walls can show, oldest first, one a line: the
+message id, the town time, the group, the sender and the start of the text. The id is what
+`bcpctl talk hide` takes. --group limits the list to one group id.
+)"},
+      {"talk hide", R"(usage: bcpctl talk hide ID --reason R
+
+Takes talk message ID (bcpctl talk list shows the ids) off every wall at once: POST
+/v1/talk/ID/hide journals a talk.hidden event with the reason and this token's name, and
+the message, its text, photo and all, leaves every snapshot, stream, wall, replay and
+drill report. `bcpctl events` (the audit) still has the message and the hide. --reason is
+required (at most 200 characters). An unknown ID is refused (exit 1).
 )"},
       {"status set", R"(usage: bcpctl status set STAFF STATUS [--until TIME] [--note N]
 
@@ -216,6 +245,64 @@ void pending(Ctl& ctl, const std::string& id) {
   }
 }
 
+// The messages a wall can show, from the snapshot, so the operator finds the id to hide.
+void talk_list(Ctl& ctl, const std::string& group, const std::string& limit_text) {
+  std::size_t limit = 0;
+  try {
+    std::size_t used = 0;
+    limit = std::stoul(limit_text, &used);
+    if (used != limit_text.size() || limit == 0) throw std::invalid_argument("");
+  } catch (const std::exception&) {
+    throw UsageError("--limit: expected a positive number, got \"" + limit_text + "\"");
+  }
+  bcp::model::Situation s;
+  try {
+    s = bcp::model::situation_from_json(ctl.get("/v1/snapshot"));
+  } catch (const bcp::model::CodecError& e) {
+    throw std::invalid_argument(std::string("GET /v1/snapshot: not a situation: ") + e.what());
+  }
+  std::vector<const bcp::model::TalkEntry*> entries;
+  for (const auto& [id, talk] : s.talk) {
+    if (!group.empty() && id != group) continue;
+    for (const auto& e : talk.recent) entries.push_back(&e);
+  }
+  std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->seq < b->seq; });
+  if (entries.size() > limit)
+    entries.erase(entries.begin(), entries.end() - static_cast<long>(limit));
+  if (ctl.as_json()) {
+    json out = json::array();
+    for (const auto* e : entries) {
+      out.push_back({{"message_id", e->message.message_id},
+                     {"seq", e->seq},
+                     {"at", bcp::model::format_time(e->at)},
+                     {"group", e->message.group},
+                     {"sender", e->message.sender.name},
+                     {"text", e->message.text}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return;
+  }
+  using namespace std::chrono;
+  for (const auto* e : entries) {
+    const auto local = e->at + minutes(s.directory.utc_offset_minutes);
+    const hh_mm_ss hms(floor<seconds>(local - floor<days>(local)));
+    char when[16];
+    std::snprintf(when, sizeof when, "%02d:%02d:%02d", static_cast<int>(hms.hours().count()),
+                  static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+    std::string text = e->message.text;
+    // Cut at a character boundary: about 40 characters of Japanese.
+    if (text.size() > 120) {
+      std::size_t cut = 120;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+      text = text.substr(0, cut) + "…";
+    }
+    if (!e->message.attachments.empty())
+      text += " [" + std::to_string(e->message.attachments.size()) + " 添付]";
+    std::cout << e->message.message_id << "  " << when << "  " << e->message.group << "  "
+              << e->message.sender.name << ": " << text << "\n";
+  }
+}
+
 // Every page of GET /v1/events after `since`, up to the last_seq of the first answer: the
 // export a replay reads (bcp-wall --replay FILE).
 json all_events(Ctl& ctl, const std::string& since, const std::string& page) {
@@ -344,6 +431,29 @@ int run(Ctl& ctl, const std::string& cmd, const std::vector<std::string>& rest) 
     std::string now = j["status"].is_string() ? j["status"].get<std::string>() : "free";
     if (j.contains("until")) now += " until " + j["until"].get<std::string>();
     print(ctl, j, staff + ": calendar imported (" + j.value("events", json(0)).dump() + " events), now " + now);
+  } else if (cmd == "drill" && !rest.empty() && rest[0] == "stop") {
+    if (rest.size() > 1) throw UsageError("drill stop takes no arguments");
+    json j = ctl.post("/v1/drill/stop", json::object());
+    auto ids = [](const json& list) {
+      std::string out;
+      for (const auto& id : list) out += (out.empty() ? "" : ", ") + id.get<std::string>();
+      return out.empty() ? std::string("none") : out;
+    };
+    const bool nothing = j["closed"].empty() && j["cancelled"].empty();
+    print(ctl, j,
+          nothing ? std::string("no drill roll call or drill alert was shown: nothing stopped")
+                  : "drill stopped (seq " + j["seq"].dump() + "): closed roll calls " +
+                        ids(j["closed"]) + "; cancelled alerts " + ids(j["cancelled"]));
+  } else if (cmd == "talk" && !rest.empty() && rest[0] == "list") {
+    std::vector<std::string> more(rest.begin() + 1, rest.end());
+    Args a = parse(more, {"group", "limit"}, {});
+    talk_list(ctl, a.flag("group"), a.flag("limit", "20"));
+  } else if (cmd == "talk" && !rest.empty() && rest[0] == "hide") {
+    std::vector<std::string> more(rest.begin() + 1, rest.end());
+    Args a = parse(more, {"reason"}, {});
+    const std::string id = one_id(a, "talk hide");
+    json j = ctl.post("/v1/talk/" + id + "/hide", {{"reason", a.need("reason")}});
+    print(ctl, j, "talk message " + id + " is off the wall (seq " + j["seq"].dump() + ")");
   } else {
     throw UsageError("unknown command \"" + cmd + (rest.empty() ? "" : " " + rest[0]) + "\"");
   }

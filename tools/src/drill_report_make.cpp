@@ -17,6 +17,7 @@
 
 #include "bcp/config/config.hpp"
 #include "bcp/model/codec.hpp"
+#include "bcp/model/reducer.hpp"
 #include "bcp/tools/drill_report.hpp"
 #include "bcp/tools/http_client.hpp"
 
@@ -244,6 +245,22 @@ int make_drill_report(const DrillReportOptions& given) {
   std::vector<std::string> lines;
   std::vector<model::Event> events = whole_journal(http, o.token, lines);
   page.journal_seq = events.empty() ? 0 : events.back().seq;
+  {
+    // A post taken off the wall is not handed to the pictures' replay at all (not even in
+    // its temporary journal file): the same messages the replay itself would drop.
+    const auto hidden = model::hidden_message_ids(events);
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (model::is_hidden_message(events[i], hidden)) continue;
+      if (kept != i) {
+        events[kept] = std::move(events[i]);
+        lines[kept] = std::move(lines[i]);
+      }
+      ++kept;
+    }
+    events.resize(kept);
+    lines.resize(kept);
+  }
   auto moments = drill_moments(initial, events, o.rollcall);
   if (!moments) throw DrillReportRefused("roll call " + o.rollcall + " is not in the journal");
   page.alerts = alerts_during(events, *moments);

@@ -98,6 +98,9 @@ struct Daemon::Core {
   std::unordered_set<std::string> seen_callbacks;
   std::deque<std::string> seen_callbacks_order;
   std::uint64_t id_counter = 0;
+  // Ids of talk messages taken off the wall (talk.hidden): the situation no longer holds
+  // them, and a second hide is answered 409, not 404. Operator actions, so a few at most.
+  std::unordered_set<std::string> hidden_messages;
   // Staff calendars -> calendar-sourced availability (calendar_service.hpp). Last member:
   // destroyed first, while the journal it writes to still exists.
   std::unique_ptr<CalendarService> calendars;

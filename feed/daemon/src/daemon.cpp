@@ -34,6 +34,11 @@ void parse_listen(const std::string& listen, DaemonOptions& options) {
 }
 
 namespace {
+void remember_hidden(Daemon::Core& core, const model::Event& e) {
+  if (const auto* h = std::get_if<model::TalkHidden>(&e.body))
+    core.hidden_messages.insert(h->message_id);
+}
+
 // Many walls and API clients may be connected at once: lift the soft descriptor limit.
 void raise_fd_limit() {
   rlimit rl{};
@@ -64,6 +69,7 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
       model::apply(situation, e);
       commit_rules.replay(e);
       calendars->observe(e);
+      remember_hidden(*this, e);
       // Deliveries already taken stay recognisable across restarts (replay protection).
       if (e.origin) remember_callback(*e.origin);
     }
@@ -91,6 +97,7 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
           for (const model::Event& e : batch) {
             model::apply(situation, e);
             calendars->observe(e);
+            remember_hidden(*this, e);
           }
           metrics.accepted += batch.size();
           metrics.journal_seq = situation.last_seq;

@@ -171,11 +171,31 @@ std::optional<model::Event> RequestContext::api_event(ApiBody kind, ApiDefaults 
 }
 
 namespace {
+// Which seq the answer carries: a single item's own (with its side events after it), or the
+// last of a transaction whose events are equals (POST /v1/drill/stop).
+enum class AnswerSeq { first, last };
+
 void answer_commit(const RequestContext& ctx, http::status status, nlohmann::json extra,
-                   const std::vector<model::Event>& committed, std::exception_ptr error) {
+                   const std::vector<model::Event>& committed, std::exception_ptr error,
+                   AnswerSeq which) {
   if (error || committed.empty()) return ctx.refuse(submit_refusal(error));
-  extra["seq"] = committed.front().seq;
+  extra["seq"] = which == AnswerSeq::first ? committed.front().seq : committed.back().seq;
   ctx.reply(status, extra);
+}
+
+void submit_and_answer(const RequestContext& self, std::vector<model::Event> events,
+                       http::status status, nlohmann::json extra, AnswerSeq which) {
+  self.core.submit(std::move(events), [ctx = self, status, which, extra = std::move(extra)](
+                                          std::vector<model::Event> committed,
+                                          std::exception_ptr error) mutable {
+    // The events are stored (or not) whatever happens here; a failure to answer is a 500.
+    if (!run_guarded("http", "answering after the commit", [&] {
+          answer_commit(ctx, status, std::move(extra), committed, error, which);
+        })) {
+      ctx.respond(error_response(http::status::internal_server_error, "internal error",
+                                 ctx.req.version(), false));
+    }
+  });
 }
 }  // namespace
 
@@ -187,18 +207,15 @@ void RequestContext::commit(model::Event event, http::status status, nlohmann::j
   std::vector<model::Event> events;
   events.push_back(std::move(event));
   for (model::Event& e : also) events.push_back(std::move(e));
-  core.submit(std::move(events),
-              [ctx = *this, status, extra = std::move(extra)](std::vector<model::Event> committed,
-                                                              std::exception_ptr error) mutable {
-                // The events are stored (or not) whatever happens here; a failure to answer is a
-                // 500.
-                if (!run_guarded("http", "answering after the commit", [&] {
-                      answer_commit(ctx, status, std::move(extra), committed, error);
-                    })) {
-                  ctx.respond(error_response(http::status::internal_server_error, "internal error",
-                                             ctx.req.version(), false));
-                }
-              });
+  submit_and_answer(*this, std::move(events), status, std::move(extra), AnswerSeq::first);
+}
+
+void RequestContext::commit_all(std::vector<model::Event> events, http::status status,
+                                nlohmann::json extra) const {
+  for (const model::Event& e : events) {
+    if (auto r = check_field_sizes(e)) return refuse(*r);
+  }
+  submit_and_answer(*this, std::move(events), status, std::move(extra), AnswerSeq::last);
 }
 
 namespace {
@@ -306,6 +323,11 @@ void handle_request(Daemon::Core& core, Request&& req, const net::ip::address& p
   }
   if (post && is({"v1", "alerts", "*", "cancel"})) {
     return ctx.require(Role::operator_) ? route_alert_cancel(ctx, s[2]) : void();
+  }
+  if (post && is({"v1", "drill", "stop"}))
+    return ctx.require(Role::operator_) ? route_drill_stop(ctx) : void();
+  if (post && is({"v1", "talk", "*", "hide"})) {
+    return ctx.require(Role::operator_) ? route_talk_hide(ctx, s[2]) : void();
   }
   if (post && is({"v1", "cap"})) return ctx.require(Role::ingest) ? route_cap(ctx) : void();
   if (post && is({"v1", "jma"})) return ctx.require(Role::ingest) ? route_jma(ctx) : void();

@@ -47,6 +47,10 @@ struct RequestContext {
   // `also` (derived events, e.g. a keyword alert) go into the same transaction.
   void commit(model::Event event, http::status status, nlohmann::json extra = nlohmann::json::object(),
               std::vector<model::Event> also = {}) const;
+  // Journals `events` in ONE transaction and answers with the LAST one's seq: everything the
+  // request did is applied once a reader has seen that seq.
+  void commit_all(std::vector<model::Event> events, http::status status,
+                  nlohmann::json extra) const;
 };
 
 // The token of `Authorization: Bearer TOKEN` (scheme in any case, RFC 9110 11.1); nullopt
@@ -67,6 +71,8 @@ void route_rollcall_report(RequestContext& ctx, std::string_view rollcall);
 void route_alert_raise(RequestContext& ctx);
 void route_alert_ack(RequestContext& ctx, std::string_view alert);
 void route_alert_cancel(RequestContext& ctx, std::string_view alert);
+void route_drill_stop(RequestContext& ctx);
+void route_talk_hide(RequestContext& ctx, std::string_view message_id);
 void route_cap(RequestContext& ctx);
 void route_jma(RequestContext& ctx);
 

@@ -1,8 +1,9 @@
-// Operator routes: roll calls and manual alerts.
+// Operator routes: roll calls, manual alerts, stopping the drill, taking a post off the wall.
 #include <algorithm>
 #include <cctype>
 
 #include "bcp/daemon/gate.hpp"
+#include "bcp/daemon/log.hpp"
 #include "bcp/model/codec.hpp"
 #include "rollcall_report.hpp"
 #include "routes.hpp"
@@ -125,6 +126,134 @@ void route_rollcall_report(RequestContext& ctx, std::string_view rollcall) {
   res.keep_alive(ctx.req.keep_alive());
   res.body() = report_to_csv(*report, *part);
   ctx.respond(std::move(res));
+}
+
+}  // namespace bcp::daemon
+
+// ---- what every wall shows at once: stopping the drill, taking a post off the wall ------
+
+namespace bcp::daemon {
+
+namespace {
+
+constexpr std::size_t kHideReasonMaxChars = 200;
+
+// Characters, not bytes: a Japanese reason is three bytes a character. The body parser has
+// checked the UTF-8 already.
+std::size_t utf8_chars(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// An id from the path, safe to quote in an answer: bounded, and only if it looks like one.
+std::string quoted_id(std::string_view id) {
+  constexpr std::size_t kMax = 64;
+  std::string out(id.substr(0, kMax));
+  std::replace_if(
+      out.begin(), out.end(),
+      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == '"'; }, '_');
+  return "\"" + out + (id.size() > kMax ? "…\"" : "\"");
+}
+
+bool shows_message(const model::Situation& s, std::string_view id) {
+  for (const auto& [group, talk] : s.talk) {
+    for (const model::TalkEntry& e : talk.recent) {
+      if (e.message.message_id == id) return true;
+    }
+  }
+  return false;
+}
+
+// Issue 15 hooks in here. When the bot's rollcall_distribution is configured, the staff that
+// were messaged for the closed drill roll calls and the announce_groups are to be told that
+// the drill is stopped (an actual roll call, if one is open, goes on and is not mentioned).
+// Until the distribution exists there is nobody to tell; the log says what was stopped.
+void tell_staff_drill_stopped(Daemon::Core& /*core*/, const json& closed, const json& cancelled) {
+  log(LogLevel::info, "drill",
+      "drill stopped: closed " + closed.dump() + ", cancelled " + cancelled.dump() +
+          " (no roll-call distribution to tell yet)");
+}
+
+}  // namespace
+
+void route_drill_stop(RequestContext& ctx) {
+  auto body = optional_body(ctx);
+  if (!body) return;
+  if (!body->empty()) {
+    return ctx.refuse(
+        http::status::bad_request, RefusalReason::malformed,
+        "/" + body->begin().key() + ": unknown field (the drill stop takes no fields)");
+  }
+  const model::Situation& s = ctx.core.situation;
+  const model::TimePoint now = ctx.core.now();
+  json closed = json::array();
+  json cancelled = json::array();
+  std::vector<model::Event> events;
+  auto event = [&](model::Payload body) {
+    model::Event e;
+    e.at = now;
+    e.body = std::move(body);
+    events.push_back(std::move(e));
+  };
+  for (const std::string& id : s.rollcall_order) {
+    auto it = s.rollcalls.find(id);
+    if (it == s.rollcalls.end() || !it->second.open() || !it->second.started.drill) continue;
+    event(model::RollcallClosed{id});
+    closed.push_back(id);
+  }
+  for (const auto& [id, a] : s.alerts) {
+    if (!a.alert.drill || !a.active(now)) continue;
+    event(model::AlertCancelled{id, std::string(model::kDrillStoppedNotice)});
+    cancelled.push_back(id);
+  }
+  if (events.empty()) {
+    // Nothing of a drill is shown: nothing to journal, and no 訓練中止 on the walls.
+    return ctx.reply(http::status::ok,
+                     {{"closed", closed}, {"cancelled", cancelled}, {"seq", s.last_seq}});
+  }
+  event(model::Notice{std::string(model::kDrillStoppedNotice), model::NoticeLevel::warning});
+  tell_staff_drill_stopped(ctx.core, closed, cancelled);
+  ctx.commit_all(std::move(events), http::status::ok,
+                 {{"closed", closed}, {"cancelled", cancelled}});
+}
+
+void route_talk_hide(RequestContext& ctx, std::string_view message_id) {
+  auto body = ctx.json_body();
+  if (!body) return;
+  std::string reason;
+  for (const auto& [key, value] : body->items()) {
+    if (key != "reason") {
+      return ctx.refuse(http::status::bad_request, RefusalReason::malformed,
+                        "/" + key + ": unknown field");
+    }
+    if (!value.is_string()) {
+      return ctx.refuse(http::status::bad_request, RefusalReason::malformed,
+                        std::string("/reason: expected a string, got ") + value.type_name());
+    }
+    reason = value.get<std::string>();
+  }
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return ctx.refuse(
+        http::status::bad_request, RefusalReason::malformed,
+        "/reason: required, say why the post comes off the wall (kept for the audit)");
+  }
+  if (utf8_chars(reason) > kHideReasonMaxChars) {
+    return ctx.refuse(
+        http::status::bad_request, RefusalReason::malformed,
+        "/reason: longer than " + std::to_string(kHideReasonMaxChars) + " characters");
+  }
+  if (ctx.core.hidden_messages.count(std::string(message_id))) {
+    return ctx.refuse(http::status::conflict, RefusalReason::conflict,
+                      "talk message " + quoted_id(message_id) + " is off the wall already");
+  }
+  if (!shows_message(ctx.core.situation, message_id)) {
+    return ctx.refuse(http::status::not_found, RefusalReason::malformed,
+                      "unknown talk message " + quoted_id(message_id));
+  }
+  model::Event e;
+  e.at = ctx.core.now();
+  e.body = model::TalkHidden{std::string(message_id), std::move(reason), ctx.token->name};
+  ctx.commit(std::move(e), http::status::ok, {{"message_id", std::string(message_id)}});
 }
 
 }  // namespace bcp::daemon

@@ -49,8 +49,15 @@ std::size_t StreamHub::recent_bytes_limit() const {
   return core_.options.max_subscriber_queue_bytes / 2;
 }
 
-void StreamHub::remember(model::Seq seq, const Frame& frame) {
-  recent_.emplace_back(seq, frame);
+void StreamHub::remember(const model::Event& event, const Frame& frame) {
+  if (std::holds_alternative<model::TalkHidden>(event.body)) {
+    // A message taken off the wall must not travel to a wall again, not even for the moment
+    // before its talk.hidden: a wall resuming from before the hide gets the snapshot instead
+    // (skipping the message in a replay would break the gap-free stream).
+    recent_.clear();
+    recent_bytes_ = 0;
+  }
+  recent_.emplace_back(event.seq, frame);
   recent_bytes_ += frame->size();
   while (!recent_.empty() &&
          (recent_.size() > core_.options.max_replay || recent_bytes_ > recent_bytes_limit())) {
@@ -67,7 +74,7 @@ void StreamHub::prime() {
   for (model::Seq since = from; since < last;) {
     auto chunk = core_.journal->read(since, 1000);
     if (chunk.empty()) break;
-    for (const model::Event& e : chunk) remember(e.seq, event_frame(e));
+    for (const model::Event& e : chunk) remember(e, event_frame(e));
     since = chunk.back().seq;
   }
 }
@@ -163,7 +170,7 @@ void StreamHub::broadcast(const std::vector<model::Event>& events) {
   const auto subscribers = alive_live();
   for (const model::Event& e : events) {
     Frame frame = event_frame(e);
-    remember(e.seq, frame);
+    remember(e, frame);
     for (const auto& s : subscribers) s->deliver(frame);
   }
 }

@@ -61,7 +61,7 @@ class StreamHub {
   std::vector<std::shared_ptr<WsSession>> alive_live();
   void prune_all();
   Frame snapshot_frame();
-  void remember(model::Seq seq, const Frame& frame);
+  void remember(const model::Event& event, const Frame& frame);
   std::size_t recent_bytes_limit() const;
 
   Daemon::Core& core_;
