@@ -1,98 +1,30 @@
-// One GET per page on its own io_context, run to completion on the calling thread; the
-// deadline covers the whole exchange (resolve, connect, write, read).
+// One GET per page (http_exchange.hpp: its own io_context, run to completion on the calling
+// thread, a deadline over the whole exchange).
 #include "bcp/client/journal_fetch.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <charconv>
+
+#include "http_exchange.hpp"
 
 namespace bcp::client {
 namespace {
 
-namespace net = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = net::ip::tcp;
-
-struct PageAnswer {
-  int status = 0;
-  std::string body;
-  std::string error;  // transport failure; status 0
-};
-
-// Beast example style: one object per request, do_x/on_x pairs, fail() records the step.
-class PageRequest : public std::enable_shared_from_this<PageRequest> {
- public:
-  PageRequest(net::io_context& ioc, const EventsUrl& url, std::string target, const FetchOptions& o,
-              PageAnswer& out)
-      : resolver_(ioc), stream_(ioc), url_(url), options_(o), out_(out) {
-    req_.method(http::verb::get);
-    req_.target(target);
-    req_.set(http::field::host, url.host + ":" + url.port);
-    req_.set(http::field::authorization, "Bearer " + o.token);
-    req_.set(http::field::accept, "application/json");
-    req_.set(http::field::user_agent, "bcp-wall");
-    parser_.body_limit(o.max_page_bytes);
-  }
-
-  void run() {
-    stream_.expires_after(options_.timeout);
-    resolver_.async_resolve(
-        url_.host, url_.port,
-        beast::bind_front_handler(&PageRequest::on_resolve, shared_from_this()));
-  }
-
- private:
-  void fail(beast::error_code ec, const char* what) {
-    out_.error = std::string(what) + " " + url_.host + ":" + url_.port + ": " + ec.message();
-  }
-  void on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
-    if (ec) return fail(ec, "cannot resolve");
-    stream_.async_connect(results,
-                          beast::bind_front_handler(&PageRequest::on_connect, shared_from_this()));
-  }
-  void on_connect(beast::error_code ec, tcp::endpoint) {
-    if (ec) return fail(ec, "cannot connect to");
-    http::async_write(stream_, req_,
-                      beast::bind_front_handler(&PageRequest::on_write, shared_from_this()));
-  }
-  void on_write(beast::error_code ec, std::size_t) {
-    if (ec) return fail(ec, "cannot send to");
-    http::async_read(stream_, buffer_, parser_,
-                     beast::bind_front_handler(&PageRequest::on_read, shared_from_this()));
-  }
-  void on_read(beast::error_code ec, std::size_t) {
-    if (ec == http::error::body_limit) {
-      out_.error = "a page of events from " + url_.host + ":" + url_.port + " is over " +
-                   std::to_string(options_.max_page_bytes) + " bytes";
-      return;
-    }
-    if (ec) return fail(ec, "no answer from");
-    out_.status = static_cast<int>(parser_.get().result_int());
-    out_.body = std::move(parser_.get().body());
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  }
-
-  tcp::resolver resolver_;
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  http::request<http::empty_body> req_;
-  http::response_parser<http::string_body> parser_;
-  EventsUrl url_;
-  const FetchOptions& options_;
-  PageAnswer& out_;
-};
+using PageAnswer = detail::ExchangeAnswer;
 
 PageAnswer get_target(const EventsUrl& url, std::string target, const FetchOptions& o) {
-  PageAnswer out;
-  net::io_context ioc;
-  std::make_shared<PageRequest>(ioc, url, std::move(target), o, out)->run();
-  ioc.run();
-  return out;
+  detail::ExchangeRequest req;
+  req.host = url.host;
+  req.port = url.port;
+  req.target = std::move(target);
+  req.token = o.token;
+  req.max_body = o.max_page_bytes;
+  req.timeout = o.timeout;
+  PageAnswer a = detail::exchange(req);
+  if (a.too_large) {
+    a.error = "a page of events from " + url.host + ":" + url.port + " is over " +
+              std::to_string(o.max_page_bytes) + " bytes";
+  }
+  return a;
 }
 
 PageAnswer get_page(const EventsUrl& url, model::Seq since, const FetchOptions& o) {
