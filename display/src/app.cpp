@@ -19,10 +19,12 @@
 #include "draw.hpp"
 #include "frame_stats.hpp"
 #include "frame_trace.hpp"
+#include "hide_sender.hpp"
 #include "region_app.hpp"
 #include "replay_source.hpp"
 #include "run_control.hpp"
 #include "source.hpp"
+#include "ui_words.hpp"
 
 namespace bcp::display {
 namespace {
@@ -53,7 +55,20 @@ struct Setup {
   WallSettings settings;
   std::unique_ptr<Source> source;
   std::string feed_url;
+  // Where the H key sends its hide requests, and with which operator token ("" = none).
+  std::string daemon_host, daemon_port, operator_token;
 };
+
+// "ws://host:port/…" or "host:port" -> host and port; false when it names neither.
+bool split_address(std::string address, std::string& host, std::string& port) {
+  if (auto scheme = address.find("://"); scheme != std::string::npos) address.erase(0, scheme + 3);
+  address = address.substr(0, address.find('/'));
+  auto colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) return false;
+  host = address.substr(0, colon);
+  port = address.substr(colon + 1);
+  return true;
+}
 
 std::optional<Setup> prepare(const Options& o, std::string& error) {
   Setup s;
@@ -124,6 +139,17 @@ std::optional<Setup> prepare(const Options& o, std::string& error) {
       }
     }
     s.feed_url = co.url;
+    split_address(co.url, s.daemon_host, s.daemon_port);
+    if (o.operator_token) {
+      s.operator_token = *o.operator_token;
+    } else {
+      for (const auto& t : town->tokens) {
+        if (t.has(config::Role::operator_) && t.secret) {
+          s.operator_token = *t.secret;
+          break;
+        }
+      }
+    }
     s.source = std::make_unique<Source>(std::move(co));
   }
   return s;
@@ -169,8 +195,16 @@ int run_wall(const Options& o) {
   (void)audio;
   ChimePolicy chime_policy(setup->settings.chime_repeat_seconds);
 
-  // Operator state on this PC only (nothing here reaches the daemon).
+  // Operator state on this PC only; of it only the H key's hide reaches the daemon.
   WallControls controls;
+  HideSender hide_sender(setup->daemon_host, setup->daemon_port,
+                         src.live() ? setup->operator_token : std::string());
+  std::string hide_status;
+  double hide_status_until = 0;
+  auto show_hide_status = [&](std::string text, double mono_now) {
+    hide_status = std::move(text);
+    hide_status_until = mono_now + 8;
+  };
   PointerHider pointer;
   bool pointer_shown = true;
   PageRotation rot;
@@ -213,9 +247,19 @@ int run_wall(const Options& o) {
               drawn_key = ~0ull;
               break;
             }
-            if (controls.press(wall_key(e.key.keysym.sym), rot, src.situation(), now, mono) ==
-                ControlRequest::toggle_fullscreen) {
-              screen->toggle_fullscreen();
+            switch (controls.press(wall_key(e.key.keysym.sym), rot, src.situation(), now, mono)) {
+              case ControlRequest::toggle_fullscreen:
+                screen->toggle_fullscreen();
+                break;
+              case ControlRequest::hide_message:
+                // A replay or a fixed picture has no daemon to ask.
+                if (hide_sender.send(controls.hide_request(),
+                                     std::string(words::kHideReason) + " (" + o.wall + ")")) {
+                  show_hide_status(std::string(words::kHideSending), mono);
+                }
+                break;
+              default:
+                break;
             }
             drawn_key = ~0ull;
             break;
@@ -246,8 +290,21 @@ int run_wall(const Options& o) {
         SDL_ShowCursor(pointer_shown ? SDL_ENABLE : SDL_DISABLE);
       }
       bool asking = controls.asking_to_quit();
+      bool listing = controls.hide_pick() != nullptr;
       controls.tick(mono);
-      if (asking != controls.asking_to_quit()) drawn_key = ~0ull;
+      if (asking != controls.asking_to_quit() || listing != (controls.hide_pick() != nullptr)) {
+        drawn_key = ~0ull;
+      }
+      if (auto outcome = hide_sender.take()) {
+        show_hide_status(outcome->ok ? std::string(words::kHideDone)
+                                     : std::string(words::kHideFailed) + ": " + outcome->message,
+                         mono);
+        drawn_key = ~0ull;
+      }
+      if (!hide_status.empty() && mono >= hide_status_until) {
+        hide_status.clear();
+        drawn_key = ~0ull;
+      }
     }
 
     src.poll(screen->atlas(), now_steady);
@@ -260,10 +317,9 @@ int run_wall(const Options& o) {
     for (const auto* a : s.active_alerts(now)) {
       flashing |= alert_flashing(*a, setup->settings, &controls.acked(), now);
     }
-    if (chime_policy.update(alerts_wanting_chime(s, controls.acked(), now), controls.muted(),
-                            mono) &&
-        !replay) {
-      chime.play();
+    const auto wanting = alerts_wanting_chime(s, controls.acked(), now);
+    if (chime_policy.update(wanting, controls.muted(), mono) && !replay) {
+      chime.play(chime_sound(s, wanting));
     }
 
     view.health = src.health(setup->settings.staleness, now_steady);
@@ -275,6 +331,9 @@ int run_wall(const Options& o) {
     view.paused = rot.paused();
     view.muted = controls.muted();
     view.quit_confirm = controls.asking_to_quit();
+    view.hide_pick = controls.hide_pick();
+    view.hide_can_send = hide_sender.can_send();
+    view.hide_status = hide_status;
     if (replay) {
       replay_status = replay->status(now_steady);
       view.replay = &replay_status;

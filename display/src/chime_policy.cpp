@@ -1,15 +1,51 @@
 #include "bcp/display/chime_policy.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace bcp::display {
 
 std::vector<std::string> alerts_wanting_chime(const model::Situation& s,
                                               const std::set<std::string>& acked_locally,
                                               model::TimePoint now) {
   std::vector<std::string> out;
+  const bool actual_mode = s.shows_actual(now);
   for (const auto* a : s.active_alerts(now)) {
     if (a->alert.severity < model::Severity::warning) continue;
+    if (actual_mode && a->alert.drill) continue;
     if (a->acknowledged_by || acked_locally.count(a->alert.alert)) continue;
     out.push_back(a->alert.alert);
+  }
+  return out;
+}
+
+ChimeSound chime_sound(const model::Situation& s, const std::vector<std::string>& wanting) {
+  for (const auto& id : wanting) {
+    auto it = s.alerts.find(id);
+    if (it != s.alerts.end() && !it->second.alert.drill) return ChimeSound::actual;
+  }
+  return ChimeSound::drill;
+}
+
+std::vector<std::int16_t> chime_samples(ChimeSound sound, int rate) {
+  struct Tone {
+    double freq, seconds, decay, gain;
+  };
+  // Each tone: quick attack, exponential decay; a short rest between the actual's rounds.
+  static const std::vector<Tone> kDrill = {{1318.5, 0.45, 6.0, 0.35}, {1046.5, 0.45, 6.0, 0.35}};
+  static const std::vector<Tone> kActual = {
+      {880.0, 0.22, 4.0, 0.6}, {1108.7, 0.22, 4.0, 0.6}, {1318.5, 0.36, 4.0, 0.6}, {0, 0.18, 0, 0},
+      {880.0, 0.22, 4.0, 0.6}, {1108.7, 0.22, 4.0, 0.6}, {1318.5, 0.36, 4.0, 0.6}};
+  const double pi = 3.14159265358979;
+  std::vector<std::int16_t> out;
+  for (const Tone& tone : sound == ChimeSound::actual ? kActual : kDrill) {
+    const int n = static_cast<int>(rate * tone.seconds);
+    for (int i = 0; i < n; ++i) {
+      double t = static_cast<double>(i) / rate;
+      double env = std::min(1.0, t / 0.005) * std::exp(-t * tone.decay);
+      double v = std::sin(2 * pi * tone.freq * t) * env * tone.gain;
+      out.push_back(static_cast<std::int16_t>(v * 32767));
+    }
   }
   return out;
 }

@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kHelp =
     R"(bcp-wall — the situation-room wall display
 
-usage: bcp-wall --config town.json --wall ID [--feed URL] [--token T]
+usage: bcp-wall --config town.json --wall ID [--feed URL] [--token T] [--operator-token T]
                 [--monitor N] [--windowed]
                 [--headless --size WxH --capture out.png [--every SECONDS]]
        bcp-wall --config town.json --wall ID --replay FILE|URL [--speed N] [--at TIME]
@@ -23,6 +23,9 @@ usage: bcp-wall --config town.json --wall ID [--feed URL] [--token T]
   --wall ID          which wall of the config to show (default: main)
   --feed URL         the daemon's stream (default: ws://<config listen>/v1/stream)
   --token T          display token (default: the config's token with the display role)
+  --operator-token T the token the H key takes a post off every wall with (default: the
+                     config's operator token if it holds a plain secret; without one, H
+                     lists the posts and shows the bcpctl command to run instead)
   --monitor N        full screen on display N, counted from 0 (default: 0)
   --windowed         a resizable window instead of full screen
   --headless         render off-screen (no display needed; SDL software renderer)
@@ -53,6 +56,8 @@ usage: bcp-wall --config town.json --wall ID [--feed URL] [--token T]
 
 keys: A acknowledge top alert (this wall only)  M mute chime  Left/Right page
       Space pause rotation  F/F11 full screen  Esc/Q quit (asks Y/N)
+      H take a post off every wall: lists the last 9 messages, 1-9 picks one, Y takes
+        it off (POST /v1/talk/ID/hide, journaled as talk.hidden), H/Esc closes the list
 replay keys: Space/K pause or play  . next event  , previous event  J/L 1 minute back/on
       Down/Up 10 minutes back/on  Home/End start/end  +/- speed x2 or /2
       (P pauses the page rotation while replaying; a replay never chimes)
@@ -60,6 +65,11 @@ replay keys: Space/K pause or play  . next event  , previous event  J/L 1 minute
 A new warning or critical alert flashes for display/flash_seconds (default 60) and chimes
 at once and every display/chime_repeat_seconds (default 20) until it is acknowledged, on
 this wall (A) or anywhere (alert.acknowledged); display/chime: false turns the chime off.
+An actual alert chimes with its own sound (three rising tones, twice), a drill alert with
+the soft ding-dong. While any actual warning/critical alert or actual roll call is active
+the top band is the red 実災害 ACTUAL band, actual items come first and drill items are
+demoted to grey lines (marked 訓練); after POST /v1/drill/stop the grey 訓練中止 band shows
+for display/drill_stopped_seconds (default 600).
 )";
 
 bool parse_double(const std::string& s, double& out) {
@@ -98,12 +108,13 @@ std::variant<Options, Help, CliError> parse_args(const std::vector<std::string>&
                a == "--monitor" || a == "--size" || a == "--capture" || a == "--every" ||
                a == "--wait" || a == "--situation" || a == "--layout" || a == "--demo" ||
                a == "--bench" || a == "--trace-frames" || a == "--replay" || a == "--speed" ||
-               a == "--at") {
+               a == "--at" || a == "--operator-token") {
       if (!value(v)) return CliError{a + " needs a value (see --help)"};
       if (a == "--config") o.config = v;
       if (a == "--wall") o.wall = v;
       if (a == "--feed") o.feed = v;
       if (a == "--token") o.token = v;
+      if (a == "--operator-token") o.operator_token = v;
       if (a == "--capture") o.capture = v;
       if (a == "--situation") o.situation_file = v;
       if (a == "--layout") o.layout_file = v;

@@ -31,9 +31,61 @@ WallKey wall_key(int k) {
     case SDLK_RETURN:
     case SDLK_KP_ENTER:
       return WallKey::yes;
+    case SDLK_h:
+      return WallKey::hide_list;
     default:
-      return WallKey::other;
+      break;
   }
+  if (k >= SDLK_1 && k <= SDLK_9)
+    return static_cast<WallKey>(static_cast<int>(WallKey::pick_1) + (k - SDLK_1));
+  if (k >= SDLK_KP_1 && k <= SDLK_KP_9) {
+    return static_cast<WallKey>(static_cast<int>(WallKey::pick_1) + (k - SDLK_KP_1));
+  }
+  return WallKey::other;
+}
+
+std::vector<const model::TalkEntry*> recent_talk(const model::Situation& s, std::size_t n) {
+  std::vector<const model::TalkEntry*> out;
+  for (const auto& [group, talk] : s.talk) {
+    // Each group's newest n are enough: the overall newest n are among them.
+    auto from = talk.recent.size() > n ? talk.recent.end() - static_cast<std::ptrdiff_t>(n)
+                                       : talk.recent.begin();
+    for (auto it = from; it != talk.recent.end(); ++it) out.push_back(&*it);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const model::TalkEntry* a, const model::TalkEntry* b) { return a->seq > b->seq; });
+  if (out.size() > n) out.resize(n);
+  return out;
+}
+
+std::optional<ControlRequest> WallControls::press_hide_list(WallKey key, double mono) {
+  if (!hide_) return std::nullopt;
+  hide_touched_ = mono;
+  if (hide_->chosen) {
+    // Only Y takes it off; any other key goes back to the list, Esc and H close it.
+    if (key == WallKey::yes) {
+      hide_request_ = *hide_->chosen;
+      hide_.reset();
+      return ControlRequest::hide_message;
+    }
+    if (key == WallKey::quit || key == WallKey::hide_list) {
+      hide_.reset();
+    } else {
+      hide_->chosen.reset();
+    }
+    return ControlRequest::redraw;
+  }
+  if (key >= WallKey::pick_1 && key <= WallKey::pick_9) {
+    auto index =
+        static_cast<std::size_t>(static_cast<int>(key) - static_cast<int>(WallKey::pick_1));
+    if (index < hide_->ids.size()) hide_->chosen = hide_->ids[index];
+    return ControlRequest::redraw;
+  }
+  if (key == WallKey::quit || key == WallKey::hide_list) {
+    hide_.reset();
+    return ControlRequest::redraw;
+  }
+  return std::nullopt;  // the other keys keep their meaning
 }
 
 const model::AlertState* top_unacknowledged(const model::Situation& s,
@@ -53,7 +105,16 @@ ControlRequest WallControls::press(WallKey key, PageRotation& rot, const model::
     quit_asked_.reset();
     return ControlRequest::redraw;
   }
+  if (auto handled = press_hide_list(key, mono)) return *handled;
   switch (key) {
+    case WallKey::hide_list: {
+      HidePick pick;
+      for (const auto* e : recent_talk(s, HidePick::kListed))
+        pick.ids.push_back(e->message.message_id);
+      hide_ = std::move(pick);
+      hide_touched_ = mono;
+      return ControlRequest::redraw;
+    }
     case WallKey::acknowledge:
       if (const auto* a = top_unacknowledged(s, acked_, now)) acked_.insert(a->alert.alert);
       return ControlRequest::redraw;
@@ -76,6 +137,7 @@ ControlRequest WallControls::press(WallKey key, PageRotation& rot, const model::
       return ControlRequest::redraw;
     case WallKey::yes:
     case WallKey::other:
+    default:  // a number without the list
       break;
   }
   return ControlRequest::none;
@@ -85,6 +147,7 @@ void WallControls::close_requested(double mono) { quit_asked_ = mono; }
 
 void WallControls::tick(double mono) {
   if (quit_asked_ && mono - *quit_asked_ > kQuitQuestionSeconds) quit_asked_.reset();
+  if (hide_ && mono - hide_touched_ > kHideListSeconds) hide_.reset();
 }
 
 std::optional<int> find_chosen_display(const std::string& chosen_name, int chosen_index,

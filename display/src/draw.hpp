@@ -39,6 +39,12 @@ inline constexpr ImU32 kGrey = rgb(0x6B, 0x75, 0x82);
 inline constexpr ImU32 kBlack = rgb(0, 0, 0);
 // The drill band: yellow with black text, the one thing on the wall in that combination.
 inline constexpr ImU32 kDrillBand = kYellow;
+// The actual band (a real event, also during a drill): pure red with white text. Dark where
+// the drill band is bright, so the two never look alike, not even in a grey photo or to a
+// red-blind eye; used for nothing else, so red on the wall means "this is real".
+inline constexpr ImU32 kActualBand = rgb(0xCC, 0x00, 0x00);
+// Drill items while the actual band shows: present, but out of the way.
+inline constexpr ImU32 kDemoted = rgb(0x4A, 0x52, 0x5E);
 }  // namespace color
 
 ImU32 severity_color(model::Severity s);

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "bcp/display/labels.hpp"
 #include "panels.hpp"
@@ -32,7 +34,7 @@ CardMetrics metrics(const Frame& f) {
 // One alert card. Full: chips + age / title / where-source-expiry / body. Compact (short
 // rows): chips + title on one line / where-source-expiry, then the body when there is room.
 void draw_alert(const Frame& f, const model::AlertState& a, const Rect& c, bool compact,
-                bool with_body) {
+                bool with_body, bool mark_actual) {
   const auto& al = a.alert;
   ImFont* hf = f.fonts->heading;
   ImFont* bf = f.fonts->body;
@@ -53,6 +55,10 @@ void draw_alert(const Frame& f, const model::AlertState& a, const Rect& c, bool 
   // A drill alert says so inside the item itself, so no crop of a photo can hide it.
   if (al.drill) {
     cx += chip(f, hf, {cx, cy}, color::kDrillBand, color::kBlack, words::kDrill) + f.unit * 0.3f;
+  }
+  // Beside demoted drill items, a real alert says so too: 実災害 in the actual band's red.
+  if (mark_actual) {
+    cx += chip(f, hf, {cx, cy}, color::kActualBand, color::kText, words::kActual) + f.unit * 0.3f;
   }
   // Compact cards give the kind's chip room to the title; the kind moves to the meta line.
   if (!compact)
@@ -91,6 +97,72 @@ void draw_alert(const Frame& f, const model::AlertState& a, const Rect& c, bool 
   if (with_body) text_fit(f, bf, {left, ty + m.line}, color::kText, al.body, right - left);
 }
 
+float demoted_row_height(const Frame& f) { return f.fonts->body->FontSize * 1.45f; }
+
+// A drill alert while the actual band shows: one grey line below the real alerts, still
+// marked 訓練, never flashing.
+void draw_demoted(const Frame& f, const model::AlertState& a, const Rect& c) {
+  ImFont* bf = f.fonts->body;
+  f.dl->AddRectFilled(tl(c), br(c), color::kPanel, f.unit * 0.15f);
+  f.dl->AddRectFilled(tl(c), {c.x + f.unit * 0.25f, c.bottom()}, color::kDemoted);
+  float x = c.x + f.unit * 0.5f;
+  float y = c.y + (c.h - bf->FontSize * 1.2f) * 0.5f;
+  x += chip(f, bf, {x, y}, color::kDemoted, color::kText, words::kDrill) + f.unit * 0.3f;
+  x += text(f, bf, {x, y + bf->FontSize * 0.1f}, color::kDim, label(a.alert.severity)) +
+       f.unit * 0.4f;
+  char age[48];
+  format_age(age, sizeof age, a.raised_at, f.now);
+  float aw = text_width(bf, age);
+  float right = c.right() - f.unit * 0.3f;
+  text(f, bf, {right - aw, y + bf->FontSize * 0.1f}, color::kDim, age);
+  text_fit(f, bf, {x, y + bf->FontSize * 0.1f}, color::kDim, a.alert.title,
+           right - aw - f.unit * 0.5f - x);
+}
+
+// The cards of `alerts` in a grid inside `body`, the first top-left, "他 N" for the rest.
+void draw_cards(const Frame& f, const Rect& body, std::span<const model::AlertState* const> alerts,
+                bool mark_actual) {
+  CardMetrics m = metrics(f);
+  float gap = f.unit * 0.4f;
+  bool compact = body.h < m.full();
+  std::size_t max_cols = std::max<std::size_t>(1, static_cast<std::size_t>(body.w / (f.unit * 20)));
+  // A short row still shows what the alert says (its body) unless that would push alerts
+  // off the panel: then one line less per card and more cards.
+  auto fits_all = [&](float h) {
+    auto r = static_cast<std::size_t>((body.h + gap) / (h + gap));
+    return r >= 1 && r * max_cols >= alerts.size();
+  };
+  bool with_body = !compact || fits_all(m.compact_with_body());
+  float card_h = !compact ? m.full() : with_body ? m.compact_with_body() : m.compact();
+  std::size_t rows =
+      std::max<std::size_t>(1, static_cast<std::size_t>((body.h + gap) / (card_h + gap)));
+  std::size_t cols =
+      std::min(max_cols, std::max<std::size_t>(1, (alerts.size() + rows - 1) / rows));
+  float card_w = (body.w - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+  std::size_t capacity = rows * cols;
+  float more_h = f.fonts->heading->FontSize * 1.3f;
+  if (alerts.size() > capacity) {
+    // Overflow: keep one heading line below the cards for "他 N".
+    rows = std::max<std::size_t>(
+        1, static_cast<std::size_t>((body.h - more_h + gap) / (card_h + gap)));
+    capacity = rows * cols;
+  }
+  std::size_t shown = std::min(alerts.size(), capacity);
+  for (std::size_t i = 0; i < shown; ++i) {
+    // Row-major in a single column, column-major otherwise: the top alert is always top-left.
+    std::size_t col = cols == 1 ? 0 : i / rows, row = cols == 1 ? i : i % rows;
+    Rect c{body.x + static_cast<float>(col) * (card_w + gap),
+           body.y + static_cast<float>(row) * (card_h + gap), card_w, card_h};
+    draw_alert(f, *alerts[i], c, compact, with_body, mark_actual);
+  }
+  if (shown < alerts.size()) {
+    char more[64];
+    std::snprintf(more, sizeof more, "%s %zu", words::kAllOthers.data(), alerts.size() - shown);
+    float y = std::min(body.y + static_cast<float>(rows) * (card_h + gap), body.bottom() - more_h);
+    text(f, f.fonts->heading, {body.x, y}, color::kDim, more);
+  }
+}
+
 }  // namespace
 
 void draw_alerts(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
@@ -106,46 +178,49 @@ void draw_alerts(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
     f.dl->PopClipRect();
     return;
   }
-  // Cards in a grid: a narrow panel is one column, a full-width row holds several.
-  CardMetrics m = metrics(f);
-  float gap = f.unit * 0.4f;
-  bool compact = body.h < m.full();
-  std::size_t max_cols = std::max<std::size_t>(1, static_cast<std::size_t>(body.w / (f.unit * 20)));
-  // A short row still shows what the alert says (its body) unless that would push alerts
-  // off the panel: then one line less per card and more cards.
-  auto fits_all = [&](float h) {
-    auto r = static_cast<std::size_t>((body.h + gap) / (h + gap));
-    return r >= 1 && r * max_cols >= active.size();
-  };
-  bool with_body = !compact || fits_all(m.compact_with_body());
-  float card_h = !compact ? m.full() : with_body ? m.compact_with_body() : m.compact();
-  std::size_t rows =
-      std::max<std::size_t>(1, static_cast<std::size_t>((body.h + gap) / (card_h + gap)));
-  std::size_t cols =
-      std::min(max_cols, std::max<std::size_t>(1, (active.size() + rows - 1) / rows));
-  float card_w = (body.w - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
-  std::size_t capacity = rows * cols;
-  float more_h = f.fonts->heading->FontSize * 1.3f;
-  if (active.size() > capacity) {
-    // Overflow: keep one heading line below the cards for "他 N".
-    rows = std::max<std::size_t>(
-        1, static_cast<std::size_t>((body.h - more_h + gap) / (card_h + gap)));
-    capacity = rows * cols;
+  // A real event during a drill: active_alerts() lists every actual alert first; they keep
+  // the cards, the drill's are demoted to grey lines below them.
+  const bool actual_mode = f.situation->shows_actual(f.now);
+  auto first_drill = actual_mode
+                         ? std::find_if(active.begin(), active.end(),
+                                        [](const model::AlertState* a) { return a->alert.drill; })
+                         : active.end();
+  std::span<const model::AlertState* const> lead(
+      active.data(), static_cast<std::size_t>(first_drill - active.begin()));
+  std::span<const model::AlertState* const> demoted(lead.data() + lead.size(),
+                                                    active.size() - lead.size());
+  Rect cards = body;
+  if (!demoted.empty()) {
+    const float row_h = demoted_row_height(f);
+    const float gap = f.unit * 0.3f;
+    // The real alerts keep at least two thirds of the panel, and always room for one
+    // compact card; the drill's get the rest, at least one line ("訓練 3件").
+    float room = body.h;
+    if (!lead.empty()) room = std::min(body.h * 0.34f, body.h - metrics(f).compact() - gap);
+    auto rows = std::max<std::size_t>(1, static_cast<std::size_t>((room + gap) / (row_h + gap)));
+    // When they do not all fit, the last line counts the ones left out instead.
+    const std::size_t shown = demoted.size() <= rows ? demoted.size() : rows - 1;
+    const std::size_t lines = std::min(rows, demoted.size());
+    const float h = static_cast<float>(lines) * (row_h + gap);
+    float y = body.bottom() - h + gap;
+    cards.h = lead.empty() ? 0 : body.h - h;
+    for (std::size_t i = 0; i < shown; ++i) {
+      draw_demoted(f, *demoted[i], Rect{body.x, y, body.w, row_h});
+      y += row_h + gap;
+    }
+    if (shown < demoted.size()) {
+      char more[96];
+      std::snprintf(more, sizeof more, "%s %s%zu%s", words::kDrill.data(),
+                    shown ? words::kAllOthers.data() : "", demoted.size() - shown,
+                    words::kItems.data());
+      Rect line{body.x, y, body.w, row_h};
+      f.dl->AddRectFilled(tl(line), br(line), color::kPanel, f.unit * 0.15f);
+      f.dl->AddRectFilled(tl(line), {line.x + f.unit * 0.25f, line.bottom()}, color::kDemoted);
+      text(f, f.fonts->body, {line.x + f.unit * 0.5f, y + (row_h - f.fonts->body->FontSize) * 0.5f},
+           color::kDim, more);
+    }
   }
-  std::size_t shown = std::min(active.size(), capacity);
-  for (std::size_t i = 0; i < shown; ++i) {
-    // Row-major in a single column, column-major otherwise: the top alert is always top-left.
-    std::size_t col = cols == 1 ? 0 : i / rows, row = cols == 1 ? i : i % rows;
-    Rect c{body.x + static_cast<float>(col) * (card_w + gap),
-           body.y + static_cast<float>(row) * (card_h + gap), card_w, card_h};
-    draw_alert(f, *active[i], c, compact, with_body);
-  }
-  if (shown < active.size()) {
-    char more[64];
-    std::snprintf(more, sizeof more, "%s %zu", words::kAllOthers.data(), active.size() - shown);
-    float y = std::min(body.y + static_cast<float>(rows) * (card_h + gap), body.bottom() - more_h);
-    text(f, f.fonts->heading, {body.x, y}, color::kDim, more);
-  }
+  if (!lead.empty()) draw_cards(f, cards, lead, actual_mode);
   f.dl->PopClipRect();
 }
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include "panels.hpp"
 #include "replay_band.hpp"
@@ -102,7 +103,16 @@ void draw_header(const Frame& f, const Rect& r) {
   }
 }
 
-void draw_drill_band(const Frame& f, const Rect& r) {
+namespace {
+
+// The biggest font whose rendering of `s` fits the band, large first.
+ImFont* band_font(const Frame& f, const Rect& r, std::string_view s) {
+  ImFont* font = f.fonts->large;
+  if (font->FontSize > r.h || text_width(font, s) > r.w * 0.96f) font = f.fonts->heading;
+  return font;
+}
+
+void drill_band(const Frame& f, const Rect& r) {
   f.dl->AddRectFilled(tl(r), br(r), color::kDrillBand);
   // Hazard stripes at both ends make the band recognisable even in a grey photo.
   float sw = r.h * 0.5f;
@@ -115,8 +125,44 @@ void draw_drill_band(const Frame& f, const Rect& r) {
     }
     f.dl->PopClipRect();
   }
-  ImFont* font = f.fonts->large->FontSize <= r.h ? f.fonts->large : f.fonts->heading;
-  text_centered(f, font, r, color::kBlack, words::kDrillBand);
+  text_centered(f, band_font(f, r, words::kDrillBand), r, color::kBlack, words::kDrillBand);
+}
+
+// Solid red, white words, white rules along both edges; no stripes, no flashing: nothing
+// about it resembles the drill band, and it stays still for as long as the event lasts.
+void actual_band(const Frame& f, const Rect& r) {
+  f.dl->AddRectFilled(tl(r), br(r), color::kActualBand);
+  float rule = std::max(2.0f, std::round(r.h * 0.06f));
+  f.dl->AddRectFilled({r.x, r.y}, {r.right(), r.y + rule}, color::kText);
+  f.dl->AddRectFilled({r.x, r.bottom() - rule}, {r.right(), r.bottom()}, color::kText);
+  text_centered(f, band_font(f, r, words::kActualBand), r, color::kText, words::kActualBand);
+}
+
+// After POST /v1/drill/stop: says for a while that the drill is over, and since when.
+void drill_stopped_band(const Frame& f, const Rect& r) {
+  f.dl->AddRectFilled(tl(r), br(r), color::kGrey);
+  char buf[96];
+  char hm[16] = "";
+  if (auto at = f.situation->drill_stopped_at()) {
+    format_hm(hm, sizeof hm, *at, f.situation->directory.utc_offset_minutes);
+  }
+  std::snprintf(buf, sizeof buf, "%s  %s", words::kDrillStoppedBand.data(), hm);
+  text_centered(f, band_font(f, r, buf), r, color::kText, buf);
+}
+
+}  // namespace
+
+void draw_top_band(const Frame& f, const Rect& r, TopBand band) {
+  switch (band) {
+    case TopBand::actual:
+      return actual_band(f, r);
+    case TopBand::drill:
+      return drill_band(f, r);
+    case TopBand::drill_stopped:
+      return drill_stopped_band(f, r);
+    case TopBand::none:
+      return;
+  }
 }
 
 void draw_status_banner(const Frame& f, const Rect& r) {

@@ -49,6 +49,25 @@ void sparkline(const Frame& f, const model::RollcallState& rc, const Rect& r) {
   f.dl->AddLine(prev, {px(end), prev.y}, color::kSkyBlue, thick);
 }
 
+// The drill's roll call while an actual one runs: one grey line at the panel's foot, so
+// the room knows it is still open (and that 訓練中止 would close it) without reading it.
+void demoted_drill_line(const Frame& f, const model::RollcallState& rc, const Rect& r) {
+  ImFont* bf = f.fonts->body;
+  f.dl->AddRectFilled(tl(r), br(r), color::kPanel, f.unit * 0.15f);
+  f.dl->AddRectFilled(tl(r), {r.x + f.unit * 0.25f, r.bottom()}, color::kDemoted);
+  float x = r.x + f.unit * 0.5f;
+  float y = r.y + (r.h - bf->FontSize * 1.2f) * 0.5f;
+  x += chip(f, bf, {x, y}, color::kDemoted, color::kText, words::kDrill) + f.unit * 0.3f;
+  char cnt[64];
+  std::snprintf(cnt, sizeof cnt, "%s %zu/%zu", words::kAnswered.data(), rc.total.answered,
+                rc.total.in_scope);
+  float cw = text_width(bf, cnt);
+  float right = r.right() - f.unit * 0.3f;
+  text(f, bf, {right - cw, y + bf->FontSize * 0.1f}, color::kDim, cnt);
+  text_fit(f, bf, {x, y + bf->FontSize * 0.1f}, color::kDim, rc.started.title,
+           right - cw - f.unit * 0.5f - x);
+}
+
 }  // namespace
 
 void draw_rollcall(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
@@ -67,17 +86,28 @@ void draw_rollcall(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
     std::snprintf(title, sizeof title, "%s  %s", words::kRollcall.data(),
                   rc->started.title.c_str());
   }
-  Rect body = panel_frame(f, r, title, rc->started.drill ? color::kDrillBand : color::kVermillion);
+  // A drill roll call shown while the actual band is up (an actual alert, no actual roll
+  // call) keeps its figures but loses its yellow: drill items are demoted then.
+  const bool demote = rc->started.drill && s.shows_actual(f.now);
+  const ImU32 kind_bg = !rc->started.drill ? color::kActualBand
+                        : demote           ? color::kDemoted
+                                           : color::kDrillBand;
+  const ImU32 kind_fg = rc->started.drill && !demote ? color::kBlack : color::kText;
+  Rect body = panel_frame(f, r, title, kind_bg);
   f.dl->PushClipRect(tl(body), br(body), true);
+  // An actual roll call is shown; a drill one open beside it is demoted to the foot.
+  if (const model::RollcallState* drill = rc->started.drill ? nullptr : s.open_rollcall(true)) {
+    float h = f.fonts->body->FontSize * 1.45f;
+    demoted_drill_line(f, *drill, Rect{body.x, body.bottom() - h, body.w, h});
+    body.h -= h + f.unit * 0.3f;
+  }
   ImFont* bf = f.fonts->body;
   ImFont* hf = f.fonts->heading;
   float y = body.y;
 
   // Drill or actual, and the elapsed time, first: the two facts that frame the figures.
   float x = body.x;
-  x += chip(f, hf, {x, y}, rc->started.drill ? color::kDrillBand : color::kVermillion,
-            rc->started.drill ? color::kBlack : color::kText,
-            rc->started.drill ? words::kDrill : words::kActual) +
+  x += chip(f, hf, {x, y}, kind_bg, kind_fg, rc->started.drill ? words::kDrill : words::kActual) +
        f.unit * 0.5f;
   if (!rc->open())
     x += chip(f, hf, {x, y}, color::kGrey, color::kText, words::kClosed) + f.unit * 0.5f;

@@ -13,8 +13,12 @@ void draw_staff(const Frame& f, const Rect& r, const PanelSpec& spec);
 
 // Full-screen states: connecting, auth failure, protocol mismatch.
 void draw_fullscreen_state(const Frame& f, const Rect& r);
-void draw_drill_band(const Frame& f, const Rect& r);
+// The band across the top: the actual, 訓練 or 訓練中止 band (wall.hpp TopBand).
+void draw_top_band(const Frame& f, const Rect& r, TopBand band);
 void draw_status_banner(const Frame& f, const Rect& r);
+// The H key's list of the last messages, numbered, over the middle of the screen; and the
+// outcome of the last hide request (hide_overlay.cpp).
+void draw_hide_overlay(const Frame& f, const Rect& screen);
 // A small chip: filled rounded rect with a label; returns its width.
 float chip(const Frame& f, ImFont* font, ImVec2 pos, ImU32 bg, ImU32 fg, std::string_view s);
 

@@ -9,6 +9,8 @@ namespace bcp::display {
 
 ReplayTimeline::ReplayTimeline(model::Situation initial, std::vector<model::Event> events)
     : initial_(std::move(initial)), events_(std::move(events)), current_(initial_) {
+  // A post taken off the wall stays off in the replay, also at moments before its hide.
+  model::drop_hidden_messages(events_);
   times_.reserve(events_.size());
   for (const auto& e : events_) {
     // A clock step on the daemon's host must not reorder the line: seq decides the order.

@@ -8,6 +8,8 @@ namespace bcp::display::words {
 inline constexpr std::string_view kDrill = "訓練";
 inline constexpr std::string_view kDrillBand = "訓練  EXERCISE  訓練";
 inline constexpr std::string_view kActual = "実災害";
+inline constexpr std::string_view kActualBand = "実災害  ACTUAL  これは訓練ではありません";
+inline constexpr std::string_view kDrillStoppedBand = "訓練中止  DRILL STOPPED";
 inline constexpr std::string_view kLive = "LIVE";
 inline constexpr std::string_view kStale = "STALE";
 inline constexpr std::string_view kLost = "LOST";
@@ -50,13 +52,28 @@ inline constexpr std::string_view kPaused = "停止";
 inline constexpr std::string_view kPage = "ページ";
 inline constexpr std::string_view kQuitConfirm = "終了しますか？  Y = 終了 / N = 続ける";
 inline constexpr std::string_view kAllOthers = "他";
+inline constexpr std::string_view kItems = "件";
 inline constexpr std::string_view kFile = "ファイル表示";
 inline constexpr std::string_view kUpdated = "更新";
 inline constexpr std::string_view kAllAnswered = "全員回答済";
+inline constexpr std::string_view kHideTitle = "壁面から外す投稿";
+inline constexpr std::string_view kHidePick = "番号 = 選ぶ    H / Esc = 閉じる";
+inline constexpr std::string_view kHideConfirm =
+    "この投稿をすべての壁面から外します。  Y = 外す    ほかのキー = 戻る";
+inline constexpr std::string_view kHideNoToken =
+    "この端末には操作用トークンがありません。操作卓で実行してください:";
+inline constexpr std::string_view kHideGone = "（もう表示されていません）";
+inline constexpr std::string_view kHideNone = "表示中の投稿はありません";
+inline constexpr std::string_view kHideSending = "送信中…";
+inline constexpr std::string_view kHideDone = "壁面から外しました";
+inline constexpr std::string_view kHideFailed = "外せませんでした";
+inline constexpr std::string_view kHideReason = "壁面端末の H キーで非表示";
 
 inline constexpr std::string_view kAll[] = {kDrill,
                                             kDrillBand,
                                             kActual,
+                                            kActualBand,
+                                            kDrillStoppedBand,
                                             kLive,
                                             kStale,
                                             kLost,
@@ -97,9 +114,19 @@ inline constexpr std::string_view kAll[] = {kDrill,
                                             kPage,
                                             kQuitConfirm,
                                             kAllOthers,
+                                            kItems,
                                             kFile,
                                             kUpdated,
                                             kAllAnswered,
+                                            kHideTitle,
+                                            kHidePick,
+                                            kHideConfirm,
+                                            kHideNoToken,
+                                            kHideGone,
+                                            kHideNone,
+                                            kHideSending,
+                                            kHideDone,
+                                            kHideFailed,
                                             "0123456789:%/()[]・—…〜、。「」＋－"};
 
 }  // namespace bcp::display::words

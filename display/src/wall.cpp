@@ -30,6 +30,7 @@ WallSettings settings_from_json(const nlohmann::json& d, std::vector<std::string
   num("flash_seconds", s.flash_seconds, 0);
   num("chime_repeat_seconds", s.chime_repeat_seconds, 2);
   num("list_page_seconds", s.list_page_seconds, 1);
+  num("drill_stopped_seconds", s.drill_stopped_seconds, 0);
   double scale = s.text_scale;
   num("text_scale", scale, 0.5);
   s.text_scale = static_cast<float>(scale);
@@ -50,8 +51,18 @@ WallSettings settings_from_json(const nlohmann::json& d, std::vector<std::string
   return s;
 }
 
+TopBand top_band(const model::Situation& s, model::TimePoint now, const WallSettings& settings) {
+  if (s.shows_actual(now)) return TopBand::actual;
+  if (s.shows_drill(now)) return TopBand::drill;
+  if (auto stopped = s.drill_stopped_at()) {
+    auto since = std::chrono::duration<double>(now - *stopped).count();
+    if (since >= 0 && since < settings.drill_stopped_seconds) return TopBand::drill_stopped;
+  }
+  return TopBand::none;
+}
+
 WallRegions wall_regions(const Layout& layout, std::size_t page, float width, float height,
-                         bool drill, bool banner, float text_scale) {
+                         bool top_band, bool banner, float text_scale) {
   WallRegions out;
   float ref = std::min(width, height);  // the short side, as for the fonts
   float margin = std::round(ref / 120.0f);
@@ -59,8 +70,8 @@ WallRegions wall_regions(const Layout& layout, std::size_t page, float width, fl
   Rect area{margin, margin, width - 2 * margin, height - 2 * margin};
   // Band heights follow the large font so the band text always fits.
   float band_h = std::round(ref / 16.0f * std::max(0.5f, text_scale) * 1.25f);
-  if (drill) {
-    out.drill_band = Rect{0, 0, width, band_h};
+  if (top_band) {
+    out.top_band = Rect{0, 0, width, band_h};
     area.y = band_h + gap;
     area.h = height - margin - area.y;
   }
@@ -133,10 +144,11 @@ void draw_wall(ImDrawList* dl, const Fonts& fonts, const model::Situation& s, co
     draw_fullscreen_state(f, screen);
     return;
   }
-  bool drill = s.shows_drill(now);
+  const TopBand band = top_band(s, now, settings);
   bool banner =
       v.health == FeedHealth::stale || v.health == FeedHealth::lost || v.replay != nullptr;
-  WallRegions reg = wall_regions(layout, v.page, width, height, drill, banner, settings.text_scale);
+  WallRegions reg = wall_regions(layout, v.page, width, height, band != TopBand::none, banner,
+                                 settings.text_scale);
   auto moved = [&](Rect r) {
     r.x += v.shift_x;
     r.y += v.shift_y;
@@ -164,13 +176,14 @@ void draw_wall(ImDrawList* dl, const Fonts& fonts, const model::Situation& s, co
     }
     dl->PopClipRect();
   }
-  if (reg.drill_band) draw_drill_band(f, moved(*reg.drill_band));
+  if (reg.top_band) draw_top_band(f, moved(*reg.top_band), band);
   if (reg.status_banner && v.replay) {
     draw_replay_band(f, moved(*reg.status_banner));
   } else if (reg.status_banner) {
     draw_status_banner(f, moved(*reg.status_banner));
   }
   if (v.replay) draw_replay_frame(f, screen);
+  draw_hide_overlay(f, screen);
   if (v.quit_confirm) {
     Rect q{width * 0.2f, height * 0.4f, width * 0.6f, height * 0.2f};
     dl->AddRectFilled(tl(q), br(q), color::kBlack);

@@ -119,6 +119,99 @@ TEST(WallControls, QuittingNeedsAConfirmation) {
   EXPECT_TRUE(c.quit());
 }
 
+// Talk in two groups, `n` messages m1 … mn alternating hq / soumu, one second apart.
+model::Situation talk_situation(int n) {
+  model::Situation s;
+  for (int i = 1; i <= n; ++i) {
+    model::TalkMessage m;
+    m.group = i % 2 ? "hq" : "soumu";
+    m.message_id = "m" + std::to_string(i);
+    m.sender = {"s001", "山田", std::nullopt};
+    m.text = "text " + std::to_string(i);
+    model::Event e;
+    e.seq = i;
+    e.at = t0() + seconds(i);
+    e.body = m;
+    EXPECT_TRUE(model::apply(s, e));
+  }
+  return s;
+}
+
+TEST(WallControls, HideKeysMapAsTheHelpSays) {
+  EXPECT_EQ(wall_key(SDLK_h), WallKey::hide_list);
+  EXPECT_EQ(wall_key(SDLK_1), WallKey::pick_1);
+  EXPECT_EQ(wall_key(SDLK_9), WallKey::pick_9);
+  EXPECT_EQ(wall_key(SDLK_KP_1), WallKey::pick_1);
+  EXPECT_EQ(wall_key(SDLK_KP_5), WallKey::pick_5);
+  EXPECT_EQ(wall_key(SDLK_0), WallKey::other);
+}
+
+TEST(WallControls, RecentTalkIsTheNewestAcrossGroupsNewestFirst) {
+  auto s = talk_situation(12);
+  std::vector<std::string> ids;
+  for (const auto* e : recent_talk(s, 9)) ids.push_back(e->message.message_id);
+  EXPECT_EQ(ids,
+            (std::vector<std::string>{"m12", "m11", "m10", "m9", "m8", "m7", "m6", "m5", "m4"}));
+  EXPECT_EQ(recent_talk(talk_situation(2), 9).size(), 2u);
+  EXPECT_TRUE(recent_talk(model::Situation{}, 9).empty());
+}
+
+TEST(WallControls, HideNeedsTheListANumberAndYes) {
+  auto s = talk_situation(12);
+  PageRotation rot;
+  rot.reset(1, 0, 0);
+  WallControls c;
+  // A number without the list does nothing.
+  EXPECT_EQ(c.press(WallKey::pick_1, rot, s, t0(), 1), ControlRequest::none);
+  EXPECT_FALSE(c.hide_pick());
+  c.press(WallKey::hide_list, rot, s, t0(), 2);
+  ASSERT_TRUE(c.hide_pick());
+  ASSERT_EQ(c.hide_pick()->ids.size(), HidePick::kListed);
+  EXPECT_EQ(c.hide_pick()->ids.front(), "m12");
+  // The numbers stay fixed while the list is open, whatever arrives meanwhile.
+  auto later = talk_situation(13);
+  c.press(WallKey::pick_3, rot, later, t0(), 3);
+  ASSERT_TRUE(c.hide_pick()->chosen);
+  EXPECT_EQ(*c.hide_pick()->chosen, "m10");
+  // Any key but Y goes back to the list: nothing is sent.
+  EXPECT_EQ(c.press(WallKey::other, rot, s, t0(), 4), ControlRequest::redraw);
+  ASSERT_TRUE(c.hide_pick());
+  EXPECT_FALSE(c.hide_pick()->chosen);
+  // A number past the list chooses nothing.
+  c.press(WallKey::hide_list, rot, talk_situation(2), t0(), 5);  // closes
+  c.press(WallKey::hide_list, rot, talk_situation(2), t0(), 6);  // opens with two
+  c.press(WallKey::pick_5, rot, s, t0(), 7);
+  EXPECT_FALSE(c.hide_pick()->chosen);
+  c.press(WallKey::pick_2, rot, s, t0(), 8);
+  ASSERT_TRUE(c.hide_pick()->chosen);
+  EXPECT_EQ(c.press(WallKey::yes, rot, s, t0(), 9), ControlRequest::hide_message);
+  EXPECT_EQ(c.hide_request(), "m1");
+  EXPECT_FALSE(c.hide_pick());  // closed once sent
+  EXPECT_FALSE(c.asking_to_quit());
+}
+
+TEST(WallControls, TheHideListClosesWithEscOrByItselfNeverQuitting) {
+  auto s = talk_situation(3);
+  PageRotation rot;
+  rot.reset(1, 0, 0);
+  WallControls c;
+  c.press(WallKey::hide_list, rot, s, t0(), 1);
+  c.press(WallKey::pick_1, rot, s, t0(), 2);
+  c.press(WallKey::quit, rot, s, t0(), 3);  // Esc: closes the list, does not ask to quit
+  EXPECT_FALSE(c.hide_pick());
+  EXPECT_FALSE(c.asking_to_quit());
+  c.press(WallKey::hide_list, rot, s, t0(), 10);
+  c.tick(10 + WallControls::kHideListSeconds - 1);
+  EXPECT_TRUE(c.hide_pick());
+  c.tick(10 + WallControls::kHideListSeconds + 1);
+  EXPECT_FALSE(c.hide_pick());
+  // With the list open, the other keys keep their meaning (A, M, …).
+  c.press(WallKey::hide_list, rot, s, t0(), 50);
+  c.press(WallKey::mute, rot, s, t0(), 51);
+  EXPECT_TRUE(c.muted());
+  EXPECT_TRUE(c.hide_pick());
+}
+
 TEST(PointerHider, HidesAFewSecondsAfterTheLastMove) {
   PointerHider p(3);
   EXPECT_TRUE(p.visible(0.5));

@@ -20,6 +20,7 @@ constexpr std::uint32_t kYellow = 0xF0E442FF;
 constexpr std::uint32_t kOrange = 0xE69F00FF;
 constexpr std::uint32_t kVermillion = 0xD55E00FF;
 constexpr std::uint32_t kPanelHeader = 0x222A36FF;
+constexpr std::uint32_t kActualRed = 0xCC0000FF;
 
 model::TimePoint test_now() {
   return time_point_cast<milliseconds>(sys_days{year{2026} / 11 / 24} + hours{5} + minutes{12});
@@ -76,35 +77,33 @@ TEST_P(Render, PanelsAndDrillBand) {
   auto actual = demo_situation(test_now(), {.drill = false});
   ASSERT_TRUE(drill.shows_drill(test_now()));
   ASSERT_FALSE(actual.shows_drill(test_now()));
+  ASSERT_TRUE(actual.shows_actual(test_now()));  // the demo's actual quake is critical
   std::string name = std::to_string(h);
   Image d = render(drill, live_view(), w, h, layout, ("drill-" + name + ".png").c_str());
   Image a = render(actual, live_view(), w, h, layout, ("actual-" + name + ".png").c_str());
 
   auto with_band = wall_regions(layout, 0, float(w), float(h), true, false);
-  ASSERT_TRUE(with_band.drill_band);
-  const Rect& band = *with_band.drill_band;
+  ASSERT_TRUE(with_band.top_band);
+  const Rect& band = *with_band.top_band;
   // Between the hazard stripes, above the text: pure band colour.
   int bx = int(band.x + band.h * 4 + 4), by = int(band.y + 3);
   EXPECT_EQ(d.pixel(bx, by), kYellow);
   EXPECT_EQ(d.pixel(w / 2, int(band.bottom()) - 2), kYellow);
-  // Without drill content there is no band anywhere on the top rows.
+  // An actual event has the red actual band in the same place, never the yellow one.
   for (int x = 0; x < w; x += 7) ASSERT_NE(a.pixel(x, by), kYellow) << "x=" << x;
+  EXPECT_EQ(a.pixel(int(band.x) + 4, int(band.y + band.h * 0.5f)), kActualRed);
 
   // Every panel is drawn where the layout puts it: its title bar (or the header) shows
   // the panel header colour at its right end.
-  for (const auto* regions : {&with_band}) {
-    for (const auto& p : regions->panels) {
+  for (const Image* img : {&d, &a}) {
+    for (const auto& p : with_band.panels) {
       auto [px, py] = probe(p, h);
-      EXPECT_EQ(d.pixel(px, py), kPanelHeader)
+      EXPECT_EQ(img->pixel(px, py), kPanelHeader)
           << to_string(p.panel->kind) << " at " << px << "," << py;
     }
   }
-  auto no_band = wall_regions(layout, 0, float(w), float(h), false, false);
-  for (const auto& p : no_band.panels) {
-    auto [px, py] = probe(p, h);
-    EXPECT_EQ(a.pixel(px, py), kPanelHeader) << to_string(p.panel->kind);
-  }
   // No band and no banner: the live wall's content starts at the top margin.
+  auto no_band = wall_regions(layout, 0, float(w), float(h), false, false);
   EXPECT_LT(no_band.content.y, band.bottom());
 }
 

@@ -107,7 +107,7 @@ void expect_replay_marks(const Image& img, const std::string& what) {
   EXPECT_EQ(count_color(img, header, kLiveGreen), 0u) << what << ": LIVE green in the header";
   Rect right{header.x + header.w * 0.75f, header.y, header.w * 0.25f, header.h};
   EXPECT_GT(count_color(img, right, kReplayBlue), std::size_t(right.h * right.h)) << what;
-  EXPECT_EQ(img.pixel(int(reg.drill_band->w * 0.5f), int(reg.drill_band->bottom()) - 2), kYellow)
+  EXPECT_EQ(img.pixel(int(reg.top_band->w * 0.5f), int(reg.top_band->bottom()) - 2), kYellow)
       << what << ": the drill band stays";
 }
 

@@ -10,6 +10,7 @@
 #include "bcp/display/replay_journal.hpp"
 #include "bcp/display/replay_session.hpp"
 #include "bcp/display/replay_timeline.hpp"
+#include "bcp/model/codec.hpp"
 #include "bcp/model/reducer.hpp"
 #include "replay_support.hpp"
 
@@ -177,6 +178,23 @@ TEST(ReplayTimeline, LongJournalSeeksBackFromCheckpoints) {
   EXPECT_EQ(t.situation(), fold(j.events(), 3001));
   t.show_count(0);
   EXPECT_EQ(t.situation(), sample_directory());
+}
+
+TEST(ReplayTimeline, AHiddenPostShowsAtNoMomentNotEvenBeforeItsHide) {
+  test::JournalBuilder j;
+  j.talk(drill_t0(), "s002", "本部を設置しました");
+  j.talk(drill_t0() + seconds(10), "s003", "死者12名（誤った数字）");
+  const std::string wrong = std::get<model::TalkMessage>(j.events().back().body).message_id;
+  j.talk(drill_t0() + seconds(20), "s004", "庁舎被害なし");
+  j.add(model::TalkHidden{wrong, "誤情報", "operator-sample"}, drill_t0() + seconds(60));
+  ReplayTimeline t(sample_directory(), j.events());
+  EXPECT_EQ(t.size(), 3u);  // the hidden message is not on the line at all
+  for (int s : {0, 10, 15, 20, 59, 60, 90, 30, 11}) {
+    t.show_until(drill_t0() + seconds(s));
+    const std::string shown = model::situation_to_json(t.situation()).dump();
+    EXPECT_EQ(shown.find("死者12名"), std::string::npos) << "at +" << s << " s";
+    if (s >= 20) EXPECT_NE(shown.find("庁舎被害なし"), std::string::npos) << s;
+  }
 }
 
 TEST(ReplayTimeline, ClockStepsOnTheDaemonDoNotReorderEvents) {

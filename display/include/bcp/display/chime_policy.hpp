@@ -3,6 +3,7 @@
 // without an audio device. The sound itself is chime.hpp.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,10 +14,21 @@
 namespace bcp::display {
 
 // Active warning/critical alerts acknowledged neither centrally (alert.acknowledged, from
-// anywhere) nor on this wall: the ones the chime is about.
+// anywhere) nor on this wall: the ones the chime is about. While the actual band shows
+// (Situation::shows_actual), drill alerts are demoted and do not call for the chime.
 std::vector<std::string> alerts_wanting_chime(const model::Situation& s,
                                               const std::set<std::string>& acked_locally,
                                               model::TimePoint now);
+
+// An actual alert sounds different from a drill's, so that the room hears which it is
+// before anyone looks up.
+enum class ChimeSound { drill, actual };
+// Actual as soon as one of the alerts that want the chime is real.
+ChimeSound chime_sound(const model::Situation& s, const std::vector<std::string>& wanting);
+// What each sounds like, as mono 16-bit samples at `rate` Hz. Drill: the soft two-tone
+// ding-dong (E6, C6). Actual: three rising tones (A5, C#6, E6) played twice, louder and
+// longer: urgent, but still a chime beside the real alarms, not a siren.
+std::vector<std::int16_t> chime_samples(ChimeSound sound, int rate);
 
 class ChimePolicy {
  public:

@@ -14,6 +14,10 @@ struct Options {
   std::string wall = "main";         // --wall ID
   std::string feed;                  // --feed ws://…; default from the config's listen address
   std::optional<std::string> token;  // --token; default: the config's display token
+  // --operator-token: what the H key sends POST /v1/talk/{id}/hide with; default: the
+  // config's operator token when it holds a plain secret, else none (H then only shows the
+  // bcpctl command line).
+  std::optional<std::string> operator_token;
   int monitor = 0;                   // --monitor N
   bool windowed = false;             // --windowed
   bool headless = false;             // --headless

@@ -18,7 +18,8 @@ namespace bcp::display {
 // then (its arrival_time, made non-decreasing along seq so that the line is well ordered).
 class ReplayTimeline {
  public:
-  // `initial`: the situation before the first event (the config's directory).
+  // `initial`: the situation before the first event (the config's directory). Talk
+  // messages that a talk.hidden in `events` took off the wall are dropped from the line.
   ReplayTimeline(model::Situation initial, std::vector<model::Event> events);
 
   std::size_t size() const { return events_.size(); }

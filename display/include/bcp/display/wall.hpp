@@ -18,6 +18,7 @@ struct ImDrawList;
 namespace bcp::display {
 
 struct ReplayStatus;  // replay_session.hpp
+struct HidePick;      // controls.hpp
 
 // The config's "display" section (all optional), plus command-line overrides.
 struct WallSettings {
@@ -31,6 +32,7 @@ struct WallSettings {
   float pixel_shift = 1.0f / 540;           // "pixel_shift_fraction": amplitude, share of height
   double pixel_shift_period_seconds = 600;  // "pixel_shift_period_seconds"
   std::string clock_format = "%H:%M:%S";    // "clock_format": strftime, town time
+  double drill_stopped_seconds = 600;       // "drill_stopped_seconds": the 訓練中止 band
 };
 WallSettings settings_from_json(const nlohmann::json& display, std::vector<std::string>* warnings);
 
@@ -49,18 +51,28 @@ struct WallView {
   const std::set<std::string>* acked_locally = nullptr;  // alert ids acknowledged here
   float shift_x = 0, shift_y = 0;                        // burn-in protection offset, pixels
   const ReplayStatus* replay = nullptr;  // set while replaying a journal (the REPLAY band)
+  const HidePick* hide_pick = nullptr;   // the H key's list while it is open (controls.hpp)
+  bool hide_can_send = false;            // this PC holds an operator token
+  std::string hide_status;               // the last hide request's outcome, shown a while
 };
 
-// Where the fixed parts go: the 訓練 band at the top when any drill item shows, the
-// stale/lost banner at the bottom when the feed is not live, the page's panels between.
+// The band across the top (DESIGN.md "Drill and actual on one wall"), most serious first:
+// the red actual band while any actual warning/critical alert or actual roll call is active,
+// whatever drill items also show; the yellow 訓練 band with drill items only; the grey
+// 訓練中止 band for drill_stopped_seconds after POST /v1/drill/stop; else none.
+enum class TopBand { none, actual, drill, drill_stopped };
+TopBand top_band(const model::Situation& s, model::TimePoint now, const WallSettings& settings);
+
+// Where the fixed parts go: the top band (top_band), the stale/lost banner at the bottom
+// when the feed is not live, the page's panels between.
 struct WallRegions {
-  std::optional<Rect> drill_band;
+  std::optional<Rect> top_band;
   std::optional<Rect> status_banner;
   Rect content;
   std::vector<PanelPlacement> panels;
 };
 WallRegions wall_regions(const Layout& layout, std::size_t page, float width, float height,
-                         bool drill, bool banner, float text_scale = 1.0f);
+                         bool top_band, bool banner, float text_scale = 1.0f);
 
 // Draws the whole wall into `dl` (a background draw list of a width x height display).
 void draw_wall(ImDrawList* dl, const Fonts& fonts, const model::Situation& s, const WallView& v,
