@@ -246,20 +246,17 @@ int make_drill_report(const DrillReportOptions& given) {
   std::vector<model::Event> events = whole_journal(http, o.token, lines);
   page.journal_seq = events.empty() ? 0 : events.back().seq;
   {
-    // A post taken off the wall is not handed to the pictures' replay at all (not even in
-    // its temporary journal file): the same messages the replay itself would drop.
+    // A post taken off the wall does not reach the pictures' replay, not even in its
+    // temporary journal file: its line keeps its seq (the replay refuses gaps) but loses its
+    // text and attachments, and the replay drops the message itself as it does any hidden one.
     const auto hidden = model::hidden_message_ids(events);
-    std::size_t kept = 0;
     for (std::size_t i = 0; i < events.size(); ++i) {
-      if (model::is_hidden_message(events[i], hidden)) continue;
-      if (kept != i) {
-        events[kept] = std::move(events[i]);
-        lines[kept] = std::move(lines[i]);
-      }
-      ++kept;
+      if (!model::is_hidden_message(events[i], hidden)) continue;
+      auto& m = std::get<model::TalkMessage>(events[i].body);
+      m.text.clear();
+      m.attachments.clear();
+      lines[i] = model::to_json(events[i]).dump();
     }
-    events.resize(kept);
-    lines.resize(kept);
   }
   auto moments = drill_moments(initial, events, o.rollcall);
   if (!moments) throw DrillReportRefused("roll call " + o.rollcall + " is not in the journal");
