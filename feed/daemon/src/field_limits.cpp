@@ -75,6 +75,11 @@ struct FieldWalk {
     on.text("/alert", a.alert, L::kId);
     on.text("/by", a.by, L::kName);
   }
+  void operator()(model::TalkHidden& h) {
+    on.text("/message_id", h.message_id, L::kId);
+    on.text("/reason", h.reason, L::kReason);
+    on.text("/by", h.by, L::kName);
+  }
   void operator()(model::Notice& n) { on.text("/text", n.text, L::kNoticeText); }
 };
 
