@@ -209,5 +209,66 @@ TEST(GlyphAtlas, RareKanjiBakedAndRendered) {
   EXPECT_GE(vs_blank.h, 720 / 40 / 2);
 }
 
+// Issue 12, class 7: one 20,000-character message emptied the talk panel. It is cut (with …)
+// to under half the panel, so the messages before it still show. Counted from the pixels:
+// every message's header line has its sender's name in sky blue.
+TEST(RenderTalk, AVeryLongMessageLeavesTheOlderOnesOnTheWall) {
+  constexpr std::uint32_t kSkyBlue = 0x56B4E9FF;
+  Layout talk_only =
+      parse_layout(nlohmann::json::parse(R"({"rows":[{"panels":["talk"]}]})")).layout;
+  auto s = demo_situation(test_now(), {.staff = 12, .answered = 0, .talk_messages = 0});
+  auto post = [&](model::Seq seq, std::string text) {
+    model::TalkEntry e;
+    e.seq = seq;
+    e.at = test_now() - seconds(100 - seq);
+    e.message.group = "hq";
+    e.message.message_id = "m" + std::to_string(seq);
+    e.message.sender = {s.directory.staff[seq % 12].id, "", std::nullopt};
+    e.message.text = std::move(text);
+    s.talk["hq"].recent.push_back(e);
+  };
+  for (model::Seq seq = 1; seq <= 6; ++seq) post(seq, "避難所の受付を開始しました。");
+  // Header rows (y) where the sender names are drawn, grouped into separate messages.
+  auto header_bands = [&](const Image& img, const Rect& panel) {
+    int bands = 0, last = -1000;
+    for (int y = int(panel.y); y < int(panel.bottom()); ++y) {
+      bool blue = false;
+      for (int x = int(panel.x); x < int(panel.right()) && !blue; ++x)
+        blue = img.pixel(x, y) == kSkyBlue;
+      if (!blue) continue;
+      if (y - last > 4) ++bands;
+      last = y;
+    }
+    return bands;
+  };
+  const Rect panel = wall_regions(talk_only, 0, 1920, 1080, false, false).panels.at(0).rect;
+  ASSERT_EQ(header_bands(render(s, live_view(), 1920, 1080, talk_only), panel), 6);
+
+  for (const std::string unit : {"川の水位が上がっています。", "Water rising. ", "あ"}) {
+    std::string text;
+    while (text.size() < 20000 * 3) text += unit;
+    auto big = s;
+    auto& recent = big.talk["hq"].recent;
+    recent.push_back(recent.back());
+    recent.back().seq = 7;
+    recent.back().at = test_now();
+    recent.back().message.message_id = "m7";
+    recent.back().message.text = text;
+    Image img = render(big, live_view(), 1920, 1080, talk_only, "talk-long-message-1080.png");
+    // The long message's header and at least two of the six before it.
+    EXPECT_GE(header_bands(img, panel), 3) << unit;
+    // The long message (at the bottom) takes under half the panel: the newest header lies
+    // below its middle.
+    int newest = -1;
+    for (int y = int(panel.bottom()) - 1; y > int(panel.y) && newest < 0; --y)
+      for (int x = int(panel.x); x < int(panel.right()); ++x)
+        if (img.pixel(x, y) == kSkyBlue) {
+          newest = y;
+          break;
+        }
+    EXPECT_GT(newest, int(panel.y + panel.h * 0.45f)) << unit;
+  }
+}
+
 }  // namespace
 }  // namespace bcp::display
