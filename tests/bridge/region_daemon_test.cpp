@@ -172,9 +172,11 @@ TEST(RegionDaemon, StoppedAndRestartedTheDurableConsumerResumesAndAppliesNothing
     for (int i = 0; i < 12; ++i) ASSERT_EQ(t->post_talk("留守中 " + std::to_string(i)), 200);
     while_away += 12;
   }
+  // No check of the region's seq right after the start: its durable consumer may have caught
+  // up already by the time /healthz answers (a fresh-clone run under load saw that). That it
+  // resumed from its own journal shows in bcp_region_applied_total below: a full redelivery
+  // would count every event, not only those posted while it was away.
   region.start();
-  for (TownDaemon* t : towns.all())
-    EXPECT_LT(region.seq_of(t->id()), t->seq());  // from its journal
   ASSERT_TRUE(test::wait_until([&] { return region_has_caught_up(region, towns); }, 30s))
       << region.region().dump();
   // The new process applied exactly what it had not seen: nothing came twice.
