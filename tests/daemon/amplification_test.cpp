@@ -44,7 +44,9 @@ TEST(Amplification, ApiFieldsOverTheirLimitAre400NamingTheField) {
   ASSERT_EQ(start.status, 201) << start.body;
   const std::int64_t before = d.seq();
   const std::string kanji_over = repeat("あ", FieldLimits::kTalkText / 3 + 1);  // 8193 bytes
+  // Not a roster id: for one, the roster's name replaces whatever name was sent (issue 20).
   json sender_long = talk("x");
+  sender_long["sender"]["id"] = "guest-outside-the-roster";
   sender_long["sender"]["name"] = std::string(FieldLimits::kName + 1, 'n');
   json many_attachments = talk("x");
   many_attachments["attachments"] = json::array();
