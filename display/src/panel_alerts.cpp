@@ -102,21 +102,9 @@ float demoted_row_height(const Frame& f) { return f.fonts->body->FontSize * 1.45
 // A drill alert while the actual band shows: one grey line below the real alerts, still
 // marked 訓練, never flashing.
 void draw_demoted(const Frame& f, const model::AlertState& a, const Rect& c) {
-  ImFont* bf = f.fonts->body;
-  f.dl->AddRectFilled(tl(c), br(c), color::kPanel, f.unit * 0.15f);
-  f.dl->AddRectFilled(tl(c), {c.x + f.unit * 0.25f, c.bottom()}, color::kDemoted);
-  float x = c.x + f.unit * 0.5f;
-  float y = c.y + (c.h - bf->FontSize * 1.2f) * 0.5f;
-  x += chip(f, bf, {x, y}, color::kDemoted, color::kText, words::kDrill) + f.unit * 0.3f;
-  x += text(f, bf, {x, y + bf->FontSize * 0.1f}, color::kDim, label(a.alert.severity)) +
-       f.unit * 0.4f;
   char age[48];
   format_age(age, sizeof age, a.raised_at, f.now);
-  float aw = text_width(bf, age);
-  float right = c.right() - f.unit * 0.3f;
-  text(f, bf, {right - aw, y + bf->FontSize * 0.1f}, color::kDim, age);
-  text_fit(f, bf, {x, y + bf->FontSize * 0.1f}, color::kDim, a.alert.title,
-           right - aw - f.unit * 0.5f - x);
+  draw_demoted_line(f, c, label(a.alert.severity), a.alert.title, age);
 }
 
 // The cards of `alerts` in a grid inside `body`, the first top-left, "他 N" for the rest.

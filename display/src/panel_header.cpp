@@ -193,4 +193,20 @@ float chip(const Frame& f, ImFont* font, ImVec2 pos, ImU32 bg, ImU32 fg, std::st
   return w;
 }
 
+void draw_demoted_line(const Frame& f, const Rect& r, std::string_view lead,
+                       std::string_view title, std::string_view right_text) {
+  ImFont* bf = f.fonts->body;
+  f.dl->AddRectFilled(tl(r), br(r), color::kPanel, f.unit * 0.15f);
+  f.dl->AddRectFilled(tl(r), {r.x + f.unit * 0.25f, r.bottom()}, color::kDemoted);
+  float x = r.x + f.unit * 0.5f;
+  const float y = r.y + (r.h - bf->FontSize * 1.2f) * 0.5f;
+  const float text_y = y + bf->FontSize * 0.1f;
+  x += chip(f, bf, {x, y}, color::kDemoted, color::kText, words::kDrill) + f.unit * 0.3f;
+  if (!lead.empty()) x += text(f, bf, {x, text_y}, color::kDim, lead) + f.unit * 0.4f;
+  const float rw = text_width(bf, right_text);
+  const float right = r.right() - f.unit * 0.3f;
+  text(f, bf, {right - rw, text_y}, color::kDim, right_text);
+  text_fit(f, bf, {x, text_y}, color::kDim, title, right - rw - f.unit * 0.5f - x);
+}
+
 }  // namespace bcp::display

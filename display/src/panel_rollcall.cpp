@@ -52,20 +52,10 @@ void sparkline(const Frame& f, const model::RollcallState& rc, const Rect& r) {
 // The drill's roll call while an actual one runs: one grey line at the panel's foot, so
 // the room knows it is still open (and that 訓練中止 would close it) without reading it.
 void demoted_drill_line(const Frame& f, const model::RollcallState& rc, const Rect& r) {
-  ImFont* bf = f.fonts->body;
-  f.dl->AddRectFilled(tl(r), br(r), color::kPanel, f.unit * 0.15f);
-  f.dl->AddRectFilled(tl(r), {r.x + f.unit * 0.25f, r.bottom()}, color::kDemoted);
-  float x = r.x + f.unit * 0.5f;
-  float y = r.y + (r.h - bf->FontSize * 1.2f) * 0.5f;
-  x += chip(f, bf, {x, y}, color::kDemoted, color::kText, words::kDrill) + f.unit * 0.3f;
   char cnt[64];
   std::snprintf(cnt, sizeof cnt, "%s %zu/%zu", words::kAnswered.data(), rc.total.answered,
                 rc.total.in_scope);
-  float cw = text_width(bf, cnt);
-  float right = r.right() - f.unit * 0.3f;
-  text(f, bf, {right - cw, y + bf->FontSize * 0.1f}, color::kDim, cnt);
-  text_fit(f, bf, {x, y + bf->FontSize * 0.1f}, color::kDim, rc.started.title,
-           right - cw - f.unit * 0.5f - x);
+  draw_demoted_line(f, r, {}, rc.started.title, cnt);
 }
 
 }  // namespace

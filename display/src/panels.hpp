@@ -21,5 +21,9 @@ void draw_status_banner(const Frame& f, const Rect& r);
 void draw_hide_overlay(const Frame& f, const Rect& screen);
 // A small chip: filled rounded rect with a label; returns its width.
 float chip(const Frame& f, ImFont* font, ImVec2 pos, ImU32 bg, ImU32 fg, std::string_view s);
+// A drill item while the actual band shows (a drill alert, the drill roll call): one grey
+// line marked 訓練, then `lead` and `title` dim, `right_text` at its right end.
+void draw_demoted_line(const Frame& f, const Rect& r, std::string_view lead,
+                       std::string_view title, std::string_view right_text);
 
 }  // namespace bcp::display
