@@ -222,20 +222,7 @@ TEST(Amplification, SlowSubscriberIsDroppedByBytesWhileOthersGetEverything) {
   ASSERT_TRUE(snapshot) << reader.error();
   EXPECT_GT(snapshot->dump().size(), 128u * 1024);
 
-  namespace net = boost::asio;
-  net::io_context ioc;
-  net::ip::tcp::socket raw(ioc);
-  raw.open(net::ip::tcp::v4());
-  raw.set_option(net::socket_base::receive_buffer_size(4096));
-  raw.connect({net::ip::make_address("127.0.0.1"), d.port()});
-  boost::beast::websocket::stream<net::ip::tcp::socket> slow(std::move(raw));
-  slow.handshake("127.0.0.1", "/v1/stream");
-  slow.write(net::buffer(json({{"v", 1},
-                               {"type", "hello"},
-                               {"display", "slow"},
-                               {"token", kDisplay},
-                               {"since", kBefore}})
-                             .dump()));
+  StalledSubscriber slow(d.port(), kBefore);
   ASSERT_TRUE(wait_until([&] { return d.metric("bcp_stream_subscribers") == 2; }, 5s));
   std::vector<json> received;
   std::thread consume([&] { received = reader.events_until(kBefore + kLive, 60s); });

@@ -189,20 +189,7 @@ TEST(Stream, SubscriberThatNeverReadsIsDroppedOthersGetEverything) {
     o.max_subscriber_queue_bytes = 32 * 1024;  // the bound is in bytes (issue 12, class 7)
   });
   // The slow wall: a tiny receive window and nobody reading it.
-  namespace net = boost::asio;
-  net::io_context ioc;
-  net::ip::tcp::socket raw(ioc);
-  raw.open(net::ip::tcp::v4());
-  raw.set_option(net::socket_base::receive_buffer_size(4096));
-  raw.connect({net::ip::make_address("127.0.0.1"), d.port()});
-  boost::beast::websocket::stream<net::ip::tcp::socket> slow(std::move(raw));
-  slow.handshake("127.0.0.1", "/v1/stream");
-  slow.write(net::buffer(json({{"v", 1},
-                               {"type", "hello"},
-                               {"display", "slow"},
-                               {"token", kDisplay},
-                               {"since", nullptr}})
-                             .dump()));
+  StalledSubscriber slow(d.port(), std::nullopt);
 
   constexpr int kEvents = 40;
   Subscriber normal(d.port(), 0);

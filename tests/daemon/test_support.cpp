@@ -434,6 +434,18 @@ Subscriber::Subscriber(std::uint16_t port, std::optional<std::int64_t> since,
   ws_.write(net::buffer(hello.dump()));
 }
 
+StalledSubscriber::StalledSubscriber(std::uint16_t port, std::optional<std::int64_t> since) {
+  tcp::socket raw(ioc_);
+  raw.open(tcp::v4());
+  raw.set_option(net::socket_base::receive_buffer_size(4096));
+  raw.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  ws_.emplace(std::move(raw));
+  ws_->handshake("127.0.0.1", "/v1/stream");
+  json hello = {{"v", 1}, {"type", "hello"}, {"display", "slow"}, {"token", kDisplay}};
+  hello["since"] = since ? json(*since) : json(nullptr);
+  ws_->write(net::buffer(hello.dump()));
+}
+
 std::optional<json> Subscriber::next(std::chrono::milliseconds timeout) {
   if (!error_.empty()) return std::nullopt;
   // The tcp_stream's timer bounds the read: it closes the socket when the deadline passes.

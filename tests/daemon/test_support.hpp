@@ -188,4 +188,15 @@ class Subscriber {
   std::string error_;
 };
 
+// A wall that subscribes and then never reads: a 4 KiB receive window, the hello sent as
+// "slow" (since `since`, null when absent), nothing read after it. For the queue bounds.
+class StalledSubscriber {
+ public:
+  StalledSubscriber(std::uint16_t port, std::optional<std::int64_t> since);
+
+ private:
+  boost::asio::io_context ioc_;
+  std::optional<boost::beast::websocket::stream<boost::asio::ip::tcp::socket>> ws_;
+};
+
 }  // namespace bcp::daemon::test
