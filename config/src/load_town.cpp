@@ -110,6 +110,24 @@ void read_rate_limit(const json* section, const std::string& file, Errors& error
   r.finish();
 }
 
+void read_source_health(const json* section, const std::string& file, Errors& errors,
+                        TownConfig& cfg) {
+  if (!section) return;
+  ObjectReader r(*section, "/source_health", file, errors);
+  auto seconds = [&](const char* key, int& out) {
+    auto v = r.integer(key, false);
+    if (!v) return;
+    if (*v < 1 || *v > 7 * 24 * 3600) {
+      errors.add(file, r.at(key), "expected 1 to 604800 seconds, got " + std::to_string(*v));
+    } else {
+      out = static_cast<int>(*v);
+    }
+  };
+  seconds("failing_after_seconds", cfg.source_health.failing_after_seconds);
+  seconds("quiet_after_seconds", cfg.source_health.quiet_after_seconds);
+  r.finish();
+}
+
 // Calls fn(reader) for each object element of an array, reporting non-objects.
 template <typename Fn>
 void each_object(const json* array, const std::string& pointer, const std::string& file,
@@ -377,6 +395,7 @@ LoadResult load_town(const std::filesystem::path& town_json) {
   read_bots(root.array("lineworks_bots", false), file, errors, cfg);
   read_walls(root.array("walls", false), file, paths, errors, cfg);
   read_rate_limit(root.object("rate_limit", false), file, errors, cfg);
+  read_source_health(root.object("source_health", false), file, errors, cfg);
   // Owned by alerts/ and display/; only their outer type is checked here.
   if (const json* j = root.array("rules", false)) cfg.rules = *j;
   if (const json* j = root.object("alerts", false)) cfg.alerts = *j;

@@ -123,6 +123,11 @@ bool GlyphAtlas::add_situation(const model::Situation& s) {
     added |= add_event(ev);
   }
   for (const auto& n : s.notices) added |= add_text(n.notice.text);
+  for (const auto& [name, state] : s.sources) {
+    model::Event ev;
+    ev.body = state;
+    added |= add_event(ev);
+  }
   return added;
 }
 
@@ -156,6 +161,10 @@ bool GlyphAtlas::add_event(const model::Event& e) {
           if (b.note) added |= add_text(*b.note);
         } else if constexpr (std::is_same_v<T, model::Notice>) {
           added |= add_text(b.text);
+        } else if constexpr (std::is_same_v<T, model::SourceState>) {
+          // The warning band shows the reason as the daemon gave it.
+          if (b.why) added |= add_text(*b.why);
+          added |= add_text(b.source);
         }
       },
       e.body);

@@ -71,12 +71,15 @@ void draw_header(const Frame& f, const Rect& r) {
   float block_h = pill_h + (asof[0] && stacked ? f.fonts->body->FontSize * 1.1f : 0);
   float top = r.y + (r.h - block_h) * 0.5f;
   ImVec2 p0{right - pill_w, top};
+  float row_right = p0.x - f.unit * 0.8f;  // the sources' row ends left of the pill
   if (asof[0] && !stacked) {
     text(f, f.fonts->body,
          {p0.x - asof_w - f.unit * 0.6f, top + (pill_h - f.fonts->body->FontSize) * 0.5f},
          color::kDim, asof);
+    row_right = p0.x - asof_w - f.unit * 1.4f;
     asof[0] = 0;
   }
+  draw_source_row(f, cx + cw + pad, row_right, r.y + r.h * 0.5f);
   f.dl->AddRectFilled(p0, {right, top + pill_h}, bg, pill_h * 0.5f);
   float tx = p0.x + f.unit * 0.6f;
   float ty = top + (pill_h - sf->FontSize) * 0.5f;

@@ -19,6 +19,13 @@ void draw_status_banner(const Frame& f, const Rect& r);
 // The H key's list of the last messages, numbered, over the middle of the screen; and the
 // outcome of the last hide request (hide_overlay.cpp).
 void draw_hide_overlay(const Frame& f, const Rect& screen);
+// Source health (panel_sources.cpp): any source failing (the daemon says so once it has
+// failed past its threshold) takes the bottom band for a warning read from across the room;
+// the header's compact row names every source the journal has spoken of.
+bool any_source_failing(const model::Situation& s);
+void draw_source_banner(const Frame& f, const Rect& r);
+// Right-aligned chips ending at `right`, centred on `y_mid`, never left of `left`.
+void draw_source_row(const Frame& f, float left, float right, float y_mid);
 // A small chip: filled rounded rect with a label; returns its width.
 float chip(const Frame& f, ImFont* font, ImVec2 pos, ImU32 bg, ImU32 fg, std::string_view s);
 // A drill item while the actual band shows (a drill alert, the drill roll call): one grey

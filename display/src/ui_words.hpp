@@ -68,6 +68,13 @@ inline constexpr std::string_view kHideSending = "送信中…";
 inline constexpr std::string_view kHideDone = "壁面から外しました";
 inline constexpr std::string_view kHideFailed = "外せませんでした";
 inline constexpr std::string_view kHideReason = "壁面端末の H キーで非表示";
+// Source health (the header's row of sources, the warning band of a failing one).
+inline constexpr std::string_view kSourceOk = "正常";
+inline constexpr std::string_view kSourceQuiet = "受信なし";
+inline constexpr std::string_view kSourceDegraded = "不調";
+inline constexpr std::string_view kSourceFailing = "取得失敗";
+inline constexpr std::string_view kSourceLastOk = "最終成功";
+inline constexpr std::string_view kSourceRegion = "地域連携";
 
 inline constexpr std::string_view kAll[] = {kDrill,
                                             kDrillBand,
@@ -127,6 +134,13 @@ inline constexpr std::string_view kAll[] = {kDrill,
                                             kHideSending,
                                             kHideDone,
                                             kHideFailed,
+                                            kSourceOk,
+                                            kSourceQuiet,
+                                            kSourceDegraded,
+                                            kSourceFailing,
+                                            kSourceLastOk,
+                                            kSourceRegion,
+                                            "JMA LINE WORKS API",
                                             "0123456789:%/()[]・—…〜、。「」＋－"};
 
 }  // namespace bcp::display::words

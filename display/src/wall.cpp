@@ -145,8 +145,12 @@ void draw_wall(ImDrawList* dl, const Fonts& fonts, const model::Situation& s, co
     return;
   }
   const TopBand band = top_band(s, now, settings);
-  bool banner =
+  const bool feed_banner =
       v.health == FeedHealth::stale || v.health == FeedHealth::lost || v.replay != nullptr;
+  // A failing outside source takes the band when the feed itself has nothing to say there
+  // (stale data is the bigger problem: the source states shown would be old too).
+  const bool source_banner = !feed_banner && any_source_failing(s);
+  bool banner = feed_banner || source_banner;
   WallRegions reg = wall_regions(layout, v.page, width, height, band != TopBand::none, banner,
                                  settings.text_scale);
   auto moved = [&](Rect r) {
@@ -179,6 +183,8 @@ void draw_wall(ImDrawList* dl, const Fonts& fonts, const model::Situation& s, co
   if (reg.top_band) draw_top_band(f, moved(*reg.top_band), band);
   if (reg.status_banner && v.replay) {
     draw_replay_band(f, moved(*reg.status_banner));
+  } else if (reg.status_banner && source_banner) {
+    draw_source_banner(f, moved(*reg.status_banner));
   } else if (reg.status_banner) {
     draw_status_banner(f, moved(*reg.status_banner));
   }

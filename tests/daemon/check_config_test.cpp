@@ -60,8 +60,10 @@ TEST(CheckConfig, GoodTownWithRulesAndAlertsIsOk) {
   ProcessRun run = check_config(fixture("good-town"));
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.err, "");
-  EXPECT_EQ(run.out, fixture("good-town").string() +
-                         ": OK (1 departments, 2 staff, 1 groups, 1 tokens, 0 walls; rate limit 1200/min per token, burst 200)\n");
+  EXPECT_EQ(run.out,
+            fixture("good-town").string() +
+                ": OK (1 departments, 2 staff, 1 groups, 1 tokens, 0 walls; rate limit 1200/min "
+                "per token, burst 200; sources failing after 300 s, quiet after 3600 s)\n");
 }
 
 TEST(CheckConfig, RateLimitProblemsAreNamedWithTheirPointer) {
@@ -76,6 +78,20 @@ TEST(CheckConfig, RateLimitProblemsAreNamedWithTheirPointer) {
                                 "bcp-feedd: 3 problem(s) in the config",
                             }))
       << run.err;
+}
+
+TEST(CheckConfig, SourceHealthProblemsAreNamedWithTheirPointer) {
+  const std::string file = fixture("bad-source-health-town").string();
+  ProcessRun run = check_config(file);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_EQ(run.out, "");
+  const auto got = lines(run.err);
+  ASSERT_EQ(got.size(), 4u) << run.err;
+  EXPECT_EQ(got[0],
+            file + ": /source_health/failing_after_seconds: expected 1 to 604800 seconds, got 0");
+  EXPECT_EQ(got[1].rfind(file + ": /source_health/quiet_after_seconds: ", 0), 0u) << got[1];
+  EXPECT_EQ(got[2], file + ": /source_health/jma_after: unknown field");
+  EXPECT_EQ(got[3], "bcp-feedd: 3 problem(s) in the config");
 }
 
 TEST(CheckConfig, EveryRuleProblemIsAnErrorWithFileAndPointer) {
@@ -118,9 +134,12 @@ TEST(CheckConfig, AlertsProblemsAloneAreWarningsAndExit0) {
       << run.err;
   EXPECT_TRUE(has_line_starting(got, "warning: " + file + ": /alerts/jma/rollcall_threshold: "))
       << run.err;
-  EXPECT_EQ(run.out, file + ": OK (1 departments, 2 staff, 1 groups, 1 tokens, 0 walls; rate limit 1200/min per token, burst 200); " +
-                         std::to_string(got.size()) +
-                         " warning(s) in alerts: the daemon keeps the defaults there\n");
+  EXPECT_EQ(run.out,
+            file +
+                ": OK (1 departments, 2 staff, 1 groups, 1 tokens, 0 walls; rate limit 1200/min "
+                "per token, burst 200; sources failing after 300 s, quiet after 3600 s); " +
+                std::to_string(got.size()) +
+                " warning(s) in alerts: the daemon keeps the defaults there\n");
 }
 
 TEST(CheckConfig, RuleProblemsAreListedAlongsideTheRestOfTheConfig) {

@@ -21,7 +21,13 @@ TEST(HttpApi, HealthzAnswersStatusAndSeq) {
   TestDaemon d;
   HttpResult r = d.get("/healthz");
   ASSERT_EQ(r.status, 200);
-  EXPECT_EQ(r.json(), json({{"status", "ok"}, {"seq", 0}}));
+  json j = r.json();
+  EXPECT_EQ(j["status"], "ok");
+  EXPECT_EQ(j["seq"], 0);
+  // The sample town has a LINE WORKS bot and no JMA poller: one source, ok (source_health_test).
+  ASSERT_TRUE(j["sources"].is_object()) << r.body;
+  EXPECT_EQ(j["sources"].size(), 1u) << r.body;
+  EXPECT_EQ(j["sources"]["lineworks"]["state"], "ok") << r.body;
   ASSERT_EQ(d.post_json("/v1/talk", talk("一件目"), kIngest).status, 200);
   EXPECT_EQ(d.seq(), 1);
 }

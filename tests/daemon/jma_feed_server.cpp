@@ -57,6 +57,11 @@ void JmaFeedServer::fail_feed(int status, const std::string& body) {
   feed_failures_.push_back(Failure{1, status, body});
 }
 
+void JmaFeedServer::clear_feed_failures() {
+  std::lock_guard lock(mutex_);
+  feed_failures_.clear();
+}
+
 void JmaFeedServer::fail_bulletin(const std::string& name, int times, int status,
                                   const std::string& body) {
   std::lock_guard lock(mutex_);

@@ -37,6 +37,8 @@ class JmaFeedServer {
   // Queues one failure: a later feed request is answered `status` with `body` instead, one
   // queued failure per request, in order.
   void fail_feed(int status, const std::string& body);
+  // Forgets the queued feed failures: the next request is answered with the feed again.
+  void clear_feed_failures();
   // The next `times` requests of bulletin `name` are answered `status` with `body`.
   void fail_bulletin(const std::string& name, int times, int status, const std::string& body = "");
 

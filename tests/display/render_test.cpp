@@ -4,6 +4,7 @@
 
 #include <SDL.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -128,6 +129,60 @@ TEST(RenderBanner, StaleAndLost) {
   Image live = render(s, live_view(), 1920, 1080, layout);
   EXPECT_NE(live.pixel(4, int(reg.status_banner->y) + 4), kOrange);
   EXPECT_NE(live.pixel(4, int(reg.status_banner->y) + 4), kVermillion);
+}
+
+// Source health: a failing source takes the bottom band in vermillion with white text large
+// enough for the back of the room; a quiet one is only a grey chip in the header, no band.
+TEST(RenderSources, FailingSourceTakesTheBandQuietOneDoesNot) {
+  Layout layout = sample_main_layout();
+  auto s = demo_situation(test_now(), {.drill = false});
+  model::SourceState jma{"jma", model::SourceHealth::failing, test_now() - minutes(12), "HTTP 500",
+                         test_now() - minutes(13)};
+  model::SourceState lw{"lineworks", model::SourceHealth::quiet, test_now() - minutes(70),
+                        std::nullopt, std::nullopt};
+  s.sources = {{"jma", jma}, {"lineworks", lw}};
+  Image failing = render(s, live_view(), 1920, 1080, layout, "source-failing-1080.png");
+  auto reg = wall_regions(layout, 0, 1920, 1080, false, true);
+  ASSERT_TRUE(reg.status_banner);
+  const Rect& band = *reg.status_banner;
+  EXPECT_EQ(failing.pixel(4, int(band.y) + 4), kVermillion);
+  EXPECT_EQ(failing.pixel(1915, int(band.bottom()) - 3), kVermillion);
+  // The warning's text: white glyph pixels along the band's middle, wide (a long line).
+  int white = 0, first = 1920, last = 0;
+  for (int y = int(band.y); y < int(band.bottom()); ++y) {
+    for (int x = 0; x < 1920; ++x) {
+      std::uint32_t p = failing.pixel(x, y);
+      if (((p >> 24) & 0xFF) > 0xE0 && ((p >> 16) & 0xFF) > 0xE0 && ((p >> 8) & 0xFF) > 0xE0) {
+        ++white;
+        first = std::min(first, x);
+        last = std::max(last, x);
+      }
+    }
+  }
+  EXPECT_GT(white, 2000) << "no legible text in the warning band";
+  EXPECT_GT(last - first, 700) << "the warning text is too small to read from 5 m";
+  // The panels moved up for the band, as for a stale feed.
+  auto no_band = wall_regions(layout, 0, 1920, 1080, false, false);
+  EXPECT_LT(reg.content.bottom(), no_band.content.bottom());
+
+  // Quiet only: no band; the header's row still shows it (a grey chip left of the pill).
+  s.sources.erase("jma");
+  Image quiet = render(s, live_view(), 1920, 1080, layout, "source-quiet-1080.png");
+  EXPECT_NE(quiet.pixel(4, int(band.y) + 4), kVermillion);
+  constexpr std::uint32_t kGrey = 0x6B7582FF;
+  const Rect header = no_band.panels.front().rect;
+  int grey = 0;
+  for (int x = int(header.x + header.w * 0.55f); x < int(header.right()); ++x) {
+    if (quiet.pixel(x, int(header.y + header.h * 0.5f)) == kGrey) ++grey;
+  }
+  EXPECT_GT(grey, 20) << "no grey chip for the quiet source in the header";
+
+  // Back to ok: the band is gone.
+  s.sources.at("lineworks").state = model::SourceHealth::ok;
+  s.sources["jma"] = jma;
+  s.sources.at("jma").state = model::SourceHealth::ok;
+  Image ok = render(s, live_view(), 1920, 1080, layout);
+  EXPECT_NE(ok.pixel(4, int(band.y) + 4), kVermillion);
 }
 
 TEST(RenderFullScreen, AuthFailureAndVersionMismatch) {

@@ -24,6 +24,7 @@
 #include "bcp/daemon/metrics.hpp"
 #include "bcp/model/situation.hpp"
 #include "rate_limiter.hpp"
+#include "source_health.hpp"
 #include "stream_hub.hpp"
 
 namespace bcp::daemon {
@@ -89,6 +90,8 @@ struct Daemon::Core {
   std::unique_ptr<StreamHub> hub;
   std::unique_ptr<AlertSources> alert_sources;  // CAP/JMA options, keyword debounce
   std::shared_ptr<JmaPoller> jma_poller;        // null unless alerts.jma.poller is set
+  // ok/quiet/degraded/failing of the outside sources (source_health.hpp), journaled on change.
+  std::unique_ptr<SourceMonitor> sources;
   // HTTP sessions alive now (each enters in its constructor and leaves in its destructor),
   // for closing the idle ones at shutdown.
   std::unordered_set<HttpSession*> sessions;

@@ -81,6 +81,23 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   calendars->load();
   alert_sources = std::make_unique<AlertSources>(town);
   alert_sources->restore(situation, now());
+  sources = std::make_unique<SourceMonitor>(
+      ioc, town.source_health, [this] { return now(); },
+      [this](model::Event event, std::function<void(bool)> done) {
+        std::vector<model::Event> events;
+        events.push_back(std::move(event));
+        submit(std::move(events), [done = std::move(done)](std::vector<model::Event> committed,
+                                                           std::exception_ptr error) {
+          done(!error && !committed.empty());
+        });
+      });
+  // Every outside source this town has configured. Not here yet, because the daemon does not
+  // drive them itself: the LINE WORKS API ("lineworks_api", issue 15) and the NATS bridge
+  // ("nats", feed/bridge runs beside the daemon); they report through the same two calls.
+  // Calendars are imported by PUT, nothing is fetched: their problems are per person (log).
+  if (alert_sources->jma.poller) sources->add("jma", SourceMonitor::Kind::polled);
+  if (!town.bots.empty()) sources->add("lineworks", SourceMonitor::Kind::pushed);
+  sources->restore(situation.sources);
 
   for (const config::Wall& wall : town.walls) metrics.wall_subscribers[wall.id] = 0;
   hub = std::make_unique<StreamHub>(*this);
@@ -319,6 +336,7 @@ void Daemon::run() {
   core_->hub->start_heartbeat();
   core_->calendars->start();
   if (core_->region) core_->region->start();
+  core_->sources->start();
   if (const auto& poller = core_->alert_sources->jma.poller) {
     auto interval = core_->options.jma_poll_interval.value_or(poller->interval);
     core_->jma_poller = std::make_shared<JmaPoller>(*core_, *poller, interval);
@@ -340,6 +358,7 @@ void Daemon::stop() {
   net::post(c.ioc, [&c] {
     c.stopping = true;
     c.calendars->stop();
+    c.sources->stop();
     boost::system::error_code ignored;
     c.acceptor.close(ignored);
     if (c.accept_backoff_timer) c.accept_backoff_timer->cancel();

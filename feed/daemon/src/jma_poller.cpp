@@ -150,6 +150,7 @@ net::awaitable<void> JmaPoller::loop() {
     } catch (const std::exception& e) {
       // Nothing in a poll may end the loop: the next round is the retry.
       if (!stopped_) log(LogLevel::warning, kComponent, std::string("poll failed: ") + e.what());
+      if (!stopped_) core_.sources->failed("jma", "poll failed");
     }
     if (stopped_) break;
     timer_.expires_after(interval_);
@@ -161,11 +162,14 @@ net::awaitable<void> JmaPoller::loop() {
 net::awaitable<void> JmaPoller::poll_once() {
   Fetched feed = co_await fetch(feed_url_, last_modified_, kMaxFeedBytes);
   if (stopped_) co_return;
-  if (feed.status == 304) co_return;
+  if (feed.status == 304) {
+    core_.sources->succeeded("jma");
+    co_return;
+  }
   if (feed.status != 200) {
-    log(LogLevel::warning, kComponent,
-        "feed " + settings_.url + ": " +
-            (feed.status ? "HTTP " + std::to_string(feed.status) : feed.error));
+    const std::string why = feed.status ? "HTTP " + std::to_string(feed.status) : feed.error;
+    log(LogLevel::warning, kComponent, "feed " + settings_.url + ": " + why);
+    core_.sources->failed("jma", why);
     co_return;
   }
   alerts::AtomFeed atom;
@@ -173,8 +177,11 @@ net::awaitable<void> JmaPoller::poll_once() {
     atom = alerts::parse_atom(feed.body);
   } catch (const alerts::AlertParseError& e) {
     log(LogLevel::warning, kComponent, "feed " + settings_.url + ": " + without_quotes(e.what()));
+    core_.sources->failed("jma", "the feed is not a readable Atom feed");
     co_return;
   }
+  // The feed answered and reads: JMA is reachable (a bulletin that fails is retried by itself).
+  core_.sources->succeeded("jma");
   for (const std::string& s : atom.skipped)
     log(LogLevel::info, kComponent, "feed " + settings_.url + ": skipped " + s);
   // JMA lists the newest first; bulletins are taken in the order they were issued, so that a

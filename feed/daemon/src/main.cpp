@@ -103,9 +103,13 @@ int check_config(const std::string& path, const bcp::config::LoadResult& loaded)
                                ? "no rate limit"
                                : "rate limit " + std::to_string(town->rate_limit.requests_per_minute) +
                                      "/min per token, burst " + std::to_string(town->rate_limit.burst);
-  std::printf("%s: OK (%zu departments, %zu staff, %zu groups, %zu tokens, %zu walls; %s)%s\n", path.c_str(),
-              town->departments.size(), town->staff.size(), town->groups.size(), town->tokens.size(),
-              town->walls.size(), rate.c_str(), warnings.c_str());
+  const std::string sources =
+      "sources failing after " + std::to_string(town->source_health.failing_after_seconds) +
+      " s, quiet after " + std::to_string(town->source_health.quiet_after_seconds) + " s";
+  std::printf("%s: OK (%zu departments, %zu staff, %zu groups, %zu tokens, %zu walls; %s; %s)%s\n",
+              path.c_str(), town->departments.size(), town->staff.size(), town->groups.size(),
+              town->tokens.size(), town->walls.size(), rate.c_str(), sources.c_str(),
+              warnings.c_str());
   return 0;
 }
 

@@ -294,13 +294,15 @@ void handle_request(Daemon::Core& core, Request&& req, const net::ip::address& p
   }
   if (core.region) return route_region(ctx);
   if (get && is({"healthz"})) {
-    return ctx.reply(http::status::ok, {{"status", "ok"}, {"seq", core.situation.last_seq}});
+    return ctx.reply(
+        http::status::ok,
+        {{"status", "ok"}, {"seq", core.situation.last_seq}, {"sources", core.sources->detail()}});
   }
   if (get && is({"metrics"})) {
     Response res{http::status::ok, ctx.req.version()};
     res.set(http::field::content_type, "text/plain; version=0.0.4");
     res.keep_alive(ctx.req.keep_alive());
-    res.body() = core.metrics.prometheus_text();
+    res.body() = core.metrics.prometheus_text() + core.sources->prometheus_text();
     if (core.bridge) res.body() += core.bridge->prometheus_text();
     return ctx.respond(std::move(res));
   }

@@ -173,6 +173,8 @@ void route_lineworks(RequestContext& ctx) {
   if (signature.empty() || !verify_lineworks_signature(bot->secret, ctx.req.body(), signature)) {
     return ctx.refuse(http::status::unauthorized, RefusalReason::unauthorized, "bad or missing X-WORKS-Signature");
   }
+  // A signed callback: LINE WORKS reaches us (source health, "lineworks").
+  core.sources->succeeded("lineworks");
   // From here on LINE WORKS gets 200 whatever happens: it never resends a callback.
   auto drop = [&ctx](const Refusal& r) { drop_lineworks(ctx, r); };
   const std::string digest = sha256_hex(ctx.req.body());

@@ -110,6 +110,7 @@ void encode_fields(const AlertCancelled& v, json& out);
 void encode_fields(const AlertAcknowledged& v, json& out);
 void encode_fields(const TalkHidden& v, json& out);
 void encode_fields(const Notice& v, json& out);
+void encode_fields(const SourceState& v, json& out);
 
 void decode_fields(ObjectReader& in, TalkMessage& v);
 void decode_fields(ObjectReader& in, StaffAvailability& v);
@@ -122,6 +123,7 @@ void decode_fields(ObjectReader& in, AlertCancelled& v);
 void decode_fields(ObjectReader& in, AlertAcknowledged& v);
 void decode_fields(ObjectReader& in, TalkHidden& v);
 void decode_fields(ObjectReader& in, Notice& v);
+void decode_fields(ObjectReader& in, SourceState& v);
 
 // A whole object holding exactly one payload's fields (used by the snapshot codec).
 template <typename T>

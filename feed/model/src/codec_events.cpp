@@ -251,6 +251,22 @@ void decode_fields(ObjectReader& in, Notice& v) {
   v.level = in.enumeration<NoticeLevel>("level");
 }
 
+void encode_fields(const SourceState& v, json& out) {
+  out["source"] = v.source;
+  out["state"] = to_string(v.state);
+  out["since"] = format_time(v.since);
+  put_optional(out, "why", v.why);
+  if (v.last_ok) out["last_ok"] = format_time(*v.last_ok);
+}
+
+void decode_fields(ObjectReader& in, SourceState& v) {
+  v.source = in.id("source");
+  v.state = in.enumeration<SourceHealth>("state");
+  v.since = in.time("since");
+  v.why = in.optional_string("why");
+  v.last_ok = in.optional_time("last_ok");
+}
+
 }  // namespace detail
 
 namespace {

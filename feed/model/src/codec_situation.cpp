@@ -214,7 +214,7 @@ AlertState decode_alert(const json& value, const std::string& pointer) {
 
 json situation_to_json(const Situation& s) {
   json talk = json::object(), staff = json::object(), rollcalls = json::object(),
-       alerts = json::object(), notices = json::array();
+       alerts = json::object(), notices = json::array(), sources = json::object();
   for (const auto& [group, g] : s.talk) {
     json recent = json::array();
     for (const auto& entry : g.recent) {
@@ -236,6 +236,7 @@ json situation_to_json(const Situation& s) {
   }
   for (const auto& [id, r] : s.rollcalls) rollcalls[id] = encode_rollcall(r);
   for (const auto& [id, a] : s.alerts) alerts[id] = encode_alert(a);
+  for (const auto& [name, state] : s.sources) sources[name] = detail::encode_object(state);
   for (const auto& n : s.notices) {
     notices.push_back(
         {{"seq", n.seq}, {"at", format_time(n.at)}, {"notice", detail::encode_object(n.notice)}});
@@ -248,7 +249,8 @@ json situation_to_json(const Situation& s) {
           {"rollcalls", std::move(rollcalls)},
           {"rollcall_order", s.rollcall_order},
           {"alerts", std::move(alerts)},
-          {"notices", std::move(notices)}};
+          {"notices", std::move(notices)},
+          {"sources", std::move(sources)}};
 }
 
 Situation situation_from_json(const json& input) {
@@ -316,6 +318,13 @@ Situation situation_from_json(const json& input) {
     x.finish();
     s.notices.push_back(std::move(n));
   });
+  // Optional: snapshots from before source health (and replays of them) have none.
+  if (in.optional("sources")) {
+    for_each_member(in, "sources",
+                    [&](const std::string& name, const json& v, const std::string& p) {
+                      s.sources.emplace(name, detail::decode_object<SourceState>(v, p));
+                    });
+  }
   in.finish();
   return s;
 }

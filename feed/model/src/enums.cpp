@@ -24,6 +24,7 @@ constexpr std::array<std::string_view, 6> kAlertKind{"bear",    "earthquake", "t
 constexpr std::array<std::string_view, 4> kSeverity{"info", "advisory", "warning", "critical"};
 constexpr std::array<std::string_view, 4> kAlertSourceKind{"rule", "cap", "jma", "manual"};
 constexpr std::array<std::string_view, 2> kNoticeLevel{"info", "warning"};
+constexpr std::array<std::string_view, 4> kSourceHealth{"ok", "quiet", "degraded", "failing"};
 
 constexpr std::array<std::string_view, std::variant_size_v<Payload>> kPayloadTypes{
     "talk.message",
@@ -36,7 +37,8 @@ constexpr std::array<std::string_view, std::variant_size_v<Payload>> kPayloadTyp
     "alert.cancelled",
     "alert.acknowledged",
     "talk.hidden",
-    "notice"};
+    "notice",
+    "source.state"};
 
 // A table that is too short for its enum would index out of bounds; catch it here.
 static_assert(kAvailability.size() == std::size_t(Availability::unknown) + 1);
@@ -44,6 +46,7 @@ static_assert(kAlertKind.size() == std::size_t(AlertKind::other) + 1);
 static_assert(kSafety.size() == std::size_t(Safety::needs_help) + 1);
 static_assert(kCanWork.size() == std::size_t(CanWork::unknown) + 1);
 static_assert(kSeverity.size() == std::size_t(Severity::critical) + 1);
+static_assert(kSourceHealth.size() == std::size_t(SourceHealth::failing) + 1);
 
 Names names_of(AttachmentKind) { return kAttachmentKind; }
 Names names_of(TalkSource) { return kTalkSource; }
@@ -56,6 +59,7 @@ Names names_of(AlertKind) { return kAlertKind; }
 Names names_of(Severity) { return kSeverity; }
 Names names_of(AlertSourceKind) { return kAlertSourceKind; }
 Names names_of(NoticeLevel) { return kNoticeLevel; }
+Names names_of(SourceHealth) { return kSourceHealth; }
 
 template <typename Enum>
 std::string_view name_of(Enum v) {
@@ -77,6 +81,7 @@ std::string_view to_string(AlertKind v) { return name_of(v); }
 std::string_view to_string(Severity v) { return name_of(v); }
 std::string_view to_string(AlertSourceKind v) { return name_of(v); }
 std::string_view to_string(NoticeLevel v) { return name_of(v); }
+std::string_view to_string(SourceHealth v) { return name_of(v); }
 
 template <typename Enum>
 std::optional<Enum> enum_from_string(std::string_view name) {
@@ -115,6 +120,7 @@ BCP_MODEL_ENUM(AlertKind)
 BCP_MODEL_ENUM(Severity)
 BCP_MODEL_ENUM(AlertSourceKind)
 BCP_MODEL_ENUM(NoticeLevel)
+BCP_MODEL_ENUM(SourceHealth)
 #undef BCP_MODEL_ENUM
 
 }  // namespace bcp::model

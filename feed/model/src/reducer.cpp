@@ -181,6 +181,13 @@ class Reducer {
     }
   }
 
+  // Only the daemon journals these, one per configured source; the cap keeps a foreign
+  // journal or stream from growing the map without bound.
+  void operator()(const SourceState& v) {
+    if (s_.sources.size() >= Situation::kMaxSources && !s_.sources.contains(v.source)) return;
+    s_.sources[v.source] = v;
+  }
+
   void operator()(const Notice& n) {
     s_.notices.push_back({e_.seq, e_.at, n});
     while (s_.notices.size() > s_.notice_limit) s_.notices.pop_front();

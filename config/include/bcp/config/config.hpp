@@ -82,6 +82,17 @@ struct Limits {
   std::int64_t max_subscriber_queue_bytes = 16 * 1024 * 1024;  // unsent bytes per stream
 };
 
+// When an outside source (JMA poller, LINE WORKS callbacks, ...) counts as failing or quiet
+// (config `source_health`, docs/protocol.md "Source health").
+struct SourceHealthSettings {
+  // A source whose attempts have failed for this long is "failing" (the wall's warning);
+  // before that it is "degraded".
+  int failing_after_seconds = 300;
+  // A source that only speaks when there is something to say (LINE WORKS callbacks) and has
+  // said nothing for this long is "quiet": shown as such, never as failing.
+  int quiet_after_seconds = 3600;
+};
+
 struct TownConfig {
   std::filesystem::path file;      // town.json as given
   std::filesystem::path base_dir;  // its directory; relative paths resolve against it
@@ -101,6 +112,7 @@ struct TownConfig {
   std::vector<Bot> bots;
   std::vector<Wall> walls;
   RateLimit rate_limit;
+  SourceHealthSettings source_health;
   // Sections interpreted by later components (alerts/, display/): kept as JSON here,
   // validated by their owners.
   nlohmann::json rules = nlohmann::json::array();    // keyword rules

@@ -159,9 +159,27 @@ struct Notice {
   bool operator==(const Notice&) const = default;
 };
 
-using Payload =
-    std::variant<TalkMessage, StaffAvailability, RollcallStarted, RollcallCheckin, RollcallClosed,
-                 AlertRaised, AlertUpdated, AlertCancelled, AlertAcknowledged, TalkHidden, Notice>;
+// ---- source.state ----------------------------------------------------------------
+// The health of one outside source the daemon depends on (the JMA poller, LINE WORKS
+// callbacks, ...), journaled by the daemon when it changes, so walls and replays show it.
+// ok: working. quiet: nothing received for a while, which for a source that only speaks when
+// there is something to say (callbacks) is not a fault. degraded: failing, for less than the
+// threshold. failing: failing for longer than the threshold. Never content: `why` says what
+// went wrong ("HTTP 500", "no answer within 10 s").
+enum class SourceHealth { ok, quiet, degraded, failing };
+
+struct SourceState {
+  std::string source;  // "jma", "lineworks", ... (docs/protocol.md)
+  SourceHealth state = SourceHealth::ok;
+  TimePoint since{};  // when this state began; failing/degraded: the first failed attempt
+  std::optional<std::string> why;
+  std::optional<TimePoint> last_ok;  // the last success (poll answered, callback received)
+  bool operator==(const SourceState&) const = default;
+};
+
+using Payload = std::variant<TalkMessage, StaffAvailability, RollcallStarted, RollcallCheckin,
+                             RollcallClosed, AlertRaised, AlertUpdated, AlertCancelled,
+                             AlertAcknowledged, TalkHidden, Notice, SourceState>;
 
 // One journaled (or about to be journaled) event. seq == 0 means "not yet journaled".
 struct Event {

@@ -189,6 +189,8 @@ struct Situation {
   std::vector<std::string> rollcall_order;        // ids in start order
   std::map<std::string, AlertState> alerts;       // alert id -> state
   std::deque<NoticeEntry> notices;                // newest last
+  std::map<std::string, SourceState> sources;     // source name -> its latest state
+  static constexpr std::size_t kMaxSources = 32;  // source.state of further names is ignored
   bool operator==(const Situation&) const = default;
 
   // The open roll call of the given kind (drill or actual), if any.
