@@ -166,5 +166,34 @@ TEST(SourceHealth, SilentLineWorksCallbacksAreQuietNotFailingAndOkAgainWithTheNe
   EXPECT_EQ(source_events(d, "lineworks").back()["state"], "ok");
 }
 
+// The NATS bridge (issue 18) is a source too: a town whose servers do not answer shows it
+// degraded at once, failing after the threshold, with the publisher's state as the reason --
+// journaled, in /healthz and in /metrics -- while ingest goes on.
+TEST(SourceHealth, ABridgeWhoseNatsServersDoNotAnswerIsDegradedThenFailing) {
+  const std::uint16_t dead = free_port();  // nothing listens there
+  TestDaemon d({}, [&](config::TownConfig& town) {
+    town.bridge = config::BridgeConfig{{"nats://127.0.0.1:" + std::to_string(dead)}, "sample"};
+    town.source_health.failing_after_seconds = 2;
+  });
+  ASSERT_TRUE(wait_until([&] { return state_of(d, "nats") == "degraded"; }, 20s))
+      << d.get("/healthz").body;
+  ASSERT_TRUE(wait_until([&] { return state_of(d, "nats") == "failing"; }, 20s))
+      << d.get("/healthz").body;
+  const json detail = source_detail(d, "nats");
+  ASSERT_TRUE(detail["why"].is_string()) << detail.dump();
+  EXPECT_EQ(detail["why"].get<std::string>().rfind("publisher ", 0), 0u) << detail.dump();
+  EXPECT_EQ(detail["kind"], "polled");
+  EXPECT_EQ(d.metric(R"(bcp_source_state{source="nats",state="failing"})"), 1);
+  ASSERT_TRUE(wait_until([&] { return source_events(d, "nats").size() == 1; }, 10s));
+  EXPECT_EQ(source_events(d, "nats").front()["state"], "failing");
+  // The link to the region is down; the town's own wall keeps taking talk.
+  EXPECT_EQ(d.post_json("/v1/talk",
+                        json{{"group", "hq"}, {"text", "NATS が落ちても受け付ける"},
+                             {"sender", {{"id", "s001"}}}},
+                        kIngest)
+                .status,
+            200);
+}
+
 }  // namespace
 }  // namespace bcp::daemon::test

@@ -119,6 +119,8 @@ struct Daemon::Core {
   std::string new_id(std::string_view prefix);
   model::TimePoint now() const;
   bool remember_callback(const std::string& digest);  // false when already seen
+  // The "nats" source: the bridge's publisher is live, or why it is not.
+  SourceMonitor::Probe bridge_probe() const;
 
   void start_accept();
   void on_accept(boost::system::error_code ec, net::ip::tcp::socket socket);

@@ -91,12 +91,13 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
           done(!error && !committed.empty());
         });
       });
-  // Every outside source this town has configured. Not here yet, because the daemon does not
-  // drive them itself: the LINE WORKS API ("lineworks_api", issue 15) and the NATS bridge
-  // ("nats", feed/bridge runs beside the daemon); they report through the same two calls.
-  // Calendars are imported by PUT, nothing is fetched: their problems are per person (log).
+  // Every outside source this town has configured. Not here yet: the LINE WORKS API
+  // ("lineworks_api", issue 15), which will report through succeeded()/failed() like the JMA
+  // poller. Calendars are imported by PUT, nothing is fetched: their problems are per person
+  // (log).
   if (alert_sources->jma.poller) sources->add("jma", SourceMonitor::Kind::polled);
   if (!town.bots.empty()) sources->add("lineworks", SourceMonitor::Kind::pushed);
+  if (town.bridge) sources->add_probe("nats", [this] { return bridge_probe(); });
   sources->restore(situation.sources);
 
   for (const config::Wall& wall : town.walls) metrics.wall_subscribers[wall.id] = 0;
@@ -206,6 +207,29 @@ std::string Daemon::Core::new_id(std::string_view prefix) {
 model::TimePoint Daemon::Core::now() const {
   return std::chrono::time_point_cast<std::chrono::milliseconds>(
       options.clock ? options.clock() : std::chrono::system_clock::now());
+}
+
+SourceMonitor::Probe Daemon::Core::bridge_probe() const {
+  using Result = SourceMonitor::Probe::Result;
+  if (!bridge) return {};
+  const bridge::PublisherMetrics m = bridge->metrics();
+  switch (m.state) {
+    case bridge::PublisherState::live:
+      return {Result::ok, {}};
+    case bridge::PublisherState::connecting:
+    case bridge::PublisherState::resyncing:
+      // Its first connection, not answered yet, is no fault: a start does not journal a
+      // "degraded" every time. A connection that failed has said why.
+      if (m.last_error.empty()) return {};
+      break;
+    case bridge::PublisherState::stopped:
+      return {};
+    default:
+      break;
+  }
+  std::string why = std::string("publisher ") + bridge::state_name(m.state);
+  if (!m.last_error.empty()) why += ": " + m.last_error;
+  return {Result::failed, std::move(why)};
 }
 
 bool Daemon::Core::remember_callback(const std::string& digest) {

@@ -38,6 +38,11 @@ void SourceMonitor::add(std::string source, Kind kind) {
   sources_.emplace(std::move(source), std::move(t));
 }
 
+void SourceMonitor::add_probe(std::string source, std::function<Probe()> probe) {
+  add(source, Kind::polled);
+  probes_.emplace(std::move(source), std::move(probe));
+}
+
 void SourceMonitor::restore(const std::map<std::string, model::SourceState>& journaled) {
   for (auto& [name, t] : sources_) {
     auto it = journaled.find(name);
@@ -78,6 +83,11 @@ void SourceMonitor::schedule() {
   timer_.expires_after(std::chrono::seconds(1));
   timer_.async_wait([this](boost::system::error_code ec) {
     if (ec || stopped_) return;
+    for (const auto& [name, probe] : probes_) {
+      const Probe p = probe();
+      if (p.result == Probe::Result::ok) succeeded(name);
+      if (p.result == Probe::Result::failed) failed(name, p.why);
+    }
     const model::TimePoint now = now_();
     for (auto& [name, t] : sources_) evaluate(t, now);
     journal_changes();

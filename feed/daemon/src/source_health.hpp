@@ -4,10 +4,10 @@
 // current detail is in /healthz `sources` and /metrics `bcp_source_state{source,state}`.
 //
 // Two kinds of source:
-//  - polled (the JMA poller; the LINE WORKS API and the NATS bridge once the daemon drives
-//    them): each attempt reports succeeded() or failed(). A failure makes the source degraded
-//    at once and failing once the failures have lasted `failing_after_seconds`; the first
-//    success makes it ok again.
+//  - polled (the JMA poller; the NATS bridge through a probe; the LINE WORKS API once the
+//    daemon drives it): each attempt reports succeeded() or failed(). A failure makes the
+//    source degraded at once and failing once the failures have lasted
+//    `failing_after_seconds`; the first success makes it ok again.
 //  - pushed (LINE WORKS callbacks): the outside speaks when it has something to say. Silence
 //    for `quiet_after_seconds` makes it quiet, which is shown but is not a fault.
 //
@@ -46,6 +46,14 @@ class SourceMonitor {
   void start();
   void stop();
 
+  // A polled source that has no attempts of its own to report (the NATS bridge's publisher
+  // thread): asked every second. `unknown` reports nothing (e.g. still connecting at start).
+  struct Probe {
+    enum class Result { ok, failed, unknown } result = Result::unknown;
+    std::string why;
+  };
+  void add_probe(std::string source, std::function<Probe()> probe);
+
   void succeeded(std::string_view source);
   void failed(std::string_view source, std::string why);
 
@@ -80,6 +88,7 @@ class SourceMonitor {
   model::TimePoint started_{};
   bool stopped_ = false;
   std::map<std::string, Tracked, std::less<>> sources_;
+  std::map<std::string, std::function<Probe()>, std::less<>> probes_;
 };
 
 }  // namespace bcp::daemon
