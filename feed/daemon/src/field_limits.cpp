@@ -81,6 +81,11 @@ struct FieldWalk {
     on.text("/by", h.by, L::kName);
   }
   void operator()(model::Notice& n) { on.text("/text", n.text, L::kNoticeText); }
+  // Written by the daemon itself (source_health.cpp bounds `why`), never by a route.
+  void operator()(model::SourceState& s) {
+    on.text("/source", s.source, L::kId);
+    opt("/why", s.why, L::kReason);
+  }
 };
 
 template <typename On>
