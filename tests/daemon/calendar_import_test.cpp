@@ -102,6 +102,15 @@ std::vector<json> calendar_events(const TestDaemon& d, const std::string& staff)
   return out;
 }
 
+// The "calendar" entry of /healthz "sources" (null when the daemon has no such source).
+json calendar_source(const TestDaemon& d) {
+  HttpResult h = http_request(d.port(), "GET", "/healthz", "", {}, 1000ms);
+  if (h.status != 200) return nullptr;
+  const json body = h.json();
+  if (!body.contains("sources") || !body["sources"].contains("calendar")) return nullptr;
+  return body["sources"]["calendar"];
+}
+
 class CalendarImportTest : public ::testing::Test {
  protected:
   void SetUp() override { clock.set(utc("2026-12-01T05:10:00Z")); }  // Tuesday 14:10 JST
@@ -432,6 +441,60 @@ TEST_F(CalendarImportTest, StartUpWithHostileStoredCalendarsServesAtOnce) {
   EXPECT_EQ(events[0]["status"], "meeting");
   EXPECT_EQ(events[0]["until"], "2026-12-01T06:00:00.000Z");
   for (const char* staff : {"s001", "s002", "s003"}) EXPECT_TRUE(calendar_events(d, staff).empty());
+
+  // Calendars are a source (docs/protocol.md "Source health"): three of four are left out,
+  // which /healthz says without saying whose.
+  json calendar;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        calendar = calendar_source(d);
+        return calendar.value("state", "") == "degraded";
+      },
+      10s))
+      << calendar.dump();
+  const std::string why = calendar.value("why", "");
+  EXPECT_NE(why.find("3 of 4 stored calendars left out"), std::string::npos)
+      << why;
+  EXPECT_EQ(why.find("s00"), std::string::npos) << why;
+}
+
+// A stored calendar that no longer reads keeps the calendar source failing until it is
+// imported again; a town without calendars has no calendar source until its first import.
+TEST_F(CalendarImportTest, CalendarsAreASourceThatSaysWhenOneIsLeftOut) {
+  {
+    TestDaemon d(clock.tweak());
+    EXPECT_TRUE(calendar_source(d).is_null()) << calendar_source(d).dump();
+    ASSERT_EQ(put_calendar(d.port(), "s001", kWeeklyInterview).status, 200);
+    const json calendar = calendar_source(d);
+    EXPECT_EQ(calendar.value("state", ""), "ok") << calendar.dump();
+    EXPECT_TRUE(calendar.contains("last_ok")) << calendar.dump();
+  }
+  TempDir dir;
+  const fs::path data = dir.path() / "data";
+  fs::create_directories(data);
+  {
+    auto journal = open_sqlite_journal(data / "journal.sqlite3");
+    journal->put_calendar({"s001", kWeeklyInterview, utc("2026-11-01T00:00:00Z")});
+    journal->put_calendar({"s002",
+                           "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
+                           "DTSTART:tomorrow\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+                           utc("2026-11-01T00:00:00Z")});
+  }
+  TestDaemon d(clock.tweak(&data));
+  json calendar;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        calendar = calendar_source(d);
+        return calendar.value("state", "") == "degraded";
+      },
+      10s))
+      << calendar.dump();
+  EXPECT_NE(calendar.value("why", "").find("1 of 2 stored calendars left out"), std::string::npos)
+      << calendar.dump();
+  ASSERT_EQ(put_calendar(d.port(), "s002", kLeaveToday).status, 200);
+  calendar = calendar_source(d);
+  EXPECT_EQ(calendar.value("state", ""), "ok") << calendar.dump();
+  EXPECT_FALSE(calendar.contains("why")) << calendar.dump();
 }
 
 // ---- calendars as exporters write them (issue 16) ------------------------------------------

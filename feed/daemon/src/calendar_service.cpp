@@ -238,9 +238,28 @@ void CalendarService::on_refreshed(const std::vector<Pending>& batch,
     }
   }
   if (stopped_) return;
+  report_health();
   next_change_.reset();
   submit(changes(now), nullptr);
   schedule(now);
+}
+
+void CalendarService::report_health() {
+  std::size_t left_out = 0, retrying = 0;
+  for (const auto& [staff, entry] : calendars_) {
+    if (entry.broken) ++left_out;
+    else if (entry.backoff.count() > 0) ++retrying;
+  }
+  const std::string of = " of " + std::to_string(calendars_.size()) + " stored calendars";
+  if (left_out > 0) {
+    core_.sources->failed("calendar", std::to_string(left_out) + of +
+                                          " left out (cannot be used; import again)");
+  } else if (retrying > 0) {
+    core_.sources->failed("calendar", std::to_string(retrying) + of +
+                                          " could not be evaluated in time (retried)");
+  } else {
+    core_.sources->succeeded("calendar");
+  }
 }
 
 // ---- imports ----------------------------------------------------------------------------------
@@ -309,6 +328,9 @@ void CalendarService::finish_import(const RequestContext& ctx, const std::string
   entry.version = ++versions_;
   entry.timeline = std::move(evaluation.timeline);
   calendars_.insert_or_assign(staff, std::move(entry));
+  // The first calendar makes calendars a source; a re-import may end a left-out one's failure.
+  if (!core_.sources->has("calendar")) core_.sources->add("calendar", SourceMonitor::Kind::polled);
+  report_health();
   log(LogLevel::info, "calendar",
       "calendar of " + staff + " imported (" + std::to_string(evaluation.events) + " events)");
   const model::TimePoint now = core_.now();

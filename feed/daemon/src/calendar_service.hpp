@@ -47,6 +47,8 @@ class CalendarService {
   // Once the I/O thread runs: the first evaluation of the stored calendars, then the timer.
   void start();
   void stop();  // cancels the timer and any evaluation (graceful shutdown)
+  // Calendars are stored (after load(), or after an import): the "calendar" source exists.
+  bool has_calendars() const { return !calendars_.empty(); }
 
   // Evaluates `ics` in a worker process (400 naming the line when the calendar cannot be
   // used or takes longer than the import budget), stores it as `staff`'s calendar (replacing
@@ -80,6 +82,9 @@ class CalendarService {
               std::function<void(std::optional<model::Seq>, std::exception_ptr)> done);
   void refresh(model::TimePoint now);  // hands stale timelines to the refresh thread
   void on_refreshed(const std::vector<Pending>& batch, std::vector<calendar::Evaluation> results);
+  // The "calendar" source (source_health.hpp): ok while every stored calendar is evaluated and
+  // current; failed while one is left out (no longer readable) or waits for a retry.
+  void report_health();
   void on_evaluated(RequestContext ctx, std::string staff, std::shared_ptr<const std::string> ics,
                     calendar::Evaluation evaluation, model::TimePoint evaluated_at);
   void finish_import(const RequestContext& ctx, const std::string& staff,

@@ -35,6 +35,8 @@ void SourceMonitor::add(std::string source, Kind kind) {
   Tracked t;
   t.kind = kind;
   t.current.source = source;
+  // Added while running (the first calendar import): its state begins now.
+  if (started_ != model::TimePoint{}) t.current.since = now_();
   sources_.emplace(std::move(source), std::move(t));
 }
 

@@ -37,7 +37,8 @@ class SourceMonitor {
   SourceMonitor(boost::asio::io_context& ioc, config::SourceHealthSettings settings,
                 std::function<model::TimePoint()> now, Journal journal);
 
-  // Before start(): the sources this daemon has (only configured ones are added).
+  // The sources this daemon has (only configured ones are added), before start(); one that
+  // comes into being later (the first calendar import) may be added while running.
   void add(std::string source, Kind kind);
   // After the journal's replay: the journaled states, so a restart keeps "failing since".
   void restore(const std::map<std::string, model::SourceState>& journaled);
