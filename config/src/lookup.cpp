@@ -118,6 +118,16 @@ const Bot* TownConfig::find_bot(std::string_view id) const {
       bots, [](const Bot& b) -> const std::string& { return b.id; }, id);
 }
 
+std::vector<std::string> TownConfig::watched_sources() const {
+  std::vector<std::string> out;
+  const bool jma_poller = alerts.is_object() && alerts.contains("jma") &&
+                          alerts["jma"].is_object() && alerts["jma"].contains("poller");
+  if (jma_poller) out.emplace_back("jma");
+  if (!bots.empty()) out.emplace_back("lineworks");
+  if (bridge) out.emplace_back("nats");
+  return out;
+}
+
 const Wall* TownConfig::find_wall(std::string_view id) const {
   return find_by(
       walls, [](const Wall& w) -> const std::string& { return w.id; }, id);

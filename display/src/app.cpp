@@ -93,6 +93,7 @@ std::optional<Setup> prepare(const Options& o, std::string& error) {
     s.layout = std::move(parsed.layout);
     std::vector<std::string> warnings;
     s.settings = settings_from_json(town->display, &warnings);
+    s.settings.watched_sources = town->watched_sources();
     for (const auto& w : warnings) std::fprintf(stderr, "bcp-wall: config %s\n", w.c_str());
   }
   if (!o.layout_file.empty()) {

@@ -16,11 +16,12 @@ namespace {
 
 using model::SourceHealth;
 
-std::string_view label_of(const std::string& source) {
+std::string_view label_of(std::string_view source) {
   if (source == "jma") return "JMA";
   if (source == "lineworks") return "LINE WORKS";
   if (source == "lineworks_api") return "LINE WORKS API";
   if (source == "nats") return words::kSourceRegion;
+  if (source == "calendar") return words::kSourceCalendar;
   return source;
 }
 
@@ -63,17 +64,19 @@ bool any_source_failing(const model::Situation& s) {
 
 void draw_source_banner(const Frame& f, const Rect& r) {
   f.dl->AddRectFilled(tl(r), br(r), color::kVermillion);
-  std::string line;
+  // Kept between frames (the UI thread's only): a steady warning allocates nothing per frame.
+  static std::string line;
+  line.clear();
   for (const auto& [name, state] : f.situation->sources) {
     if (state.state != SourceHealth::failing) continue;
     if (!line.empty()) line += "   ・   ";
-    line += std::string(label_of(name)) + " " + std::string(words::kSourceFailing) + " " +
-            duration_text(state.since, f.now);
-    if (state.why) line += " — " + *state.why;
+    line.append(label_of(name)).append(" ").append(words::kSourceFailing).append(" ");
+    line += duration_text(state.since, f.now);  // short: in the string's own buffer
+    if (state.why) line.append(" — ").append(*state.why);
     if (state.last_ok) {
       char t[16];
       format_hms(t, sizeof t, *state.last_ok, f.situation->directory.utc_offset_minutes);
-      line += " — " + std::string(words::kSourceLastOk) + " " + t;
+      line.append(" — ").append(words::kSourceLastOk).append(" ").append(t);
     }
   }
   // As large as the band allows: this is read from the back of the room.
@@ -82,29 +85,63 @@ void draw_source_banner(const Frame& f, const Rect& r) {
   text_centered(f, font, r, color::kText, line);
 }
 
+namespace {
+
+// One chip: "JMA 正常", coloured by the state; drawn in two parts so that a frame builds no
+// string (an idle frame allocates nothing). Returns its width; `draw` false only measures.
+float source_chip(const Frame& f, ImFont* font, ImVec2 pos, std::string_view source,
+                  SourceHealth state, bool draw) {
+  const std::string_view label = label_of(source), word = word_of(state);
+  const float pad = font->FontSize * 0.3f, space = font->FontSize * 0.3f;
+  const float w = text_width(font, label) + space + text_width(font, word) + 2 * pad;
+  if (!draw) return w;
+  ImU32 bg = color::kGreen, fg = color::kBlack;
+  if (state == SourceHealth::quiet) bg = color::kGrey, fg = color::kText;
+  if (state == SourceHealth::degraded) bg = color::kOrange;
+  if (state == SourceHealth::failing) bg = color::kVermillion, fg = color::kText;
+  const float h = font->FontSize * 1.2f;
+  f.dl->AddRectFilled(pos, {pos.x + w, pos.y + h}, bg, font->FontSize * 0.2f);
+  const float ty = pos.y + font->FontSize * 0.1f;
+  float x = pos.x + pad;
+  x += text(f, font, {x, ty}, fg, label) + space;
+  text(f, font, {x, ty}, fg, word);
+  return w;
+}
+
+// Calls `each(source, state)` for the sources the daemon watches (ok until the journal says
+// otherwise) and then for any other source the journal has spoken of (a calendar, a source
+// of an older config), each once. A replay shows only what the journal said then: today's
+// config says nothing about a past drill's sources.
+template <typename Each>
+void for_each_source(const Frame& f, Each each) {
+  const auto& journaled = f.situation->sources;
+  static const std::vector<std::string> kNone;
+  const auto& watched = f.view->replay ? kNone : f.settings->watched_sources;
+  for (const std::string& name : watched) {
+    auto it = journaled.find(name);
+    each(name, it == journaled.end() ? SourceHealth::ok : it->second.state);
+  }
+  for (const auto& [name, state] : journaled) {
+    if (std::find(watched.begin(), watched.end(), name) == watched.end()) each(name, state.state);
+  }
+}
+
+}  // namespace
+
 void draw_source_row(const Frame& f, float left, float right, float y_mid) {
-  const auto& sources = f.situation->sources;
-  if (sources.empty()) return;
   ImFont* font = f.fonts->body;
   const float gap = f.unit * 0.4f;
   // Measure first: the row is drawn whole or not at all (never a chip cut in half).
   float total = 0;
-  std::vector<std::string> labels;
-  for (const auto& [name, state] : sources) {
-    labels.push_back(std::string(label_of(name)) + " " + std::string(word_of(state.state)));
-    total += text_width(font, labels.back()) + font->FontSize * 0.6f + gap;
-  }
-  if (right - total < left) return;
+  for_each_source(f, [&](std::string_view name, SourceHealth state) {
+    total += source_chip(f, font, {}, name, state, false) + gap;
+  });
+  if (total == 0 || right - total < left) return;
   float x = right - total + gap;
   const float y = y_mid - font->FontSize * 0.6f;
-  std::size_t i = 0;
-  for (const auto& [name, state] : sources) {
-    ImU32 bg = color::kGreen, fg = color::kBlack;
-    if (state.state == SourceHealth::quiet) bg = color::kGrey, fg = color::kText;
-    if (state.state == SourceHealth::degraded) bg = color::kOrange;
-    if (state.state == SourceHealth::failing) bg = color::kVermillion, fg = color::kText;
-    x += chip(f, font, {x, y}, bg, fg, labels[i++]) + gap;
-  }
+  for_each_source(f, [&](std::string_view name, SourceHealth state) {
+    x += source_chip(f, font, {x, y}, name, state, true) + gap;
+  });
 }
 
 }  // namespace bcp::display

@@ -75,6 +75,7 @@ inline constexpr std::string_view kSourceDegraded = "不調";
 inline constexpr std::string_view kSourceFailing = "取得失敗";
 inline constexpr std::string_view kSourceLastOk = "最終成功";
 inline constexpr std::string_view kSourceRegion = "地域連携";
+inline constexpr std::string_view kSourceCalendar = "予定表";
 
 inline constexpr std::string_view kAll[] = {kDrill,
                                             kDrillBand,
@@ -140,6 +141,7 @@ inline constexpr std::string_view kAll[] = {kDrill,
                                             kSourceFailing,
                                             kSourceLastOk,
                                             kSourceRegion,
+                                            kSourceCalendar,
                                             "JMA LINE WORKS API",
                                             "0123456789:%/()[]・—…〜、。「」＋－"};
 

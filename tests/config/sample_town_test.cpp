@@ -173,6 +173,20 @@ TEST(SampleTown, CsvRosterMatchesJsonRoster) {
   }
 }
 
+// The outside sources a daemon watches and a wall lists (docs/protocol.md "Source health").
+TEST(WatchedSources, FollowTheConfiguredPollerBotsAndBridge) {
+  EXPECT_EQ(sample().watched_sources(), std::vector<std::string>{"lineworks"});
+  TownConfig c;
+  EXPECT_TRUE(c.watched_sources().empty());
+  c.alerts = nlohmann::json{{"jma", {{"area_codes", {"0110000"}}}}};
+  EXPECT_TRUE(c.watched_sources().empty()) << "area codes without a poller poll nothing";
+  c.alerts["jma"]["poller"] = {{"url", "http://127.0.0.1:1/feed.xml"}};
+  c.bridge = bcp::config::BridgeConfig{{"nats://127.0.0.1:4222"}, "sample"};
+  EXPECT_EQ(c.watched_sources(), (std::vector<std::string>{"jma", "nats"}));
+  c.alerts = nlohmann::json::array();  // not an object: no poller, and nothing thrown
+  EXPECT_EQ(c.watched_sources(), std::vector<std::string>{"nats"});
+}
+
 // ---- tokens stored as SHA-256 ---------------------------------------------------------
 
 TEST(FindToken, PlainAndSha256Secrets) {

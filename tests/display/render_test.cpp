@@ -43,10 +43,9 @@ std::string out_dir() {
 }
 
 Image render(const model::Situation& s, const WallView& v, int w, int h, const Layout& layout,
-             const char* png = nullptr) {
+             const char* png = nullptr, const WallSettings& settings = {}) {
   Image img;
   std::string error;
-  WallSettings settings;
   EXPECT_TRUE(render_image(s, v, settings, layout, w, h, test_now(), 0.25, img, &error)) << error;
   if (png) write_png(out_dir() + "/" + png, img);
   return img;
@@ -142,27 +141,45 @@ TEST(RenderSources, FailingSourceTakesTheBandQuietOneDoesNot) {
                         std::nullopt, std::nullopt};
   s.sources = {{"jma", jma}, {"lineworks", lw}};
   Image failing = render(s, live_view(), 1920, 1080, layout, "source-failing-1080.png");
-  auto reg = wall_regions(layout, 0, 1920, 1080, false, true);
+  // The actual alerts put the red band on top; the header is below it.
+  auto reg = wall_regions(layout, 0, 1920, 1080, true, true);
   ASSERT_TRUE(reg.status_banner);
   const Rect& band = *reg.status_banner;
   EXPECT_EQ(failing.pixel(4, int(band.y) + 4), kVermillion);
   EXPECT_EQ(failing.pixel(1915, int(band.bottom()) - 3), kVermillion);
   // The warning's text: white glyph pixels along the band's middle, wide (a long line).
-  int white = 0, first = 1920, last = 0;
-  for (int y = int(band.y); y < int(band.bottom()); ++y) {
-    for (int x = 0; x < 1920; ++x) {
-      std::uint32_t p = failing.pixel(x, y);
-      if (((p >> 24) & 0xFF) > 0xE0 && ((p >> 16) & 0xFF) > 0xE0 && ((p >> 8) & 0xFF) > 0xE0) {
-        ++white;
-        first = std::min(first, x);
-        last = std::max(last, x);
+  struct WhiteText {
+    int pixels = 0, first = 1920, last = 0, top = 1080, bottom = 0;
+  };
+  auto white_text = [&band](const Image& img) {
+    WhiteText t;
+    for (int y = int(band.y); y < int(band.bottom()); ++y) {
+      for (int x = 0; x < 1920; ++x) {
+        std::uint32_t p = img.pixel(x, y);
+        if (((p >> 24) & 0xFF) > 0xE0 && ((p >> 16) & 0xFF) > 0xE0 && ((p >> 8) & 0xFF) > 0xE0) {
+          ++t.pixels;
+          t.first = std::min(t.first, x), t.last = std::max(t.last, x);
+          t.top = std::min(t.top, y), t.bottom = std::max(t.bottom, y);
+        }
       }
     }
-  }
-  EXPECT_GT(white, 2000) << "no legible text in the warning band";
-  EXPECT_GT(last - first, 700) << "the warning text is too small to read from 5 m";
+    return t;
+  };
+  const WhiteText warning = white_text(failing);
+  EXPECT_GT(warning.pixels, 2000) << "no legible text in the warning band";
+  // Read from 5 m: letters as tall as the wall's other must-see warning, the lost feed's, and
+  // a line (source, minutes, why, last success) across a third of the wall.
+  WallView lost_view = live_view();
+  lost_view.health = FeedHealth::lost;
+  lost_view.silence_seconds = 45;
+  const WhiteText lost = white_text(render(s, lost_view, 1920, 1080, layout));
+  ASSERT_GT(lost.pixels, 0);
+  // (Within a tenth: the two lines have different letters; the body font would be 0.7x.)
+  EXPECT_GE(warning.bottom - warning.top, 0.9 * (lost.bottom - lost.top))
+      << "the warning text is smaller than the lost-feed warning's";
+  EXPECT_GT(warning.last - warning.first, 1920 / 3) << "the warning says too little";
   // The panels moved up for the band, as for a stale feed.
-  auto no_band = wall_regions(layout, 0, 1920, 1080, false, false);
+  auto no_band = wall_regions(layout, 0, 1920, 1080, true, false);
   EXPECT_LT(reg.content.bottom(), no_band.content.bottom());
 
   // Quiet only: no band; the header's row still shows it (a grey chip left of the pill).
@@ -183,6 +200,34 @@ TEST(RenderSources, FailingSourceTakesTheBandQuietOneDoesNot) {
   s.sources.at("jma").state = model::SourceHealth::ok;
   Image ok = render(s, live_view(), 1920, 1080, layout);
   EXPECT_NE(ok.pixel(4, int(band.y) + 4), kVermillion);
+}
+
+// The sources the daemon watches are listed from the start, 正常 (green) while the journal
+// has said nothing about them; a wall without them in its config shows no row.
+TEST(RenderSources, WatchedSourcesAreListedOkBeforeAnyStateIsJournaled) {
+  Layout layout = sample_main_layout();
+  auto s = demo_situation(test_now(), {.drill = false});
+  s.sources.clear();
+  const Rect header = wall_regions(layout, 0, 1920, 1080, true, false).panels.front().rect;
+  auto green_in_header = [&](const Image& img) {
+    int green = 0;
+    for (int x = int(header.x + header.w * 0.55f); x < int(header.right()); ++x) {
+      if (img.pixel(x, int(header.y + header.h * 0.5f)) == 0x009E73FFu) ++green;
+    }
+    return green;
+  };
+  WallSettings watched;
+  watched.watched_sources = {"jma", "lineworks"};
+  const int with_row =
+      green_in_header(render(s, live_view(), 1920, 1080, layout, "sources-ok-1080.png", watched));
+  const int without = green_in_header(render(s, live_view(), 1920, 1080, layout));
+  // The LIVE pill is green too: the two chips add to it.
+  EXPECT_GT(with_row, without + 100) << "no green chips for the watched sources";
+  // A journaled state wins over the default: JMA quiet is a grey chip, not a green one.
+  s.sources["jma"] = {"jma", model::SourceHealth::quiet, test_now(), std::nullopt, std::nullopt};
+  const int one_quiet = green_in_header(render(s, live_view(), 1920, 1080, layout, nullptr, watched));
+  EXPECT_LT(one_quiet, with_row);
+  EXPECT_GT(one_quiet, without);
 }
 
 TEST(RenderFullScreen, AuthFailureAndVersionMismatch) {

@@ -93,11 +93,15 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
       });
   // Every outside source this town has configured. Not here yet: the LINE WORKS API
   // ("lineworks_api", issue 15), which will report through succeeded()/failed() like the JMA
-  // poller. Calendars are imported by PUT, nothing is fetched: their problems are per person
-  // (log).
-  if (alert_sources->jma.poller) sources->add("jma", SourceMonitor::Kind::polled);
-  if (!town.bots.empty()) sources->add("lineworks", SourceMonitor::Kind::pushed);
-  if (town.bridge) sources->add_probe("nats", [this] { return bridge_probe(); });
+  // poller. Calendars are a source once one is stored: their evaluation at start-up and every
+  // day is the attempt that succeeds or fails.
+  // The same list a wall shows (TownConfig::watched_sources).
+  for (const std::string& source : town.watched_sources()) {
+    if (source == "jma") sources->add(source, SourceMonitor::Kind::polled);
+    if (source == "lineworks") sources->add(source, SourceMonitor::Kind::pushed);
+    if (source == "nats") sources->add_probe(source, [this] { return bridge_probe(); });
+  }
+  if (calendars->has_calendars()) sources->add("calendar", SourceMonitor::Kind::polled);
   sources->restore(situation.sources);
 
   for (const config::Wall& wall : town.walls) metrics.wall_subscribers[wall.id] = 0;

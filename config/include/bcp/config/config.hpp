@@ -132,6 +132,10 @@ struct TownConfig {
 
   // The level-C directory for the Situation: departments, staff, level-C groups only.
   model::Directory directory() const;
+  // The outside sources a daemon with this config watches from its start (docs/protocol.md
+  // "Source health"): "jma" (alerts.jma.poller), "lineworks" (bots), "nats" (bridge). The
+  // daemon watches these; a wall lists them. Calendars become one once a calendar is stored.
+  std::vector<std::string> watched_sources() const;
 };
 
 // One problem: file, JSON pointer (or CSV line), what is wrong.

@@ -33,6 +33,9 @@ struct WallSettings {
   double pixel_shift_period_seconds = 600;  // "pixel_shift_period_seconds"
   std::string clock_format = "%H:%M:%S";    // "clock_format": strftime, town time
   double drill_stopped_seconds = 600;       // "drill_stopped_seconds": the 訓練中止 band
+  // Not from "display": the sources the town's daemon watches (TownConfig::watched_sources),
+  // listed in the header as 正常 until the journal says otherwise.
+  std::vector<std::string> watched_sources;
 };
 WallSettings settings_from_json(const nlohmann::json& display, std::vector<std::string>* warnings);
 
