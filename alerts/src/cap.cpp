@@ -18,13 +18,13 @@ using detail::child_text;
 constexpr std::string_view kNs12 = "urn:oasis:names:tc:emergency:cap:1.2";
 constexpr std::string_view kNs11 = "urn:oasis:names:tc:emergency:cap:1.1";
 
-[[noreturn]] void fail(const std::string& what) { throw AlertParseError("CAP: " + what); }
+[[noreturn]] void cap_fail(const std::string& what) { throw AlertParseError("CAP: " + what); }
 
 std::string required(const pugi::xml_node& alert, std::string_view name) {
   pugi::xml_node n = child(alert, name);
-  if (!n) fail("missing required element <" + std::string(name) + ">");
+  if (!n) cap_fail("missing required element <" + std::string(name) + ">");
   std::string v = detail::trimmed(n.child_value());
-  if (v.empty()) fail("/alert/" + std::string(name) + ": empty");
+  if (v.empty()) cap_fail("/alert/" + std::string(name) + ": empty");
   return v;
 }
 
@@ -65,7 +65,7 @@ template <size_t N>
 void check_enum(const std::string& value, const std::array<std::string_view, N>& allowed,
                 const std::string& where) {
   if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
-    fail(where + ": unknown value \"" + value + "\"");
+    cap_fail(where + ": unknown value \"" + value + "\"");
 }
 
 std::vector<CapReference> parse_references(const pugi::xml_node& alert) {
@@ -78,19 +78,19 @@ std::vector<CapReference> parse_references(const pugi::xml_node& alert) {
     auto c1 = triple.find(',');
     auto c2 = c1 == std::string::npos ? c1 : triple.find(',', c1 + 1);
     if (c2 == std::string::npos || triple.find(',', c2 + 1) != std::string::npos)
-      fail("/alert/references: \"" + triple + "\" is not a sender,identifier,sent triple");
+      cap_fail("/alert/references: \"" + triple + "\" is not a sender,identifier,sent triple");
     CapReference r{triple.substr(0, c1), triple.substr(c1 + 1, c2 - c1 - 1), triple.substr(c2 + 1),
                    ""};
     if (r.sender.empty() || r.identifier.empty() || !detail::parse_datetime(r.sent))
-      fail("/alert/references: \"" + triple + "\" is not a sender,identifier,sent triple");
+      cap_fail("/alert/references: \"" + triple + "\" is not a sender,identifier,sent triple");
     if (!detail::in_document_range(*detail::parse_datetime(r.sent)))
-      fail("/alert/references: \"" + triple + "\": sent is outside " +
+      cap_fail("/alert/references: \"" + triple + "\": sent is outside " +
            std::string(detail::kDocumentRange));
     r.alert_id = cap_alert_id(r.sender, r.identifier);
     refs.push_back(std::move(r));
   }
   // An element that is present must say something: an empty one is a producer bug.
-  if (refs.empty()) fail("/alert/references: empty (needs sender,identifier,sent triples)");
+  if (refs.empty()) cap_fail("/alert/references: empty (needs sender,identifier,sent triples)");
   return refs;
 }
 
@@ -112,7 +112,7 @@ CapResult parse_cap(std::string_view xml, const CapOptions& opts) {
   pugi::xml_document doc;
   detail::load_safely(doc, xml, "CAP");
   pugi::xml_node alert = doc.document_element();
-  if (!alert || detail::local_name(alert) != "alert") fail("root element must be <alert>");
+  if (!alert || detail::local_name(alert) != "alert") cap_fail("root element must be <alert>");
   std::string ns = detail::namespace_uri(alert);
   CapResult res;
   if (ns == kNs12) {
@@ -120,7 +120,7 @@ CapResult parse_cap(std::string_view xml, const CapOptions& opts) {
   } else if (ns == kNs11) {
     res.version = "1.1";
   } else {
-    fail("/alert: namespace \"" + ns + "\" is not CAP 1.2 (" + std::string(kNs12) + ")");
+    cap_fail("/alert: namespace \"" + ns + "\" is not CAP 1.2 (" + std::string(kNs12) + ")");
   }
 
   refuse_repeated_header(alert);
@@ -141,7 +141,7 @@ CapResult parse_cap(std::string_view xml, const CapOptions& opts) {
   res.references = parse_references(alert);
   const bool amends = res.msg_type == "Update" || res.msg_type == "Cancel";
   if (amends && res.references.empty())
-    fail("/alert/references: msgType " + res.msg_type + " requires at least one reference");
+    cap_fail("/alert/references: msgType " + res.msg_type + " requires at least one reference");
 
   // Every <info> is validated, not just the one shown: a broken block means a broken producer.
   std::vector<detail::CapInfo> infos;

@@ -11,7 +11,7 @@ using detail::child_text;
 
 constexpr std::string_view kJmaNs = "http://xml.kishou.go.jp/jmaxml1/";
 
-[[noreturn]] void fail(const std::string& what) { throw AlertParseError("JMA: " + what); }
+[[noreturn]] void jma_fail(const std::string& what) { throw AlertParseError("JMA: " + what); }
 
 JmaBulletin classify(const std::string& title) {
   if (title == "震度速報") return JmaBulletin::intensity_flash;
@@ -65,11 +65,11 @@ JmaResult parse_jma(std::string_view xml, const JmaOptions& opts) {
   detail::load_safely(doc, xml, "JMA");
   pugi::xml_node report = doc.document_element();
   if (!report || detail::local_name(report) != "Report" || detail::namespace_uri(report) != kJmaNs)
-    fail("root element must be <Report> in namespace " + std::string(kJmaNs));
+    jma_fail("root element must be <Report> in namespace " + std::string(kJmaNs));
   detail::JmaDoc d{detail::child(report, "Control"), detail::child(report, "Head"),
                    detail::child(report, "Body")};
-  if (!d.control) fail("missing required element <Control>");
-  if (!d.head) fail("missing required element <Head>");
+  if (!d.control) jma_fail("missing required element <Control>");
+  if (!d.head) jma_fail("missing required element <Head>");
   // One of each, so that no reader sees a different bulletin (a 試験 behind a 通常, say).
   detail::refuse_repeated(report, {"Control", "Head", "Body"}, "JMA");
   detail::refuse_repeated(d.control, {"Title", "DateTime", "Status"}, "JMA");
@@ -80,14 +80,14 @@ JmaResult parse_jma(std::string_view xml, const JmaOptions& opts) {
 
   JmaResult r;
   r.control_title = child_text(d.control, "Title");
-  if (r.control_title.empty()) fail("missing required element <Control/Title>");
+  if (r.control_title.empty()) jma_fail("missing required element <Control/Title>");
   r.status = child_text(d.control, "Status");
   if (r.status != "通常" && r.status != "訓練" && r.status != "試験")
-    fail("/Report/Control/Status: unknown value \"" + r.status + "\"");
+    jma_fail("/Report/Control/Status: unknown value \"" + r.status + "\"");
   r.info_type = child_text(d.head, "InfoType");
   if (r.info_type != "発表" && r.info_type != "訂正" && r.info_type != "遅延" &&
       r.info_type != "取消")
-    fail("/Report/Head/InfoType: unknown value \"" + r.info_type + "\"");
+    jma_fail("/Report/Head/InfoType: unknown value \"" + r.info_type + "\"");
   r.event_id = child_text(d.head, "EventID");
   // A tsunami bulletin about several earthquakes lists several EventIDs; the first one is
   // the event the alert started with, so the id stays stable.
@@ -106,7 +106,7 @@ JmaResult parse_jma(std::string_view xml, const JmaOptions& opts) {
     r.not_shown_reason = why;
     return r;
   }
-  if (r.event_id.empty()) fail("/Report/Head/EventID: empty");
+  if (r.event_id.empty()) jma_fail("/Report/Head/EventID: empty");
 
   model::AlertRaised& a = r.alert;
   a.alert = id_prefix(r.bulletin) + r.event_id + (r.drill ? "-drill" : "");

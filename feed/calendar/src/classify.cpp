@@ -1,4 +1,5 @@
 #include "classify.hpp"
+#include "ical_helpers.hpp"
 
 #include <algorithm>
 #include <string>
@@ -12,14 +13,6 @@ constexpr std::string_view kLeaveWords[] = {"休暇",  "有給",     "年休",  
 constexpr std::string_view kTripWords[] = {"出張", "trip", "business travel"};
 constexpr std::string_view kRemoteWords[] = {"在宅",   "テレワーク",     "リモート",
                                              "remote", "work from home", "wfh"};
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool contains_any(const std::string& text, const auto& words) {
   return std::any_of(std::begin(words), std::end(words),

@@ -1,4 +1,5 @@
 #include "file_checks.hpp"
+#include "ical_helpers.hpp"
 
 #include <algorithm>
 #include <string>
@@ -9,14 +10,6 @@
 
 namespace bcp::calendar {
 namespace {
-
-void report_progress(std::atomic<std::uint32_t>* progress, std::size_t line) {
-  if (progress) progress->store(static_cast<std::uint32_t>(line), std::memory_order_relaxed);
-}
-
-std::size_t count_properties(icalcomponent* c, icalproperty_kind kind) {
-  return static_cast<std::size_t>(icalcomponent_count_properties(c, kind));
-}
 
 // The properties whose problems refuse a file: the ones the importer reads.
 bool read_by_importer(icalcomponent_kind kind, std::string_view property) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "calendar_data.hpp"
+#include "ical_helpers.hpp"
 #include "classify.hpp"
 #include "file_checks.hpp"
 #include "rule_screen.hpp"
@@ -18,28 +19,12 @@
 namespace bcp::calendar {
 namespace {
 
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-void report_progress(std::atomic<std::uint32_t>* progress, std::size_t line) {
-  if (progress) progress->store(static_cast<std::uint32_t>(line), std::memory_order_relaxed);
-}
-
 bool ignored(icalcomponent* event) {
   if (icalproperty* p = icalcomponent_get_first_property(event, ICAL_TRANSP_PROPERTY)) {
     icalproperty_transp t = icalproperty_get_transp(p);
     if (t == ICAL_TRANSP_TRANSPARENT || t == ICAL_TRANSP_TRANSPARENTNOCONFLICT) return true;
   }
   return icalcomponent_get_status(event) == ICAL_STATUS_CANCELLED;
-}
-
-std::size_t count_properties(icalcomponent* c, icalproperty_kind kind) {
-  return static_cast<std::size_t>(icalcomponent_count_properties(c, kind));
 }
 
 // What the whole file's rules have used so far (the probe budget, rules that never occur).

@@ -45,7 +45,7 @@ std::optional<model::TimePoint> data_as_of(const RegionTownState& t) {
   return current ? latest(t.heartbeat_at, t.last_event_at) : t.last_event_at;
 }
 
-double seconds_between(model::TimePoint from, model::TimePoint to) {
+double age_seconds(model::TimePoint from, model::TimePoint to) {
   return std::max(0.0, std::chrono::duration<double>(to - from).count());
 }
 
@@ -108,7 +108,7 @@ nlohmann::json town_summary(const RegionTownState& t, model::TimePoint now,
           {"bridged", t.heartbeat_bridged},
           {"data_as_of", time_or_null(as_of)},
           {"data_age_seconds",
-           as_of ? nlohmann::json(seconds_between(*as_of, now)) : nlohmann::json(nullptr)},
+           as_of ? nlohmann::json(age_seconds(*as_of, now)) : nlohmann::json(nullptr)},
           {"rollcall", rollcall_summary(s)},
           {"alerts", std::move(alerts)},
           {"drill", s.shows_drill(now)},
