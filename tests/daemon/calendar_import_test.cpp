@@ -111,6 +111,18 @@ json calendar_source(const TestDaemon& d) {
   return body["sources"]["calendar"];
 }
 
+// The "calendar" source once it is degraded (what it is after 10 s otherwise).
+json degraded_calendar_source(const TestDaemon& d) {
+  json calendar;
+  wait_until(
+      [&] {
+        calendar = calendar_source(d);
+        return calendar.is_object() && calendar.value("state", "") == "degraded";
+      },
+      10s);
+  return calendar;
+}
+
 class CalendarImportTest : public ::testing::Test {
  protected:
   void SetUp() override { clock.set(utc("2026-12-01T05:10:00Z")); }  // Tuesday 14:10 JST
@@ -444,17 +456,11 @@ TEST_F(CalendarImportTest, StartUpWithHostileStoredCalendarsServesAtOnce) {
 
   // Calendars are a source (docs/protocol.md "Source health"): three of four are left out,
   // which /healthz says without saying whose.
-  json calendar;
-  ASSERT_TRUE(wait_until(
-      [&] {
-        calendar = calendar_source(d);
-        return calendar.value("state", "") == "degraded";
-      },
-      10s))
+  json calendar = degraded_calendar_source(d);
+  ASSERT_TRUE(calendar.is_object() && calendar.value("state", "") == "degraded")
       << calendar.dump();
   const std::string why = calendar.value("why", "");
-  EXPECT_NE(why.find("3 of 4 stored calendars left out"), std::string::npos)
-      << why;
+  EXPECT_NE(why.find("3 of 4 stored calendars left out"), std::string::npos) << why;
   EXPECT_EQ(why.find("s00"), std::string::npos) << why;
 }
 
@@ -481,13 +487,8 @@ TEST_F(CalendarImportTest, CalendarsAreASourceThatSaysWhenOneIsLeftOut) {
                            utc("2026-11-01T00:00:00Z")});
   }
   TestDaemon d(clock.tweak(&data));
-  json calendar;
-  ASSERT_TRUE(wait_until(
-      [&] {
-        calendar = calendar_source(d);
-        return calendar.value("state", "") == "degraded";
-      },
-      10s))
+  json calendar = degraded_calendar_source(d);
+  ASSERT_TRUE(calendar.is_object() && calendar.value("state", "") == "degraded")
       << calendar.dump();
   EXPECT_NE(calendar.value("why", "").find("1 of 2 stored calendars left out"), std::string::npos)
       << calendar.dump();
