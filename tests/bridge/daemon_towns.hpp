@@ -19,7 +19,7 @@
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/daemon.hpp"
 #include "bcp/daemon/log.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::bridge::testing {
 

@@ -11,7 +11,7 @@
 #include "bcp/daemon/gate.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/reducer.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

@@ -15,7 +15,7 @@
 
 #include "bcp/daemon/journal.hpp"
 #include "bcp/model/codec.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

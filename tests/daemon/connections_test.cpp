@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

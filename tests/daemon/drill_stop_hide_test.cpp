@@ -8,7 +8,7 @@
 #include <set>
 
 #include "bcp/model/codec.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

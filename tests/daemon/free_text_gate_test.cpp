@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "bcp/model/codec.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

@@ -6,7 +6,7 @@
 #include <atomic>
 #include <cstring>
 
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

@@ -13,8 +13,8 @@
 
 #include "bcp/daemon/log.hpp"
 #include "bcp/model/codec.hpp"
+#include "daemon_fixture.hpp"
 #include "jma_feed_server.hpp"
-#include "test_support.hpp"
 
 namespace bcp::daemon::test {
 namespace {

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "bcp/daemon/log.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "../common/run_process.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

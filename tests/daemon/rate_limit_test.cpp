@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "../../feed/daemon/src/rate_limiter.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "daemon_fixture.hpp"
 #include "rollcall_csv.hpp"
-#include "test_support.hpp"
 
 namespace bcp::daemon::test {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "bcp/client/stream_client.hpp"
 #include "bcp/model/codec.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

@@ -6,8 +6,8 @@
 #include <map>
 
 #include "bcp/model/codec.hpp"
+#include "daemon_fixture.hpp"
 #include "rollcall_csv.hpp"
-#include "test_support.hpp"
 
 namespace bcp::daemon::test {
 namespace {

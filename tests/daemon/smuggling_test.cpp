@@ -11,7 +11,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "bcp/daemon/peer.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "bcp/model/codec.hpp"
 #include "jma_feed_server.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

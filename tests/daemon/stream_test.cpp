@@ -7,7 +7,7 @@
 
 #include "bcp/model/codec.hpp"
 #include "bcp/model/reducer.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

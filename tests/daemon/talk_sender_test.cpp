@@ -3,7 +3,7 @@
 // same name, the roster's, wherever they are seen.
 #include <gtest/gtest.h>
 
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

@@ -11,7 +11,7 @@
 #include <boost/beast/websocket.hpp>
 #include <stdexcept>
 
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {
 namespace {

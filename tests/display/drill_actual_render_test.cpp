@@ -14,7 +14,7 @@
 #include "bcp/display/wall.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/reducer.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::display {
 namespace {

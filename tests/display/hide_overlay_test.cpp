@@ -8,7 +8,7 @@
 #include "bcp/display/demo.hpp"
 #include "bcp/display/screen.hpp"
 #include "bcp/display/wall.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::display {
 namespace {

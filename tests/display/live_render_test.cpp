@@ -15,7 +15,7 @@
 #include "bcp/client/stream_client.hpp"
 #include "bcp/display/screen.hpp"
 #include "bcp/display/wall.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::display {
 namespace {

@@ -14,7 +14,7 @@
 #include "bcp/display/replay_timeline.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/tools/scenario.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::display {
 namespace {

@@ -35,16 +35,6 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 
-const config::TownConfig& sample_town() {
-  static const config::TownConfig town = [] {
-    auto loaded = config::load_town(fs::path(BCP_SOURCE_DIR) / "config/sample-town/town.json");
-    if (!loaded.config)
-      throw std::runtime_error("sample town does not load: " + loaded.errors.front().to_string());
-    return *loaded.config;
-  }();
-  return town;
-}
-
 TempDir::TempDir() {
   std::random_device rd;
   path_ = fs::temp_directory_path() /
@@ -130,66 +120,6 @@ bool wait_until(const std::function<bool()>& condition, std::chrono::millisecond
     std::this_thread::sleep_for(10ms);
   }
   return true;
-}
-
-// ---- in-process daemon -------------------------------------------------------------------
-
-TestDaemon::TestDaemon(Tweak tweak) : TestDaemon(std::move(tweak), TownTweak{}) {}
-
-TestDaemon::TestDaemon(Tweak tweak, TownTweak town_tweak) {
-  set_min_log_level(LogLevel::error);
-  DaemonOptions options;
-  options.port = 0;
-  options.data_dir = dir_.path() / "data";
-  options.read_timeout = 1000ms;
-  options.heartbeat_interval = 200ms;
-  if (tweak) tweak(options);
-  config::TownConfig town = sample_town();
-  if (town_tweak) town_tweak(town);
-  daemon_ = std::make_unique<Daemon>(std::move(town), options);
-  port_ = daemon_->port();
-  thread_ = std::thread([this] { daemon_->run(); });
-}
-
-TestDaemon::~TestDaemon() { stop(); }
-
-void TestDaemon::stop() {
-  if (!thread_.joinable()) return;
-  daemon_->stop();
-  thread_.join();
-}
-
-HttpResult TestDaemon::get(const std::string& target, const std::string& token) const {
-  return http_request(port_, "GET", target, "", token.empty() ? Headers{} : bearer(token));
-}
-
-HttpResult TestDaemon::post(const std::string& target, const std::string& body,
-                            const Headers& headers) const {
-  return http_request(port_, "POST", target, body, headers);
-}
-
-HttpResult TestDaemon::post_json(const std::string& target, const json& body,
-                                 const std::string& token) const {
-  return post(target, body.dump(), bearer(token));
-}
-
-double TestDaemon::refused(const std::string& reason) const {
-  return metric("bcp_items_refused_total{reason=\"" + reason + "\"}");
-}
-
-model::Situation TestDaemon::snapshot() const {
-  HttpResult r = get("/v1/snapshot", kDisplay);
-  if (r.status != 200)
-    throw std::runtime_error("GET /v1/snapshot: " + std::to_string(r.status) + " " + r.body);
-  return model::situation_from_json(r.json());
-}
-
-std::vector<json> TestDaemon::events(std::int64_t since, int limit) const {
-  HttpResult r = get(
-      "/v1/events?since=" + std::to_string(since) + "&limit=" + std::to_string(limit), kOperator);
-  if (r.status != 200)
-    throw std::runtime_error("GET /v1/events: " + std::to_string(r.status) + " " + r.body);
-  return r.json()["events"].get<std::vector<json>>();
 }
 
 // ---- child process ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
-// Test fixture for bcp-feedd over real sockets on 127.0.0.1: a daemon in-process on an
-// ephemeral port (or as a child process), an HTTP client, raw-socket helpers and a
-// WebSocket subscriber. Every wait has a deadline, so a broken daemon fails a test
+// Helpers for tests of bcp-feedd over real sockets on 127.0.0.1: an HTTP client, the daemon
+// as a child process, raw-socket helpers and a WebSocket subscriber (the in-process daemon is
+// daemon_fixture.hpp). Every wait has a deadline, so a broken daemon fails a test
 // instead of hanging the suite.
 #pragma once
 
@@ -39,9 +39,6 @@ inline constexpr const char* kOperator = "operator-sample";
 inline constexpr const char* kDisplay = "display-sample";
 inline constexpr const char* kBotId = "2000001";
 inline constexpr const char* kBotSecret = "sample-bot-secret";
-
-// The sample town, loaded once (the roster read is not free).
-const config::TownConfig& sample_town();
 
 // A scratch directory removed afterwards whatever the outcome.
 class TempDir {
@@ -82,48 +79,12 @@ std::int64_t healthz_seq(std::uint16_t port);
 // Polls `condition` until it holds or `timeout` passes.
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
-// The daemon in-process on its own thread, port 0. Logs are kept to warnings.
-class TestDaemon {
- public:
-  using Tweak = std::function<void(DaemonOptions&)>;
-  using TownTweak = std::function<void(config::TownConfig&)>;
-  explicit TestDaemon(Tweak tweak = {});
-  // On a copy of the sample town changed by `town_tweak` (e.g. its rate limit).
-  TestDaemon(Tweak tweak, TownTweak town_tweak);
-  ~TestDaemon();
-  TestDaemon(const TestDaemon&) = delete;
-  TestDaemon& operator=(const TestDaemon&) = delete;
-
-  std::uint16_t port() const { return port_; }
-  const fs::path& data_dir() const { return dir_.path(); }
-  Daemon& daemon() { return *daemon_; }
-  // Graceful stop; joins the I/O thread. Idempotent.
-  void stop();
-
-  HttpResult get(const std::string& target, const std::string& token = "") const;
-  HttpResult post(const std::string& target, const std::string& body,
-                  const Headers& headers = {}) const;
-  HttpResult post_json(const std::string& target, const json& body, const std::string& token) const;
-  double metric(const std::string& sample) const { return test::metric(port_, sample); }
-  double refused(const std::string& reason) const;
-  std::int64_t seq() const { return healthz_seq(port_); }
-  model::Situation snapshot() const;
-  // The journal read through GET /v1/events (operator token).
-  std::vector<json> events(std::int64_t since = 0, int limit = 10'000) const;
-
- private:
-  TempDir dir_;
-  std::unique_ptr<Daemon> daemon_;
-  std::thread thread_;
-  std::uint16_t port_ = 0;
-};
-
 // bcp-feedd as a child process (fork/exec of the built binary) on a free port.
 class ChildDaemon {
  public:
   // port 0: pick a free port; config empty: the sample town (a region.json runs the region).
   ChildDaemon(fs::path data_dir, std::uint16_t port = 0, fs::path config = {});
-  ~ChildDaemon();                                          // kill -9 if still running
+  ~ChildDaemon();  // kill -9 if still running
   ChildDaemon(const ChildDaemon&) = delete;
   ChildDaemon& operator=(const ChildDaemon&) = delete;
 
