@@ -12,6 +12,7 @@
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/daemon.hpp"
 #include "bcp/model/codec.hpp"
+#include "daemon_fixture.hpp"
 
 namespace {
 
@@ -20,32 +21,7 @@ namespace http = boost::beast::http;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-bcp::config::TownConfig sample_town() {
-  auto loaded = bcp::config::load_town(std::string(BCP_SOURCE_DIR) + "/config/sample-town/town.json");
-  EXPECT_TRUE(loaded.errors.empty());
-  return *loaded.config;
-}
-
-class RunningDaemon {
- public:
-  RunningDaemon(const std::filesystem::path& data, std::uint16_t port = 0) {
-    bcp::daemon::DaemonOptions o;
-    o.port = port;
-    o.data_dir = data;
-    o.heartbeat_interval = 200ms;
-    daemon_ = std::make_unique<bcp::daemon::Daemon>(sample_town(), o);
-    thread_ = std::thread([this] { daemon_->run(); });
-  }
-  ~RunningDaemon() {
-    daemon_->stop();
-    thread_.join();
-  }
-  std::uint16_t port() const { return daemon_->port(); }
-
- private:
-  std::unique_ptr<bcp::daemon::Daemon> daemon_;
-  std::thread thread_;
-};
+using bcp::daemon::test::TestDaemon;
 
 int post(std::uint16_t port, const std::string& target, const nlohmann::json& body, const std::string& token) {
   net::io_context ioc;
@@ -83,25 +59,13 @@ bool pump_until(bcp::client::UpdateQueue& q, bcp::client::SituationMirror& m, Pr
   return true;
 }
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    path = std::filesystem::temp_directory_path() /
-           ("bcp-client-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::remove_all(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-  static inline int counter = 0;
-};
-
 std::size_t talk_count(const bcp::model::Situation& s) {
   auto it = s.talk.find("hq");
   return it == s.talk.end() ? 0 : it->second.total;
 }
 
 TEST(StreamClient, SnapshotThenLiveEventsMatchTheDaemon) {
-  TempDir dir;
-  RunningDaemon d(dir.path);
+  TestDaemon d;
   ASSERT_EQ(post(d.port(), "/v1/talk", talk("before"), "ingest-sample"), 200);
 
   bcp::client::UpdateQueue q;
@@ -124,14 +88,12 @@ TEST(StreamClient, SnapshotThenLiveEventsMatchTheDaemon) {
 }
 
 TEST(StreamClient, ResumesAcrossADaemonRestartWithoutLosingEvents) {
-  TempDir dir;
-  std::uint16_t port = 0;
   bcp::client::UpdateQueue q;
   bcp::client::SituationMirror mirror;
   std::unique_ptr<bcp::client::StreamClient> client;
+  TestDaemon d;
+  const std::uint16_t port = d.port();
   {
-    RunningDaemon d(dir.path);
-    port = d.port();
     client = std::make_unique<bcp::client::StreamClient>(
         bcp::client::ClientOptions{.url = "ws://127.0.0.1:" + std::to_string(port) + "/v1/stream",
                                    .token = "display-sample",
@@ -142,9 +104,10 @@ TEST(StreamClient, ResumesAcrossADaemonRestartWithoutLosingEvents) {
     ASSERT_TRUE(pump_until(q, mirror, [&] { return mirror.has_data(); }));
     ASSERT_EQ(post(port, "/v1/talk", talk("one"), "ingest-sample"), 200);
     ASSERT_TRUE(pump_until(q, mirror, [&] { return mirror.situation().last_seq == 1; }));
-  }  // daemon stops: the client notices and keeps retrying
+    d.stop();  // the client notices and keeps retrying
+  }
   ASSERT_TRUE(pump_until(q, mirror, [&] { return mirror.state() == bcp::client::ConnectionState::reconnecting; }));
-  RunningDaemon again(dir.path, port);
+  d.restart();  // the same data directory and port
   // Posted while the client may not be connected yet: it must arrive by replay or live.
   for (int i = 0; i < 3; ++i) ASSERT_EQ(post(port, "/v1/talk", talk("after " + std::to_string(i)), "ingest-sample"), 200);
   ASSERT_TRUE(pump_until(q, mirror, [&] { return mirror.situation().last_seq == 4; }));
@@ -154,8 +117,7 @@ TEST(StreamClient, ResumesAcrossADaemonRestartWithoutLosingEvents) {
 }
 
 TEST(StreamClient, UnknownTokenEndsInAuthFailedWithoutRetrying) {
-  TempDir dir;
-  RunningDaemon d(dir.path);
+  TestDaemon d;
   bcp::client::UpdateQueue q;
   bcp::client::SituationMirror mirror;
   bcp::client::StreamClient client(

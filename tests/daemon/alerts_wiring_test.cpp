@@ -11,15 +11,13 @@
 #include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <sstream>
 #include <string>
-#include <thread>
 
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/daemon.hpp"
-#include "bcp/daemon/log.hpp"
 #include "bcp/model/codec.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon {
 namespace {
@@ -74,15 +72,6 @@ Reply request(std::uint16_t port, beast::http::verb verb, const std::string& tar
   return out;
 }
 
-const config::TownConfig& sample_town() {
-  static const config::TownConfig town = [] {
-    auto loaded = config::load_town(fs::path(BCP_SOURCE_DIR) / "config/sample-town/town.json");
-    if (!loaded.config) throw std::runtime_error("sample town does not load");
-    return *loaded.config;
-  }();
-  return town;
-}
-
 // A test town whose JMA area matches the real bulletins used below: 静岡県伊豆 (440) and
 // 西伊豆町 for the 訓練 VXSE53, 岩手県内陸南部 (213) and 奥州市 for the 2008 inland quake.
 json quake_town_alerts() {
@@ -95,33 +84,12 @@ json quake_town_alerts() {
 
 class AlertWiringTest : public ::testing::Test {
  protected:
-  void SetUp() override { set_min_log_level(LogLevel::warning); }
-  void TearDown() override { stop(); }
+  void TearDown() override { daemon_.reset(); }
 
-  void start(const std::function<void(config::TownConfig&)>& tweak = {}) {
-    dir_ =
-        fs::temp_directory_path() / ("bcp-alerts-wiring-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-    config::TownConfig town = sample_town();
-    if (tweak) tweak(town);
-    DaemonOptions options;
-    options.port = 0;
-    options.data_dir = dir_;
-    daemon_ = std::make_unique<Daemon>(std::move(town), options);
+  // The daemon on a copy of the sample town changed by `tweak`.
+  void start(const test::TestDaemon::TownTweak& tweak = {}) {
+    daemon_.emplace(test::TestDaemon::Tweak{}, tweak);
     port_ = daemon_->port();
-    thread_ = std::thread([this] { daemon_->run(); });
-  }
-
-  void stop() {
-    if (daemon_) {
-      daemon_->stop();
-      if (thread_.joinable()) thread_.join();
-      daemon_.reset();
-    }
-    if (!dir_.empty()) {
-      std::error_code ec;
-      fs::remove_all(dir_, ec);
-    }
   }
 
   Reply talk(const std::string& text, const std::string& group = "hq") {
@@ -158,9 +126,7 @@ class AlertWiringTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
-  std::unique_ptr<Daemon> daemon_;
-  std::thread thread_;
+  std::optional<test::TestDaemon> daemon_;
   std::uint16_t port_ = 0;
 };
 
@@ -244,16 +210,8 @@ TEST_F(AlertWiringTest, CancelledBearAlertIsRaisedAfresh) {
 TEST_F(AlertWiringTest, DebounceSurvivesRestart) {
   start();
   ASSERT_EQ(talk("クマを見ました").status, 200);
-  daemon_->stop();
-  thread_.join();
   // Same data dir: the journal replays and the alerter picks up the open rule alert.
-  config::TownConfig town = sample_town();
-  DaemonOptions options;
-  options.port = 0;
-  options.data_dir = dir_;
-  daemon_ = std::make_unique<Daemon>(std::move(town), options);
-  port_ = daemon_->port();
-  thread_ = std::thread([this] { daemon_->run(); });
+  daemon_->restart();
   ASSERT_EQ(talk("クマがまだいます").status, 200);
   auto rules = alerts_of(snapshot(), model::AlertSourceKind::rule);
   ASSERT_EQ(rules.size(), 1u);

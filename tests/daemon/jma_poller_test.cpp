@@ -48,6 +48,7 @@ std::string jma_id(const std::string& file) {
 class LogCapture {
  public:
   explicit LogCapture(const fs::path& file) : file_(file) {
+    ++alive;
     set_min_log_level(LogLevel::warning);
     std::fflush(stderr);
     saved_ = ::dup(2);
@@ -60,7 +61,9 @@ class LogCapture {
     ::dup2(saved_, 2);
     ::close(saved_);
     set_min_log_level(LogLevel::error);
+    --alive;
   }
+  static inline int alive = 0;  // captures in scope: they want the warnings
   std::string text() const { return read_text(file_); }
   bool contains(const std::string& s) const { return text().find(s) != std::string::npos; }
   bool wait_for(const std::string& s) const {
@@ -85,43 +88,18 @@ config::TownConfig polling_town(const std::string& url, json poller_extra = json
   return town;
 }
 
-// bcp-feedd in-process on a data directory the test owns, so that a second daemon can be
-// started on the same journal.
-class PollingDaemon {
+// bcp-feedd in-process polling every 20 ms, on a data directory the test owns, so that a
+// second daemon can be started on the same journal.
+class PollingDaemon : public TestDaemon {
  public:
-  PollingDaemon(config::TownConfig town, const fs::path& data_dir) {
-    DaemonOptions options;
-    options.port = 0;
-    options.data_dir = data_dir;
-    options.jma_poll_interval = std::chrono::milliseconds(20);
-    daemon_ = std::make_unique<Daemon>(std::move(town), options);
-    port_ = daemon_->port();
-    thread_ = std::thread([this] { daemon_->run(); });
-  }
-  ~PollingDaemon() { stop(); }
-  void stop() {
-    if (!thread_.joinable()) return;
-    daemon_->stop();
-    thread_.join();
-  }
-  std::uint16_t port() const { return port_; }
-  model::Situation snapshot() const {
-    HttpResult r = http_request(port_, "GET", "/v1/snapshot", "", bearer(kDisplay));
-    if (r.status != 200) throw std::runtime_error("GET /v1/snapshot: " + r.body);
-    return model::situation_from_json(r.json());
-  }
-  std::vector<json> events() const {
-    HttpResult r =
-        http_request(port_, "GET", "/v1/events?since=0&limit=10000", "", bearer(kOperator));
-    if (r.status != 200) throw std::runtime_error("GET /v1/events: " + r.body);
-    return r.json()["events"].get<std::vector<json>>();
-  }
+  PollingDaemon(config::TownConfig town, const fs::path& data_dir)
+      : TestDaemon(std::move(town), [&](DaemonOptions& o) {
+          o.data_dir = data_dir;
+          o.jma_poll_interval = std::chrono::milliseconds(20);
+          // The fixture keeps logs to errors; a LogCapture reads the poller's warnings.
+          if (LogCapture::alive > 0) set_min_log_level(LogLevel::warning);
+        }) {}
   bool has_alert(const std::string& id) const { return snapshot().alerts.contains(id); }
-
- private:
-  std::unique_ptr<Daemon> daemon_;
-  std::thread thread_;
-  std::uint16_t port_ = 0;
 };
 
 class JmaPollerTest : public ::testing::Test {

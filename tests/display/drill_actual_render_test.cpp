@@ -223,7 +223,6 @@ TEST(DrillAndActual, AfterTheDrillStopTheGreyStopBandShowsForAWhile) {
 TEST(DrillAndActual, AJmaBulletinDuringTheDrillPutsTheActualRollcallInThePanel) {
   const fs::path bulletin = fs::path(BCP_TESTDATA_DIR) / "jma" / "32-35_06_03_100915_VXSE53.xml";
   if (!fs::exists(bulletin)) GTEST_SKIP() << bulletin << " is absent (../shared/testdata)";
-  daemon::test::TempDir dir;
   config::TownConfig town = daemon::test::sample_town();
   // The bulletin's area and city (岩手県内陸南部, 奥州市) made the town's, as in
   // alerts_wiring_test.
@@ -232,11 +231,7 @@ TEST(DrillAndActual, AJmaBulletinDuringTheDrillPutsTheActualRollcallInThePanel) 
                    {"city_codes", {"0321500"}},
                    {"thresholds", {{"critical", "5-"}, {"warning", "4"}, {"advisory", "3"}}},
                    {"rollcall_threshold", "5-"}}}};
-  daemon::DaemonOptions options;
-  options.port = 0;
-  options.data_dir = dir.path();
-  daemon::Daemon d(std::move(town), options);
-  std::thread runner([&] { d.run(); });
+  daemon::test::TestDaemon d(std::move(town));
   const auto port = d.port();
   auto post = [&](const std::string& target, const std::string& body, const std::string& token,
                   const std::string& type = "application/json") {
@@ -254,7 +249,6 @@ TEST(DrillAndActual, AJmaBulletinDuringTheDrillPutsTheActualRollcallInThePanel) 
   auto snapshot = daemon::test::http_request(port, "GET", "/v1/snapshot", "",
                                              daemon::test::bearer(daemon::test::kDisplay));
   d.stop();
-  runner.join();
   ASSERT_EQ(snapshot.status, 200);
   model::Situation s = model::situation_from_json(snapshot.json());
   ASSERT_TRUE(s.open_rollcall(true));

@@ -14,6 +14,7 @@
 #include "bcp/config/config.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/situation.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::display::test {
 
@@ -24,15 +25,7 @@ inline model::TimePoint drill_t0() {
   return time_point_cast<milliseconds>(sys_days{year{2026} / 11 / 24} + hours{5});
 }
 
-inline const config::TownConfig& sample_town() {
-  static const config::TownConfig town = [] {
-    auto loaded =
-        config::load_town(std::filesystem::path(BCP_SOURCE_DIR) / "config/sample-town/town.json");
-    EXPECT_TRUE(loaded.config) << "sample town does not load";
-    return *loaded.config;
-  }();
-  return town;
-}
+using daemon::test::sample_town;
 
 inline model::Situation sample_directory() {
   model::Situation s;
