@@ -10,6 +10,7 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -181,34 +182,28 @@ inline fs::path write_region_config(const fs::path& dir,
 
 inline constexpr const char* kRegionDisplay = "region-display-sample";
 
-// The regional daemon in-process on port 0 (its own thread), from a region.json; stop() and
-// start() again on the same data directory is a restart.
+// The regional daemon in-process (the suites' TestDaemon) on port 0, from a region.json; stop()
+// and start() again on the same data directory and port is a restart.
 class RegionDaemon {
  public:
   explicit RegionDaemon(fs::path region_json) : region_json_(std::move(region_json)) {}
-  ~RegionDaemon() { stop(); }
 
   void start(std::chrono::milliseconds stale_after = 1500ms,
              std::chrono::milliseconds lost_after = 4000ms) {
-    daemon::set_min_log_level(daemon::LogLevel::warning);
     auto loaded = config::load_region(region_json_);
     ASSERT_TRUE(loaded.config) << loaded.errors.front().to_string();
-    daemon::DaemonOptions options;
-    options.port = port_;  // 0 the first time; the same port after a restart
-    options.data_dir = loaded.config->data_dir;
-    options.heartbeat_interval = 200ms;
-    options.region_stale_after = stale_after;
-    options.region_lost_after = lost_after;
-    daemon_ = std::make_unique<daemon::Daemon>(*loaded.config, options);
-    port_ = daemon_->port();
-    thread_ = std::thread([this] { daemon_->run(); });
-  }
-  void stop() {
-    if (!thread_.joinable()) return;
-    daemon_->stop();
-    thread_.join();
     daemon_.reset();
+    daemon_.emplace(*loaded.config, [&](daemon::DaemonOptions& o) {
+      daemon::set_min_log_level(daemon::LogLevel::warning);
+      o.port = port_;  // 0 the first time; the same port after a restart
+      o.data_dir = loaded.config->data_dir;
+      o.read_timeout = daemon::DaemonOptions{}.read_timeout;
+      o.region_stale_after = stale_after;
+      o.region_lost_after = lost_after;
+    });
+    port_ = daemon_->port();
   }
+  void stop() { daemon_.reset(); }  // the journal closed: a test reads it next
   std::uint16_t port() const { return port_; }
   json region() const {
     return daemon::test::http_request(port_, "GET", "/v1/region", "",
@@ -234,8 +229,7 @@ class RegionDaemon {
  private:
   fs::path region_json_;
   std::uint16_t port_ = 0;
-  std::unique_ptr<daemon::Daemon> daemon_;
-  std::thread thread_;
+  std::optional<daemon::test::TestDaemon> daemon_;
 };
 
 }  // namespace bcp::bridge::testing

@@ -148,7 +148,7 @@ ProcessRun bcpctl(const fs::path& home, const std::vector<std::string>& args) {
                                 std::vector<std::string>{"HOME=" + home.string()});
 }
 
-class BcpctlConfigFile : public bcp::tools::test::DaemonTest {};
+class BcpctlConfigFile : public bcp::daemon::test::DaemonTest {};
 
 TEST_F(BcpctlConfigFile, ServerAndTokenComeFromTheFileAndAFlagOverridesThem) {
   if (!fs::exists(std::string(BCP_BINARY_DIR) + "/tools/bcpctl"))

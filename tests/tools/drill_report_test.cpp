@@ -22,7 +22,7 @@
 namespace {
 
 namespace fs = std::filesystem;
-using bcp::tools::test::sample_town;
+using bcp::daemon::test::sample_town;
 using nlohmann::json;
 
 const std::string kBcpctl = std::string(BCP_BINARY_DIR) + "/tools/bcpctl";
@@ -77,7 +77,7 @@ std::pair<int, int> png_size(const std::string& png) {
   return {static_cast<int>(be(16)), static_cast<int>(be(20))};
 }
 
-class DrillReport : public bcp::tools::test::DaemonTest {
+class DrillReport : public bcp::daemon::test::DaemonTest {
  protected:
   void play_drill() {
     bcp::tools::PlayOptions o;

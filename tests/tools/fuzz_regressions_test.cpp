@@ -22,7 +22,7 @@ std::string fixture(const std::string& name) {
   return s.str();
 }
 
-class FuzzRegressions : public bcp::tools::test::DaemonTest {};
+class FuzzRegressions : public bcp::daemon::test::DaemonTest {};
 
 // fuzz_lineworks: a LINE WORKS location with longitude 1041.35 was journaled as it came; the
 // codec refuses it on reading, so /v1/events failed and the daemon could not restart.

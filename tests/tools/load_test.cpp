@@ -15,10 +15,10 @@
 
 namespace {
 
-using bcp::tools::test::sample_town;
+using bcp::daemon::test::sample_town;
 using nlohmann::json;
 
-class LoadTest : public bcp::tools::test::DaemonTest {
+class LoadTest : public bcp::daemon::test::DaemonTest {
  protected:
   // The load generator is measured against the daemon's ingest, not its per-token rate limit
   // (which a 200/s open loop exceeds by design; bench/lib.sh turns it off the same way).

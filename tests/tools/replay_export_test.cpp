@@ -15,7 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-class EventsExport : public bcp::tools::test::DaemonTest {
+class EventsExport : public bcp::daemon::test::DaemonTest {
  protected:
   bcp::test::ProcessRun bcpctl(const std::vector<std::string>& args) {
     std::vector<std::string> all = {"--server", "http://127.0.0.1:" + std::to_string(port())};

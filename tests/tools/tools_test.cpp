@@ -19,9 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-using bcp::tools::test::sample_town;
+using bcp::daemon::test::sample_town;
 
-class ToolsTest : public bcp::tools::test::DaemonTest {
+class ToolsTest : public bcp::daemon::test::DaemonTest {
  protected:
   bcp::tools::PlayResult play(const std::string& scenario, double speed) {
     bcp::tools::PlayOptions o;
