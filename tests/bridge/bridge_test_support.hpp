@@ -124,6 +124,13 @@ inline void test_log(const std::string& line) {
 
 inline std::string event_text(const model::Event& e) { return model::to_json(e).dump(); }
 
+// A client connection to the test cluster.
+inline std::unique_ptr<Connection> connect_to(const bcp::test::NatsCluster& cluster) {
+  ConnectOptions o;
+  o.servers = cluster.urls();
+  return Connection::connect(o);
+}
+
 // One town: its journal and (while running) its publisher. ingest() journals events and
 // hands them over as the daemon's event sink will: committed(seq, json) in seq order.
 class Town {

@@ -12,12 +12,6 @@ using bcp::test::NatsCluster;
 using bcp::test::wait_until;
 using namespace testing;
 
-std::unique_ptr<Connection> connect_to(const NatsCluster& cluster) {
-  ConnectOptions o;
-  o.servers = cluster.urls();
-  return Connection::connect(o);
-}
-
 bool durable_exists(Connection& c, const std::string& durable) {
   jsConsumerInfo* info = nullptr;
   jsErrCode jerr = jsErrCode(0);

@@ -36,9 +36,7 @@ void expect_all_exactly_once(const NatsCluster& cluster, Region& region, ThreeTo
            std::to_string(m.filled) + ", redeliveries skipped " + std::to_string(m.duplicates) +
            ", kita publisher errors " + std::to_string(towns.kita.publisher()->metrics().errors));
   EXPECT_EQ(m.gaps, 0u);
-  ConnectOptions o;
-  o.servers = cluster.urls();
-  auto c = Connection::connect(o);
+  auto c = connect_to(cluster);
   for (Town* t : towns.all()) expect_stream_holds_exactly(*c, *t);
 }
 

@@ -16,6 +16,7 @@
 #include "bcp/display/screen.hpp"
 #include "bcp/display/wall.hpp"
 #include "daemon_fixture.hpp"
+#include "wall_png.hpp"
 
 namespace bcp::display {
 namespace {
@@ -28,13 +29,13 @@ using daemon::test::TestDaemon;
 using daemon::test::wait_until;
 using nlohmann::json;
 using namespace std::chrono_literals;
+using test::read_png;
+using test::wall_binary;
 
 constexpr std::uint32_t kYellow = 0xF0E442FF;
 constexpr std::uint32_t kOrange = 0xE69F00FF;
 constexpr std::uint32_t kVermillion = 0xD55E00FF;
 constexpr std::uint32_t kPanelHeader = 0x222A36FF;
-
-std::string wall_binary() { return std::string(BCP_BINARY_DIR) + "/display/bcp-wall"; }
 
 std::string out_dir() {
   std::string d = std::string(BCP_BINARY_DIR) + "/test-output/display";
@@ -57,17 +58,6 @@ fs::path town_with_display(const TempDir& dir, const json& display) {
 Layout main_layout() {
   std::ifstream in(fs::path(BCP_SOURCE_DIR) / "config/sample-town/layouts/main.json");
   return parse_layout(json::parse(in)).layout;
-}
-
-std::optional<Image> read_png(const fs::path& path) {
-  int w = 0, h = 0, n = 0;
-  unsigned char* data = stbi_load(path.c_str(), &w, &h, &n, 4);
-  if (!data) return std::nullopt;
-  Image img;
-  img.width = w, img.height = h;
-  img.rgba.assign(data, data + static_cast<std::size_t>(w) * h * 4);
-  stbi_image_free(data);
-  return img;
 }
 
 // bcp-wall as a child process; SIGTERM (its clean quit) on destruction, SIGKILL if stuck.

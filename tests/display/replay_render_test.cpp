@@ -13,6 +13,7 @@
 #include "bcp/display/screen.hpp"
 #include "bcp/display/wall.hpp"
 #include "replay_support.hpp"
+#include "wall_png.hpp"
 
 namespace bcp::display {
 namespace {
@@ -21,15 +22,16 @@ namespace fs = std::filesystem;
 using namespace std::chrono;
 using nlohmann::json;
 using test::drill_t0;
+using test::read_png;
 using test::sample_directory;
 using test::sample_drill;
+using test::wall_binary;
 
 constexpr std::uint32_t kReplayBlue = 0x0072B2FF;
 constexpr std::uint32_t kLiveGreen = 0x009E73FF;
 constexpr std::uint32_t kYellow = 0xF0E442FF;
 constexpr std::uint32_t kVermillion = 0xD55E00FF;
 
-std::string wall_binary() { return std::string(BCP_BINARY_DIR) + "/display/bcp-wall"; }
 std::string town_json() { return std::string(BCP_SOURCE_DIR) + "/config/sample-town/town.json"; }
 
 fs::path out_dir() {
@@ -56,17 +58,6 @@ const Layout& main_layout() {
 }
 
 WallSettings town_settings() { return settings_from_json(test::sample_town().display, nullptr); }
-
-std::optional<Image> read_png(const fs::path& path) {
-  int w = 0, h = 0, n = 0;
-  unsigned char* data = stbi_load(path.c_str(), &w, &h, &n, 4);
-  if (!data) return std::nullopt;
-  Image img;
-  img.width = w, img.height = h;
-  img.rgba.assign(data, data + static_cast<std::size_t>(w) * h * 4);
-  stbi_image_free(data);
-  return img;
-}
 
 Rect panel_rect(const WallRegions& reg, PanelKind kind) {
   for (const auto& p : reg.panels)
