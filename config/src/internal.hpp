@@ -11,6 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "bcp/common/hmac.hpp"
+#include "bcp/common/json_pointer.hpp"
+#include "bcp/common/utf8.hpp"
 #include "bcp/config/config.hpp"
 
 namespace bcp::config::detail {
@@ -31,9 +34,9 @@ class Errors {
   std::vector<ConfigError>& out_;
 };
 
-bool valid_utf8(std::string_view s);
-std::string json_quote(std::string_view s);       // "s" with JSON escaping
-std::string pointer_token(std::string_view key);  // RFC 6901 escaping of ~ and /
+using common::valid_utf8;                    // bcp/common/utf8.hpp
+std::string json_quote(std::string_view s);  // "s" with JSON escaping
+using common::pointer_token;                 // RFC 6901 escaping of ~ and /
 const char* type_name(const json& j);
 
 // Reads a whole file; nullopt when it does not exist or cannot be read (reason set).
@@ -60,7 +63,7 @@ class ObjectReader {
   const json* any(const std::string& key, bool required);
   void finish();
 
-  std::string at(const std::string& key) const { return pointer_ + "/" + pointer_token(key); }
+  std::string at(const std::string& key) const { return common::child_pointer(pointer_, key); }
   const std::string& pointer() const { return pointer_; }
   const std::string& file() const { return file_; }
   Errors& errors() { return errors_; }
@@ -134,7 +137,6 @@ std::optional<BridgeConfig> read_bridge(const json* section, const std::string& 
 const Token* match_token(const std::vector<Token>& tokens, std::string_view presented);
 
 bool is_lower_hex_sha256(std::string_view s);
-// Lowercase hex SHA-256 of `s` (OpenSSL EVP).
-std::string sha256_hex(std::string_view s);
+using common::sha256_hex;  // lowercase hex SHA-256 (bcp/common/hmac.hpp)
 
 }  // namespace bcp::config::detail

@@ -1,6 +1,5 @@
 // Lookups on a loaded config, token authentication and the wall's directory.
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <array>
 #include <stdexcept>
@@ -11,17 +10,8 @@ namespace bcp::config {
 
 namespace {
 
-using Digest = std::array<unsigned char, 32>;
-
-Digest sha256(std::string_view s) {
-  Digest out{};
-  unsigned int len = 0;
-  if (EVP_Digest(s.data(), s.size(), out.data(), &len, EVP_sha256(), nullptr) != 1 ||
-      len != out.size()) {
-    throw std::runtime_error("SHA-256 unavailable");
-  }
-  return out;
-}
+using Digest = common::Sha256Digest;
+using common::sha256;
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -47,16 +37,6 @@ const T* find_by(const std::vector<T>& items, Key key, std::string_view wanted) 
 }
 
 }  // namespace
-
-std::string detail::sha256_hex(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : sha256(s)) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0xF];
-  }
-  return out;
-}
 
 std::optional<Role> parse_role(std::string_view name) {
   if (name == "ingest") return Role::ingest;

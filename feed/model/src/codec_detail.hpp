@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bcp/common/json_pointer.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/events.hpp"
 
@@ -25,10 +26,10 @@ std::span<const std::string_view> enum_names();
 // Wire names of the payload alternatives, indexed like Payload.
 std::span<const std::string_view> payload_type_names();
 
-// A key as one RFC 6901 reference token ("~" -> "~0", "/" -> "~1").
-std::string pointer_token(std::string_view key);
-std::string child_pointer(const std::string& parent, std::string_view key);
-std::string child_pointer(const std::string& parent, std::size_t index);
+// A key as one RFC 6901 reference token ("~" -> "~0", "/" -> "~1"), and the pointer of a
+// member or element (bcp/common/json_pointer.hpp, shared with the config loader).
+using common::child_pointer;
+using common::pointer_token;
 
 [[noreturn]] void fail(const std::string& pointer, const std::string& problem);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "bcp/common/utf8.hpp"
 #include "codec_detail.hpp"
 
 namespace bcp::model {
@@ -27,64 +28,7 @@ std::string wrong_type(std::string_view expected, const json& value) {
   return "expected " + std::string(expected) + ", got " + value.type_name();
 }
 
-// nlohmann validates UTF-8 when parsing text, but adapters build JSON values in code from
-// bytes of other formats (XML, form fields); check here so no invalid text is journaled.
-bool valid_utf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t extra;
-    char32_t code;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1, code = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2, code = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3, code = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= s.size()) return false;  // truncated sequence
-    for (std::size_t k = 1; k <= extra; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      code = (code << 6) | (cc & 0x3F);
-    }
-    static constexpr char32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
-    if (code < kMinimum[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return false;  // overlong, out of range or a surrogate
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 }  // namespace
-
-std::string pointer_token(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string child_pointer(const std::string& parent, std::string_view key) {
-  return parent + '/' + pointer_token(key);
-}
-
-std::string child_pointer(const std::string& parent, std::size_t index) {
-  return parent + '/' + std::to_string(index);
-}
 
 void fail(const std::string& pointer, const std::string& problem) {
   throw CodecError(pointer, problem);
@@ -93,7 +37,9 @@ void fail(const std::string& pointer, const std::string& problem) {
 std::string as_string(const json& value, const std::string& pointer) {
   if (!value.is_string()) fail(pointer, wrong_type("string", value));
   const auto& text = value.get_ref<const std::string&>();
-  if (!valid_utf8(text)) fail(pointer, "invalid UTF-8");
+  // nlohmann validates UTF-8 when parsing text, but adapters build JSON values in code from
+  // bytes of other formats (XML, form fields); check here so no invalid text is journaled.
+  if (!common::valid_utf8(text)) fail(pointer, "invalid UTF-8");
   return text;
 }
 
