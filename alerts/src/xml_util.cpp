@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bcp/alerts/outcome.hpp"
+#include "bcp/common/utf8.hpp"
 
 namespace bcp::alerts::detail {
 namespace {
@@ -92,38 +93,29 @@ void check_text_of(const pugi::xml_node& n, std::string_view source) {
 }  // namespace
 
 std::string text_problem(std::string_view s) {
-  static constexpr char32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
   for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::string at = " at byte " + std::to_string(i);
-    size_t len;
-    char32_t cp;
-    if (c < 0x80) {
-      len = 1, cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2, cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3, cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4, cp = c & 0x07;
-    } else {
-      return "invalid UTF-8" + at;
+    const common::Utf8Char next = common::decode_utf8(s, i);
+    const auto at = [i] { return " at byte " + std::to_string(i); };
+    const char32_t cp = next.code_point;
+    switch (next.error) {
+      case common::Utf8Error::none:
+        break;
+      case common::Utf8Error::invalid:
+        return "invalid UTF-8" + at();
+      case common::Utf8Error::truncated:
+        return "invalid UTF-8 (truncated sequence)" + at();
+      case common::Utf8Error::overlong:
+        return "invalid UTF-8 (overlong sequence)" + at();
+      case common::Utf8Error::beyond_max:
+        return "invalid UTF-8 (beyond U+10FFFF)" + at();
+      case common::Utf8Error::surrogate:
+        return code_point(cp) + at() + " is a surrogate, not a character";
     }
-    if (i + len > s.size()) return "invalid UTF-8 (truncated sequence)" + at;
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return "invalid UTF-8" + at;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < kMinimum[len]) return "invalid UTF-8 (overlong sequence)" + at;
-    if (cp > 0x10FFFF) return "invalid UTF-8 (beyond U+10FFFF)" + at;
-    if (cp >= 0xD800 && cp <= 0xDFFF)
-      return code_point(cp) + at + " is a surrogate, not a character";
     if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
-      return "control character " + code_point(cp) + at + " (XML allows only tab, LF and CR)";
+      return "control character " + code_point(cp) + at() + " (XML allows only tab, LF and CR)";
     if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
-      return code_point(cp) + at + " is a noncharacter";
-    i += len;
+      return code_point(cp) + at() + " is a noncharacter";
+    i += next.length;
   }
   return {};
 }

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <string>
 
+#include "bcp/common/utf8.hpp"
 #include "bcp/model/codec.hpp"
 
 namespace bcp::daemon {
@@ -57,17 +58,10 @@ std::string escape_for_log(std::string_view message) {
     }
     // A UTF-8 sequence is copied whole when it is valid and not a C1 control (U+0080..9F,
     // which some terminals obey like ESC sequences); anything else byte by byte, escaped.
-    std::size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    char32_t code = len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
-    bool valid = len != 0 && i + len <= message.size();
-    for (std::size_t k = 1; valid && k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(message[i + k]);
-      valid = (cc & 0xC0) == 0x80;
-      code = (code << 6) | (cc & 0x3F);
-    }
-    static constexpr char32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-    valid =
-        valid && code >= kMinimum[len] && code <= 0x10FFFF && !(code >= 0xD800 && code <= 0xDFFF);
+    const common::Utf8Char next = common::decode_utf8(message, i);
+    const std::size_t len = next.length;
+    const char32_t code = next.code_point;
+    const bool valid = next.error == common::Utf8Error::none;
     if (!valid) {
       escape_byte(c);
       ++i;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bcp/common/utf8.hpp"
 #include "bcp/model/events.hpp"
 #include "bcp/model/situation.hpp"
 
@@ -35,7 +36,8 @@ struct Fonts {
   ImFont* huge = nullptr;
 };
 
-// Decodes UTF-8 (invalid bytes are skipped) and calls f(char32_t) for each code point.
+// Decodes UTF-8 (bcp/common/utf8.hpp; invalid bytes are skipped, a truncated sequence ends
+// the text) and calls f(char32_t) for each code point.
 template <typename F>
 void for_each_codepoint(std::string_view s, F&& f);
 
@@ -101,37 +103,16 @@ template <typename F>
 void for_each_codepoint(std::string_view s, F&& f) {
   std::size_t i = 0;
   while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    char32_t cp = 0;
-    int len = 0;
-    if (c < 0x80) {
-      cp = c, len = 1;
-    } else if ((c & 0xE0) == 0xC0) {
-      cp = c & 0x1F, len = 2;
-    } else if ((c & 0xF0) == 0xE0) {
-      cp = c & 0x0F, len = 3;
-    } else if ((c & 0xF8) == 0xF0) {
-      cp = c & 0x07, len = 4;
-    } else {
+    const common::Utf8Char next = common::decode_utf8(s, i);
+    if (next.error == common::Utf8Error::truncated) break;
+    if (next.error == common::Utf8Error::invalid) {
       ++i;
       continue;
     }
-    if (i + len > s.size()) break;
-    bool ok = true;
-    for (int k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) {
-        ok = false;
-        break;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (!ok) {
-      ++i;
-      continue;
-    }
-    f(cp);
-    i += len;
+    // Overlong forms, surrogates and values beyond U+10FFFF are passed on as decoded; the
+    // caller decides what it bakes.
+    f(next.code_point);
+    i += next.length;
   }
 }
 
