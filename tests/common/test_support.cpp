@@ -3,8 +3,6 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -24,6 +22,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "bcp/common/hmac.hpp"
 #include "bcp/daemon/log.hpp"
 #include "bcp/model/codec.hpp"
 
@@ -324,15 +323,7 @@ bool wait_closed(int fd, std::chrono::milliseconds timeout) {
 // ---- LINE WORKS ------------------------------------------------------------------------------
 
 std::string lineworks_signature(const std::string& secret, const std::string& body) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &mac_len);
-  std::string out(4 * ((mac_len + 2) / 3) + 1, '\0');
-  int n =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), mac, static_cast<int>(mac_len));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
+  return bcp::common::hmac_sha256_base64(secret, body);
 }
 
 HttpResult post_lineworks(std::uint16_t port, const std::string& body) {

@@ -1,12 +1,12 @@
 // The drill report's HTML: one document with its style, the curve and the pictures inline.
 // Every figure from the roll-call report is printed as the report states it and carries
 // data-field="<its path in the report JSON>" so a test can hold the page to the JSON.
-#include <openssl/evp.h>
 
 #include <cmath>
 #include <cstdio>
 #include <map>
 
+#include "bcp/common/base64.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/tools/drill_report.hpp"
 
@@ -39,15 +39,6 @@ std::string esc(std::string_view s) {
         out += c;
     }
   }
-  return out;
-}
-
-std::string base64(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(std::max(0, n)));
   return out;
 }
 
@@ -444,7 +435,7 @@ class Page {
       out_ += "<figure>";
       if (!pic.png.empty()) {
         out_ += "<img alt=\"" + esc(pic.caption) + " " + local_clock(pic.at, offset_) +
-                " の壁面\" src=\"data:image/png;base64," + base64(pic.png) + "\">";
+                " の壁面\" src=\"data:image/png;base64," + common::base64_encode(pic.png) + "\">";
       } else {
         out_ += "<p class=\"none\">画像を作成できませんでした: " + esc(pic.error) + "</p>";
       }

@@ -1,13 +1,11 @@
 #include "bcp/daemon/lineworks.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/sha.h>
 
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "bcp/common/hmac.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/strict_json.hpp"
 
@@ -15,13 +13,6 @@ namespace bcp::daemon {
 namespace {
 
 using nlohmann::json;
-
-std::string base64(const unsigned char* data, std::size_t n) {
-  std::string out(4 * ((n + 2) / 3) + 1, '\0');
-  int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
-  out.resize(len < 0 ? 0 : static_cast<std::size_t>(len));
-  return out;
-}
 
 LineworksItem dropped(RefusalReason reason, std::string message) {
   LineworksItem item;
@@ -150,29 +141,10 @@ LineworksItem map_checked(const config::TownConfig& town, const json& body,
 
 }  // namespace
 
-std::string sha256_hex(std::string_view data) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * SHA256_DIGEST_LENGTH);
-  for (unsigned char c : md) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return out;
-}
-
 bool verify_lineworks_signature(std::string_view secret, std::string_view raw_body,
                                 std::string_view signature_base64) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  if (!HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-            reinterpret_cast<const unsigned char*>(raw_body.data()), raw_body.size(), mac,
-            &mac_len)) {
-    return false;
-  }
-  std::string expected = base64(mac, mac_len);
+  const std::string expected = common::hmac_sha256_base64(secret, raw_body);
+  if (expected.empty()) return false;  // OpenSSL failed
   // Length is not secret; the bytes are compared in constant time.
   if (expected.size() != signature_base64.size()) return false;
   return CRYPTO_memcmp(expected.data(), signature_base64.data(), expected.size()) == 0;

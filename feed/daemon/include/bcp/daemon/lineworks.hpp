@@ -7,13 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include "bcp/common/hmac.hpp"
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/gate.hpp"
 #include "bcp/model/events.hpp"
 
 namespace bcp::daemon {
 
-// base64(HMAC-SHA256(secret, body)) compared in constant time.
+// base64(HMAC-SHA256(secret, body)) (common::hmac_sha256_base64) compared in constant time.
 bool verify_lineworks_signature(std::string_view secret, std::string_view raw_body,
                                 std::string_view signature_base64);
 
@@ -41,7 +42,7 @@ struct LineworksItem {
 LineworksItem map_lineworks_callback(const config::TownConfig& town, std::string_view raw_body,
                                      const std::string& digest, model::TimePoint received);
 
-// Hex SHA-256 of `data`.
-std::string sha256_hex(std::string_view data);
+// Hex SHA-256 of `data` (the body digest above), as the config hashes token secrets.
+using common::sha256_hex;
 
 }  // namespace bcp::daemon
