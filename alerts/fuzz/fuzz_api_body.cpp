@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "bcp/daemon/api_body.hpp"
+#include "bcp/daemon/adapters/api_body.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/reducer.hpp"
 #include "bcp/model/situation.hpp"

@@ -13,7 +13,7 @@
 
 #include "bcp/alerts/keyword_rules.hpp"
 #include "bcp/config/config.hpp"
-#include "bcp/daemon/lineworks.hpp"
+#include "bcp/daemon/adapters/lineworks.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/reducer.hpp"
 #include "bcp/model/situation.hpp"

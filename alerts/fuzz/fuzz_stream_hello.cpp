@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "bcp/daemon/stream_hello.hpp"
+#include "bcp/daemon/stream/stream_hello.hpp"
 #include "bcp/model/strict_json.hpp"
 
 namespace {

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "bcp/daemon/journal.hpp"
+#include "bcp/daemon/journal/journal.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/events.hpp"
 

@@ -19,7 +19,7 @@
 
 #include "bcp/bridge/region_consumer.hpp"
 #include "bcp/bridge/town_publisher.hpp"
-#include "bcp/daemon/journal.hpp"
+#include "bcp/daemon/journal/journal.hpp"
 #include "bcp/model/codec.hpp"
 #include "nats_cluster.hpp"
 

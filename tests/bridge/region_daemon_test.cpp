@@ -4,7 +4,7 @@
 // town's events exactly once, in order.
 #include <gtest/gtest.h>
 
-#include "bcp/daemon/journal.hpp"
+#include "bcp/daemon/journal/journal.hpp"
 #include "bcp/model/codec.hpp"
 #include "daemon_towns.hpp"
 #include "nats_cluster.hpp"

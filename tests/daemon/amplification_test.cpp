@@ -8,7 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "bcp/daemon/gate.hpp"
+#include "bcp/daemon/gate/gate.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/reducer.hpp"
 #include "daemon_fixture.hpp"

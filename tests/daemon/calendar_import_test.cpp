@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "bcp/daemon/journal.hpp"
+#include "bcp/daemon/journal/journal.hpp"
 #include "bcp/model/codec.hpp"
 #include "daemon_fixture.hpp"
 

@@ -1,6 +1,6 @@
 // CommitQueue: group commit over a real SqliteJournal. Every wait has a deadline; nothing
 // sleeps and hopes.
-#include "bcp/daemon/commit_queue.hpp"
+#include "bcp/daemon/journal/commit_queue.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,8 +18,8 @@
 #include <utility>
 #include <vector>
 
-#include "bcp/daemon/commit_rules.hpp"
-#include "bcp/daemon/journal.hpp"
+#include "bcp/daemon/gate/commit_rules.hpp"
+#include "bcp/daemon/journal/journal.hpp"
 
 namespace bcp::daemon {
 namespace {

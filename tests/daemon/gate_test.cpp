@@ -1,6 +1,6 @@
 // The gate's last check before the journal: an event must read back through the codec, or a
 // journaled event would stop every later start-up.
-#include "bcp/daemon/gate.hpp"
+#include "bcp/daemon/gate/gate.hpp"
 
 #include <gtest/gtest.h>
 

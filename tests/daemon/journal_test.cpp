@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "bcp/daemon/journal.hpp"
+#include "bcp/daemon/journal/journal.hpp"
 
 namespace bcp::daemon {
 namespace {

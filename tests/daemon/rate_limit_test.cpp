@@ -3,7 +3,7 @@
 // the LINE WORKS callback are not held back; the bucket refills with time.
 #include <gtest/gtest.h>
 
-#include "../../feed/daemon/src/rate_limiter.hpp"
+#include "../../feed/daemon/src/http/rate_limiter.hpp"
 #include "daemon_fixture.hpp"
 
 namespace bcp::daemon::test {

@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "alert_sources.hpp"
+#include "adapters/alert_sources.hpp"
 #include "bcp/alerts/keyword_rules.hpp"
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/daemon.hpp"

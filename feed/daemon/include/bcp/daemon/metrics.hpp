@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "bcp/daemon/commit_queue.hpp"
+#include "bcp/daemon/journal/commit_queue.hpp"
 
 namespace bcp::daemon {
 

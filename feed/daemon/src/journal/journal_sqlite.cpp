@@ -1,0 +1,451 @@
+// SQLite implementation of the journal (see journal.hpp).
+//
+// Threading: appends come from one thread (the committer, see commit_queue.hpp); reads may
+// come from any thread. Appends use the write connection under `write_mu_`; reads use a
+// second connection under `read_mu_`, so a long replay read never holds up a commit (WAL
+// lets a reader and the writer run at the same time). last_seq() is an atomic.
+#include <sqlite3.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "bcp/daemon/journal/journal.hpp"
+#include "bcp/model/codec.hpp"
+
+namespace bcp::daemon {
+namespace {
+
+namespace fs = std::filesystem;
+
+// 'BCPW': lets us tell our file from any other SQLite database (PRAGMA application_id).
+constexpr std::int32_t kApplicationId = 0x42435057;
+
+// ---- migrations -------------------------------------------------------------------
+// migrations[i] takes the schema from version i to i+1, inside the open transaction.
+// Append new steps at the end; never edit a released step, old files depend on it.
+using Migration = void (*)(sqlite3* db, const std::string& where);
+
+void exec(sqlite3* db, const char* sql, const std::string& where);
+
+void migrate_0_to_1(sqlite3* db, const std::string& where) {
+  // seq is the rowid (INTEGER PRIMARY KEY) so reading by seq is a plain b-tree walk.
+  // body holds the whole event; the other columns are for humans with the sqlite3 CLI.
+  exec(db,
+       "CREATE TABLE events ("
+       " seq INTEGER PRIMARY KEY,"
+       " type TEXT NOT NULL,"
+       " at TEXT NOT NULL,"
+       " received TEXT NOT NULL,"
+       " body TEXT NOT NULL)",
+       where);
+}
+
+void migrate_1_to_2(sqlite3* db, const std::string& where) {
+  // Staff calendars (.ics text), one per person; a re-import replaces the row.
+  exec(db,
+       "CREATE TABLE calendars ("
+       " staff TEXT PRIMARY KEY,"
+       " imported TEXT NOT NULL,"
+       " ics TEXT NOT NULL)",
+       where);
+}
+
+constexpr std::array<Migration, 2> kMigrations = {&migrate_0_to_1, &migrate_1_to_2};
+constexpr int kSchemaVersion = static_cast<int>(kMigrations.size());
+
+// ---- small RAII helpers -------------------------------------------------------------
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
+
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+// Resets a cached statement however the scope is left, so the next use starts clean and
+// a failed step does not keep a read transaction open.
+class StmtReset {
+ public:
+  explicit StmtReset(sqlite3_stmt* s) : s_(s) {}
+  ~StmtReset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  StmtReset(const StmtReset&) = delete;
+  StmtReset& operator=(const StmtReset&) = delete;
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+[[noreturn]] void fail(const std::string& where, const std::string& what) {
+  throw JournalError(where + ": " + what);
+}
+
+std::string errmsg(sqlite3* db) { return db ? sqlite3_errmsg(db) : "out of memory"; }
+
+void exec(sqlite3* db, const char* sql, const std::string& where) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : errmsg(db);
+    sqlite3_free(err);
+    fail(where, msg);
+  }
+}
+
+StmtPtr prepare(sqlite3* db, const char* sql, const std::string& where) {
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) {
+    fail(where, std::string("cannot prepare statement: ") + errmsg(db));
+  }
+  return StmtPtr(s);
+}
+
+// One integer from a pragma or query; `what` explains the step in an error.
+std::int64_t query_int(sqlite3* db, const char* sql, const std::string& where, const char* what) {
+  StmtPtr s = prepare(db, sql, where);
+  int rc = sqlite3_step(s.get());
+  if (rc != SQLITE_ROW) fail(where, std::string(what) + ": " + errmsg(db));
+  return sqlite3_column_int64(s.get(), 0);
+}
+
+std::string text_column(sqlite3_stmt* s, int col) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
+  return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s, col))) : std::string();
+}
+
+std::string hex_id(std::int64_t id) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%08llx",
+                static_cast<unsigned long long>(static_cast<std::uint32_t>(id)));
+  return buf;
+}
+
+// Refuse before SQLite touches the file: opening a non-database with SQLite and then
+// switching it to WAL would write beside it, and its own error ("file is not a
+// database") says nothing about which file.
+void check_file_before_open(const fs::path& file, const std::string& where) {
+  std::error_code ec;
+  fs::path dir = file.parent_path();
+  if (!dir.empty() && !fs::is_directory(dir, ec)) {
+    fail(where, "cannot open journal (directory " + dir.string() + " does not exist)");
+  }
+  auto st = fs::status(file, ec);
+  if (ec || st.type() == fs::file_type::not_found) return;  // will be created
+  if (st.type() != fs::file_type::regular) {
+    fail(where, "cannot open journal (not a regular file)");
+  }
+  auto size = fs::file_size(file, ec);
+  if (ec) fail(where, "cannot open journal (" + ec.message() + ")");
+  if (size == 0) return;  // SQLite treats an empty file as a new database
+  static constexpr char kMagic[] = "SQLite format 3";  // 16 bytes with the NUL
+  char header[16] = {};
+  std::ifstream in(file, std::ios::binary);
+  if (!in) fail(where, "cannot open journal (cannot read the file)");
+  in.read(header, sizeof header);
+  if (in.gcount() != sizeof header || std::memcmp(header, kMagic, sizeof header) != 0) {
+    fail(where, "not a BCP Wall journal (file is not a database)");
+  }
+}
+
+DbPtr open_connection(const fs::path& file, const std::string& where) {
+  sqlite3* raw = nullptr;
+  // NOMUTEX: each connection is guarded by its own std::mutex in SqliteJournal.
+  int rc =
+      sqlite3_open_v2(file.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  DbPtr db(raw);
+  if (rc != SQLITE_OK) fail(where, "cannot open journal (" + errmsg(raw) + ")");
+  sqlite3_extended_result_codes(raw, 1);
+  // Another process (bcpctl, a backup) may hold a lock briefly; wait rather than fail.
+  sqlite3_busy_timeout(raw, 5000);
+  return db;
+}
+
+// Classifies the file as ours / fresh / foreign / newer without changing it.
+// Returns the schema version found (0 for a fresh database).
+int check_identity(sqlite3* db, const std::string& where) {
+  // The first read of the header is where SQLite notices a damaged file.
+  StmtPtr s;
+  {
+    sqlite3_stmt* raw = nullptr;
+    int rc = sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &raw, nullptr);
+    s.reset(raw);
+    if (rc == SQLITE_OK) rc = sqlite3_step(raw);
+    if (rc != SQLITE_ROW) {
+      int primary = sqlite3_errcode(db) & 0xff;
+      if (primary == SQLITE_NOTADB) fail(where, "not a BCP Wall journal (file is not a database)");
+      if (primary == SQLITE_CORRUPT) fail(where, "journal is corrupt (" + errmsg(db) + ")");
+      fail(where, "cannot read journal header (" + errmsg(db) + ")");
+    }
+  }
+  std::int64_t app_id = sqlite3_column_int64(s.get(), 0);
+  s.reset();
+  std::int64_t version = query_int(db, "PRAGMA user_version", where, "cannot read schema version");
+  std::int64_t objects =
+      query_int(db, "SELECT count(*) FROM sqlite_schema", where, "cannot read schema");
+
+  if (app_id == 0 && version == 0 && objects == 0) return 0;  // brand-new database
+  if (app_id != kApplicationId) {
+    std::string why = "application_id " + hex_id(app_id);
+    if (app_id == 0) why += ", " + std::to_string(objects) + " foreign schema objects";
+    fail(where, "not a BCP Wall journal (" + why + ")");
+  }
+  if (version > kSchemaVersion) {
+    fail(where, "schema version " + std::to_string(version) +
+                    " is newer than this build supports (" + std::to_string(kSchemaVersion) + ")");
+  }
+  if (version < 0) fail(where, "invalid schema version " + std::to_string(version));
+  return static_cast<int>(version);
+}
+
+void quick_check(sqlite3* db, const std::string& where) {
+  StmtPtr s = prepare(db, "PRAGMA quick_check", where);
+  std::string problems;
+  int rc;
+  int lines = 0;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    std::string line = text_column(s.get(), 0);
+    if (line == "ok") continue;
+    if (lines++ < 3) problems += (problems.empty() ? "" : "; ") + line;
+  }
+  if (rc != SQLITE_DONE) fail(where, "journal is corrupt (" + errmsg(db) + ")");
+  if (!problems.empty()) fail(where, "journal is corrupt (quick_check: " + problems + ")");
+}
+
+void migrate(sqlite3* db, int from, const std::string& where) {
+  if (from == kSchemaVersion) return;
+  exec(db, "BEGIN IMMEDIATE", where);
+  try {
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    int current =
+        static_cast<int>(query_int(db, "PRAGMA user_version", where, "cannot read schema version"));
+    for (int v = current; v < kSchemaVersion; ++v) {
+      try {
+        kMigrations[static_cast<std::size_t>(v)](db, where);
+      } catch (const JournalError& e) {
+        fail(where,
+             "migration to schema version " + std::to_string(v + 1) + " failed: " + e.what());
+      }
+    }
+    std::string set = "PRAGMA application_id = " + std::to_string(kApplicationId) +
+                      "; PRAGMA user_version = " + std::to_string(kSchemaVersion);
+    exec(db, set.c_str(), where);
+    exec(db, "COMMIT", where);
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+class SqliteJournal final : public Journal {
+ public:
+  explicit SqliteJournal(const fs::path& file) : where_(file.string()) {
+    check_file_before_open(file, where_);
+    wdb_ = open_connection(file, where_);
+    int version = check_identity(wdb_.get(), where_);
+    quick_check(wdb_.get(), where_);
+
+    // Only now that the file is known to be ours (or new) do we change its mode.
+    StmtPtr mode = prepare(wdb_.get(), "PRAGMA journal_mode = WAL", where_);
+    if (sqlite3_step(mode.get()) != SQLITE_ROW || text_column(mode.get(), 0) != "wal") {
+      fail(where_, "cannot switch journal to WAL mode (" + errmsg(wdb_.get()) + ")");
+    }
+    mode.reset();
+    // FULL: the WAL is fsynced on every commit, so an acknowledged event survives power
+    // loss, not only a process crash. It is a per-connection setting.
+    exec(wdb_.get(), "PRAGMA synchronous = FULL", where_);
+    migrate(wdb_.get(), version, where_);
+
+    last_seq_ = query_int(wdb_.get(), "SELECT coalesce(max(seq), 0) FROM events", where_,
+                          "cannot read last seq");
+
+    begin_ = prepare(wdb_.get(), "BEGIN IMMEDIATE", where_);
+    commit_ = prepare(wdb_.get(), "COMMIT", where_);
+    rollback_ = prepare(wdb_.get(), "ROLLBACK", where_);
+    insert_ = prepare(wdb_.get(),
+                      "INSERT INTO events (seq, type, at, received, body) VALUES (?, ?, ?, ?, ?)",
+                      where_);
+
+    rdb_ = open_connection(file, where_);
+    exec(rdb_.get(), "PRAGMA synchronous = FULL", where_);
+    select_ = prepare(rdb_.get(), "SELECT seq, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                      where_);
+    put_calendar_ = prepare(
+        wdb_.get(), "INSERT OR REPLACE INTO calendars (staff, imported, ics) VALUES (?, ?, ?)",
+        where_);
+    select_calendars_ =
+        prepare(rdb_.get(), "SELECT staff, imported, ics FROM calendars ORDER BY staff", where_);
+  }
+
+  ~SqliteJournal() override {
+    // Statements before connections: sqlite3_close_v2 would otherwise defer the close.
+    select_.reset();
+    select_calendars_.reset();
+    put_calendar_.reset();
+    insert_.reset();
+    begin_.reset();
+    commit_.reset();
+    rollback_.reset();
+  }
+
+  void append(std::vector<model::Event>& events) override {
+    if (events.empty()) return;
+    std::lock_guard lock(write_mu_);
+    const model::Seq first = last_seq_.load() + 1;
+    // Kept so a failed commit can put the caller's events back exactly as they were.
+    std::vector<std::optional<model::TimePoint>> old_received;
+    old_received.reserve(events.size());
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      old_received.push_back(events[i].received);
+      events[i].seq = first + static_cast<model::Seq>(i);
+      if (!events[i].received) events[i].received = now;
+    }
+    try {
+      step_done(begin_.get(), "cannot begin transaction");
+      try {
+        for (const auto& e : events) insert(e);
+        step_done(commit_.get(), "commit failed");
+      } catch (...) {
+        // After a failed COMMIT SQLite may already have rolled back; ROLLBACK then just
+        // reports "no transaction", which is fine.
+        StmtReset r(rollback_.get());
+        sqlite3_step(rollback_.get());
+        throw;
+      }
+    } catch (...) {
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        events[i].seq = 0;
+        events[i].received = old_received[i];
+      }
+      throw;
+    }
+    last_seq_ = events.back().seq;
+  }
+
+  std::vector<model::Event> read(model::Seq since, std::size_t limit) const override {
+    std::vector<model::Event> out;
+    if (limit == 0) return out;
+    std::lock_guard lock(read_mu_);
+    sqlite3_stmt* s = select_.get();
+    StmtReset reset(s);
+    sqlite3_bind_int64(s, 1, since);
+    // LIMIT takes a signed 64-bit value; clamp so "everything" (SIZE_MAX) still works.
+    auto lim =
+        limit > static_cast<std::size_t>(INT64_MAX) ? INT64_MAX : static_cast<std::int64_t>(limit);
+    sqlite3_bind_int64(s, 2, lim);
+    out.reserve(std::min<std::size_t>(limit, 4096));
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      model::Seq seq = sqlite3_column_int64(s, 0);
+      try {
+        model::Event e = model::event_from_json(nlohmann::json::parse(text_column(s, 1)));
+        e.seq = seq;  // the column is authoritative
+        out.push_back(std::move(e));
+      } catch (const std::exception& ex) {
+        fail(where_, "event seq " + std::to_string(seq) + " cannot be decoded (" + ex.what() + ")");
+      }
+    }
+    if (rc != SQLITE_DONE) fail(where_, "read failed (" + errmsg(rdb_.get()) + ")");
+    return out;
+  }
+
+  model::Seq last_seq() const override { return last_seq_.load(); }
+
+  void put_calendar(const StoredCalendar& c) override {
+    std::lock_guard lock(write_mu_);  // the same connection as the committer's appends
+    std::string imported = model::format_time(c.imported);
+    sqlite3_stmt* s = put_calendar_.get();
+    StmtReset reset(s);
+    sqlite3_bind_text(s, 1, c.staff.data(), static_cast<int>(c.staff.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, imported.data(), static_cast<int>(imported.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, c.ics.data(), static_cast<int>(c.ics.size()), SQLITE_STATIC);
+    // One statement in autocommit: committed (and, synchronous=FULL, fsynced) when it is done.
+    if (sqlite3_step(s) != SQLITE_DONE) {
+      fail(where_, "cannot store the calendar of " + c.staff + " (" + errmsg(wdb_.get()) + ")");
+    }
+  }
+
+  std::vector<StoredCalendar> calendars() const override {
+    std::lock_guard lock(read_mu_);
+    sqlite3_stmt* s = select_calendars_.get();
+    StmtReset reset(s);
+    std::vector<StoredCalendar> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      StoredCalendar c;
+      c.staff = text_column(s, 0);
+      try {
+        c.imported = model::parse_time(text_column(s, 1));
+      } catch (const std::exception& e) {
+        fail(where_, "calendar of " + c.staff + " has a bad import time (" + e.what() + ")");
+      }
+      c.ics = text_column(s, 2);
+      out.push_back(std::move(c));
+    }
+    if (rc != SQLITE_DONE) fail(where_, "cannot read calendars (" + errmsg(rdb_.get()) + ")");
+    return out;
+  }
+
+ private:
+  void step_done(sqlite3_stmt* s, const char* what) {
+    StmtReset reset(s);
+    if (sqlite3_step(s) != SQLITE_DONE)
+      fail(where_, std::string(what) + " (" + errmsg(wdb_.get()) + ")");
+  }
+
+  void insert(const model::Event& e) {
+    std::string type(model::type_name(e.body));
+    std::string at = model::format_time(e.at);
+    std::string received = model::format_time(*e.received);
+    std::string body = model::to_json(e).dump();
+    sqlite3_stmt* s = insert_.get();
+    StmtReset reset(s);
+    sqlite3_bind_int64(s, 1, e.seq);
+    // SQLITE_STATIC: the strings outlive the step (reset runs before they are destroyed).
+    sqlite3_bind_text(s, 2, type.data(), static_cast<int>(type.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, at.data(), static_cast<int>(at.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, received.data(), static_cast<int>(received.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, body.data(), static_cast<int>(body.size()), SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+      fail(where_,
+           "cannot store event seq " + std::to_string(e.seq) + " (" + errmsg(wdb_.get()) + ")");
+    }
+  }
+
+  std::string where_;
+  DbPtr wdb_;
+  DbPtr rdb_;
+  StmtPtr begin_, commit_, rollback_, insert_;
+  StmtPtr select_;
+  StmtPtr put_calendar_, select_calendars_;
+  std::mutex write_mu_;
+  mutable std::mutex read_mu_;
+  std::atomic<model::Seq> last_seq_{0};
+};
+
+}  // namespace
+
+void Journal::put_calendar(const StoredCalendar&) {
+  throw JournalError("this journal does not store calendars");
+}
+
+std::unique_ptr<Journal> open_sqlite_journal(const std::filesystem::path& file) {
+  return std::make_unique<SqliteJournal>(file);
+}
+
+}  // namespace bcp::daemon

@@ -1,0 +1,107 @@
+#include "bcp/daemon/metrics.hpp"
+
+#include <sstream>
+
+#include "ops/process_metrics.hpp"
+
+namespace bcp::daemon {
+namespace {
+// A label value as the text format wants it: backslash, double quote and newline escaped.
+std::string label_value(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+}  // namespace
+
+std::string_view to_string(RefusalReason r) {
+  switch (r) {
+    case RefusalReason::malformed: return "malformed";
+    case RefusalReason::unauthorized: return "unauthorized";
+    case RefusalReason::classification: return "classification";
+    case RefusalReason::unknown_group: return "unknown_group";
+    case RefusalReason::too_large: return "too_large";
+    case RefusalReason::content_type: return "content_type";
+    case RefusalReason::rate_limited: return "rate_limited";
+    case RefusalReason::conflict: return "conflict";
+    case RefusalReason::not_shown: return "not_shown";
+    case RefusalReason::duplicate: return "duplicate";
+    case RefusalReason::ignored: return "ignored";
+    case RefusalReason::journal: return "journal";
+  }
+  return "unknown";
+}
+
+std::string Metrics::prometheus_text() const {
+  std::ostringstream out;
+  out << "# HELP bcp_events_accepted_total Events committed to the journal.\n"
+      << "# TYPE bcp_events_accepted_total counter\n"
+      << "bcp_events_accepted_total " << accepted.load() << "\n"
+      << "# HELP bcp_items_refused_total Items refused or dropped, by reason.\n"
+      << "# TYPE bcp_items_refused_total counter\n";
+  for (std::size_t i = 0; i < kRefusalReasons; ++i) {
+    out << "bcp_items_refused_total{reason=\"" << to_string(static_cast<RefusalReason>(i))
+        << "\"} " << refused[i].load() << "\n";
+  }
+  out << "# HELP bcp_http_requests_total HTTP requests read.\n"
+      << "# TYPE bcp_http_requests_total counter\n"
+      << "bcp_http_requests_total " << http_requests.load() << "\n"
+      << "# HELP bcp_connections Open TCP connections, HTTP and streams.\n"
+      << "# TYPE bcp_connections gauge\n"
+      << "bcp_connections " << connections.load() << "\n"
+      << "# HELP bcp_http_sessions HTTP sessions held (each freed when its connection closes).\n"
+      << "# TYPE bcp_http_sessions gauge\n"
+      << "bcp_http_sessions " << http_sessions.load() << "\n"
+      << "# HELP bcp_accept_failures_total Failed accepts (e.g. out of file descriptors).\n"
+      << "# TYPE bcp_accept_failures_total counter\n"
+      << "bcp_accept_failures_total " << accept_failures.load() << "\n"
+      << "# HELP bcp_streams Open WebSocket streams, before and after their hello.\n"
+      << "# TYPE bcp_streams gauge\n"
+      << "bcp_streams " << streams.load() << "\n"
+      << "# HELP bcp_streams_refused_total Streams refused over limits.max_streams.\n"
+      << "# TYPE bcp_streams_refused_total counter\n"
+      << "bcp_streams_refused_total " << streams_refused.load() << "\n"
+      << "# HELP bcp_stream_subscribers Walls and tools subscribed to the stream.\n"
+      << "# TYPE bcp_stream_subscribers gauge\n"
+      << "bcp_stream_subscribers " << subscribers.load() << "\n"
+      << "# HELP bcp_stream_subscribers_dropped_total Subscribers disconnected for not keeping "
+         "up.\n"
+      << "# TYPE bcp_stream_subscribers_dropped_total counter\n"
+      << "bcp_stream_subscribers_dropped_total " << subscribers_dropped.load() << "\n"
+      << "# HELP bcp_stream_snapshots_built_total Snapshots serialised (one per journal position "
+         "asked for).\n"
+      << "# TYPE bcp_stream_snapshots_built_total counter\n"
+      << "bcp_stream_snapshots_built_total " << snapshots_built.load() << "\n"
+      << "# HELP bcp_journal_seq Last committed journal sequence number.\n"
+      << "# TYPE bcp_journal_seq gauge\n"
+      << "bcp_journal_seq " << journal_seq.load() << "\n"
+      << "# HELP bcp_wall_subscribers Stream subscribers that said they are this configured wall.\n"
+      << "# TYPE bcp_wall_subscribers gauge\n";
+  for (const auto& [wall, n] : wall_subscribers) {
+    out << "bcp_wall_subscribers{wall=\"" << label_value(wall) << "\"} " << n << "\n";
+  }
+  if (commits) {
+    out << "# HELP bcp_commit_batches_total Journal transactions (group commits).\n"
+        << "# TYPE bcp_commit_batches_total counter\n"
+        << "bcp_commit_batches_total " << commits->batches.load() << "\n"
+        << "# HELP bcp_commit_failures_total Journal transactions that failed; their requests got 503.\n"
+        << "# TYPE bcp_commit_failures_total counter\n"
+        << "bcp_commit_failures_total " << commits->failed_batches.load() << "\n"
+        << "# HELP bcp_commit_latency_seconds_last Duration of the last journal commit.\n"
+        << "# TYPE bcp_commit_latency_seconds_last gauge\n"
+        << "bcp_commit_latency_seconds_last " << std::to_string(commits->last_latency_us.load() / 1e6) << "\n";
+    commits->latency.write_prometheus(out, "bcp_commit_latency_seconds",
+                                      "Duration of each journal commit (one fsync).");
+  }
+  write_process_metrics(out);
+  return out.str();
+}
+
+}  // namespace bcp::daemon

@@ -1,0 +1,143 @@
+// The daemon's shared state. Everything here is touched only on the I/O thread (one
+// io_context, one thread), except the journal and commit queue, which own their thread.
+#pragma once
+
+#include <boost/asio.hpp>
+#include <boost/beast/http.hpp>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "adapters/alert_sources.hpp"
+#include "bcp/config/config.hpp"
+#include "bcp/daemon/journal/commit_queue.hpp"
+#include "bcp/daemon/gate/commit_rules.hpp"
+#include "bcp/daemon/daemon.hpp"
+#include "bcp/daemon/gate/gate.hpp"
+#include "bcp/daemon/journal/journal.hpp"
+#include "bcp/daemon/metrics.hpp"
+#include "bcp/model/situation.hpp"
+#include "http/rate_limiter.hpp"
+#include "sources/source_health.hpp"
+#include "stream/stream_hub.hpp"
+
+namespace bcp::daemon {
+
+namespace net = boost::asio;
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+// Answers a request; may be called later (after a commit), from the I/O thread.
+using Responder = std::function<void(Response)>;
+
+class HttpSession;
+class CalendarService;
+class JmaPoller;
+class TownBridge;
+class RegionService;
+
+// One open TCP connection, counted in metrics.connections (and against
+// options.max_connections) from accept until its socket is gone, whether it serves HTTP or
+// was upgraded to a stream: the HTTP session hands its slot to the WebSocket. Move-only.
+class ConnectionSlot {
+ public:
+  ConnectionSlot() = default;
+  explicit ConnectionSlot(Daemon::Core& core);
+  ConnectionSlot(ConnectionSlot&& other) noexcept : core_(std::exchange(other.core_, nullptr)) {}
+  ConnectionSlot& operator=(ConnectionSlot&& other) noexcept;
+  ConnectionSlot(const ConnectionSlot&) = delete;
+  ConnectionSlot& operator=(const ConnectionSlot&) = delete;
+  ~ConnectionSlot() { release(); }
+
+ private:
+  void release();
+  Daemon::Core* core_ = nullptr;
+};
+
+// Refused by Core::submit: an event that the codec would not read back from the journal.
+struct UnreadableEvent : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+// What a failed Core::submit means for the source: 400 malformed (UnreadableEvent: the
+// event cannot be journaled as it is), 409 conflict (CommitConflict: what was committed
+// first rules it out) or 503 journal (the disk; the only case a retry can help).
+Refusal submit_refusal(std::exception_ptr error);
+
+struct Daemon::Core {
+  Core(config::TownConfig town, DaemonOptions options);
+  ~Core();
+
+  config::TownConfig town;
+  DaemonOptions options;
+  TokenRateLimiter rate_limiter{town.rate_limit};  // the HTTP API's per-token 429
+  net::io_context ioc{1};
+  net::ip::tcp::acceptor acceptor{ioc};
+  Metrics metrics;
+  std::unique_ptr<Journal> journal;
+  // Null unless town.json has `bridge` (town_bridge.hpp). Declared between the journal it
+  // reads and the commit queue that feeds it, so it is stopped after the queue, before the journal.
+  std::unique_ptr<TownBridge> bridge;
+  CommitRules commit_rules;  // the committer's, once `commits` runs
+  std::unique_ptr<CommitQueue> commits;
+  model::Situation situation;
+  std::unique_ptr<StreamHub> hub;
+  std::unique_ptr<AlertSources> alert_sources;  // CAP/JMA options, keyword debounce
+  std::shared_ptr<JmaPoller> jma_poller;        // null unless alerts.jma.poller is set
+  // ok/quiet/degraded/failing of the outside sources (source_health.hpp), journaled on change.
+  std::unique_ptr<SourceMonitor> sources;
+  // HTTP sessions alive now (each enters in its constructor and leaves in its destructor),
+  // for closing the idle ones at shutdown.
+  std::unordered_set<HttpSession*> sessions;
+  bool stopping = false;
+  std::unique_ptr<net::steady_timer> stop_timer;  // bounds the graceful shutdown
+  // Digests of LINE WORKS callbacks already taken (replay protection), bounded.
+  std::unordered_set<std::string> seen_callbacks;
+  std::deque<std::string> seen_callbacks_order;
+  std::uint64_t id_counter = 0;
+  // Ids of talk messages taken off the wall (talk.hidden): the situation no longer holds
+  // them, and a second hide is answered 409, not 404. Operator actions, so a few at most.
+  std::unordered_set<std::string> hidden_messages;
+  // Staff calendars -> calendar-sourced availability (calendar_service.hpp). Last member:
+  // destroyed first, while the journal it writes to still exists.
+  std::unique_ptr<CalendarService> calendars;
+  // Set only in a regional daemon (region_service.hpp); destroyed first, so that its threads
+  // stop while everything they post to still exists.
+  std::unique_ptr<RegionService> region;
+
+  using Committed = std::function<void(std::vector<model::Event> committed, std::exception_ptr)>;
+  // Journals `events` (one group commit with whatever else is pending) and calls `done` on
+  // the I/O thread after the commit, once the reducer and the stream have seen them.
+  void submit(std::vector<model::Event> events, Committed done);
+  // Fresh id for assigned message/roll-call/alert ids: unique across restarts.
+  std::string new_id(std::string_view prefix);
+  model::TimePoint now() const;
+  bool remember_callback(const std::string& digest);  // false when already seen
+  // The "nats" source: the bridge's publisher is live, or why it is not.
+  SourceMonitor::Probe bridge_probe() const;
+
+  void start_accept();
+  void on_accept(boost::system::error_code ec, net::ip::tcp::socket socket);
+  void shutdown_sessions();
+  // Accept failures (EMFILE/ENFILE: out of descriptors) pause accepting with a growing
+  // delay instead of retrying at once, and are logged once per episode.
+  std::unique_ptr<net::steady_timer> accept_backoff_timer;
+  std::chrono::milliseconds accept_backoff{0};
+  std::uint64_t accept_failures_in_episode = 0;
+};
+
+// Routes one request (see routes_*.cpp). `peer` is the client's address (loopback checks).
+void handle_request(Daemon::Core& core, Request&& req, const net::ip::address& peer,
+                    Responder respond);
+
+// Helpers shared by the routes.
+Response json_response(http::status status, const nlohmann::json& body, unsigned version, bool keep_alive);
+Response error_response(http::status status, std::string_view message, unsigned version, bool keep_alive);
+
+}  // namespace bcp::daemon
