@@ -34,7 +34,7 @@ TownBridge::TownBridge(const config::BridgeConfig& config, const Journal& journa
 
 TownBridge::~TownBridge() { stop(); }
 
-void TownBridge::committed(const std::vector<model::Event>& batch) {
+void TownBridge::on_committed(const std::vector<model::Event>& batch) {
   // The same text GET /v1/events serves; the payload DESIGN.md fixes.
   for (const model::Event& e : batch) {
     publisher_->committed(static_cast<std::uint64_t>(e.seq), model::to_json(e).dump());

@@ -17,10 +17,12 @@
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/journal/journal.hpp"
 #include "bcp/model/events.hpp"
+#include "bcp/daemon/pipeline/event_sink.hpp"
 
 namespace bcp::daemon {
 
-class TownBridge {
+// A committer-thread sink of the pipeline.
+class TownBridge : public EventSink {
  public:
   // Starts the publisher with the journal's last seq; call before the first commit. The
   // "bridged up to" mark lives in data_dir/bridge.mark.
@@ -31,7 +33,7 @@ class TownBridge {
   TownBridge& operator=(const TownBridge&) = delete;
 
   // The batch was committed (committer thread, seq order).
-  void committed(const std::vector<model::Event>& batch);
+  void on_committed(const std::vector<model::Event>& batch) override;
   // bcp_bridge_* lines for GET /metrics.
   std::string prometheus_text() const;
   bridge::PublisherMetrics metrics() const { return publisher_->metrics(); }

@@ -199,23 +199,34 @@ void submit_and_answer(const RequestContext& self, std::vector<model::Event> eve
 }
 }  // namespace
 
-void RequestContext::commit(model::Event event, http::status status, nlohmann::json extra,
-                            std::vector<model::Event> also) const {
-  // An API client can shorten and resend: over a field's limit is a 400 naming it (the
-  // adapters of other sources are cut to the limits in Core::submit instead).
-  if (auto r = check_field_sizes(event)) return refuse(*r);
-  std::vector<model::Event> events;
-  events.push_back(std::move(event));
-  for (model::Event& e : also) events.push_back(std::move(e));
-  submit_and_answer(*this, std::move(events), status, std::move(extra), AnswerSeq::first);
+std::optional<std::vector<model::Event>> RequestContext::admit(
+    std::vector<model::Event> candidates) const {
+  auto admitted = bcp::daemon::admit(core.gate(), Candidates{std::move(candidates)});
+  if (auto* r = std::get_if<Refusal>(&admitted)) {
+    refuse(*r);
+    return std::nullopt;
+  }
+  return std::move(std::get<std::vector<model::Event>>(admitted));
+}
+
+void RequestContext::commit(model::Event event, http::status status, nlohmann::json extra) const {
+  std::vector<model::Event> candidates;
+  candidates.push_back(std::move(event));
+  auto admitted = admit(std::move(candidates));
+  if (!admitted) return;
+  submit_and_answer(*this, std::move(*admitted), status, std::move(extra), AnswerSeq::first);
+}
+
+void RequestContext::submit(std::vector<model::Event> admitted, http::status status,
+                            nlohmann::json extra) const {
+  submit_and_answer(*this, std::move(admitted), status, std::move(extra), AnswerSeq::first);
 }
 
 void RequestContext::commit_all(std::vector<model::Event> events, http::status status,
                                 nlohmann::json extra) const {
-  for (const model::Event& e : events) {
-    if (auto r = check_field_sizes(e)) return refuse(*r);
-  }
-  submit_and_answer(*this, std::move(events), status, std::move(extra), AnswerSeq::last);
+  auto admitted = admit(std::move(events));
+  if (!admitted) return;
+  submit_and_answer(*this, std::move(*admitted), status, std::move(extra), AnswerSeq::last);
 }
 
 namespace {

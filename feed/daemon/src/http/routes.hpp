@@ -1,4 +1,7 @@
 // Shared by the route files: one request's context, auth and body helpers.
+// A route decodes (adapters/), admits (gate/admit.hpp), submits (pipeline/) and answers.
+//
+// Threads: the I/O thread only; answers after a commit are posted back to it.
 #pragma once
 
 #include <optional>
@@ -7,6 +10,7 @@
 #include <vector>
 
 #include "bcp/daemon/adapters/api_body.hpp"
+#include "bcp/daemon/gate/admit.hpp"
 #include "bcp/daemon/gate/gate.hpp"
 #include "pipeline/core.hpp"
 
@@ -43,12 +47,18 @@ struct RequestContext {
   std::optional<model::Event> api_event(ApiBody kind, nlohmann::json body,
                                         ApiDefaults defaults) const;
   std::optional<model::Event> api_event(ApiBody kind, ApiDefaults defaults) const;
-  // Journals one event and answers `status` with {"seq": N, extra...} after the commit.
-  // `also` (derived events, e.g. a keyword alert) go into the same transaction.
-  void commit(model::Event event, http::status status, nlohmann::json extra = nlohmann::json::object(),
-              std::vector<model::Event> also = {}) const;
-  // Journals `events` in ONE transaction and answers with the LAST one's seq: everything the
-  // request did is applied once a reader has seen that seq.
+  // The gate (gate/admit.hpp) for this request's item, as an API client is answered: a field
+  // over its limit is refused. nullopt after answering the refusal.
+  std::optional<std::vector<model::Event>> admit(std::vector<model::Event> candidates) const;
+  // Admits one event, journals it and answers `status` with {"seq": N, extra...} after the
+  // commit.
+  void commit(model::Event event, http::status status,
+              nlohmann::json extra = nlohmann::json::object()) const;
+  // Journals events the gate admitted (the item first, then what it derived, e.g. a keyword
+  // alert) in ONE transaction and answers with the first one's seq.
+  void submit(std::vector<model::Event> admitted, http::status status, nlohmann::json extra) const;
+  // Admits `events` and journals them in ONE transaction, answering with the LAST one's seq:
+  // everything the request did is applied once a reader has seen that seq.
   void commit_all(std::vector<model::Event> events, http::status status,
                   nlohmann::json extra) const;
 };

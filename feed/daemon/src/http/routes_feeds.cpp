@@ -123,7 +123,7 @@ void commit_alert_events(Daemon::Core& core, std::vector<model::Event> events,
       }
       return done(refused(static_cast<http::status>(r.status), r.reason, r.message));
     }
-    if (origin) core.remember_callback(*origin);
+    if (origin) core.replay_guard.remember(*origin);
     extra["seq"] = committed.front().seq;
     done(FeedResult{status, std::move(extra)});
   });
@@ -157,10 +157,16 @@ void commit_outcome(Daemon::Core& core, const alerts::Outcome& outcome, std::str
     events.push_back(event_at(at, *outcome.payload(known)));
     if (outcome.disposition == alerts::Disposition::cancel) status = http::status::ok;
   }
-  events.front().origin = origin;
+  // The gate: an alert must not be lost, so a field over its limit is cut, not refused; the
+  // bulletin's feed entry (`origin`) is the replay guard's and goes with its own event.
+  auto admitted = admit(core.gate(), Candidates{std::move(events), origin, OverLimit::cut});
+  if (auto* r = std::get_if<Refusal>(&admitted)) {
+    return done(refused(static_cast<http::status>(r->status), r->reason, r->message));
+  }
   json extra = {{"alert", id}};
-  commit_alert_events(core, std::move(events), std::move(rollcall), status, std::move(extra),
-                      std::move(origin), std::move(done));
+  commit_alert_events(core, std::move(std::get<std::vector<model::Event>>(admitted)),
+                      std::move(rollcall), status, std::move(extra), std::move(origin),
+                      std::move(done));
 }
 
 }  // namespace

@@ -242,7 +242,7 @@ void route_talk_hide(RequestContext& ctx, std::string_view message_id) {
         http::status::bad_request, RefusalReason::malformed,
         "/reason: longer than " + std::to_string(kHideReasonMaxChars) + " characters");
   }
-  if (ctx.core.hidden_messages.count(std::string(message_id))) {
+  if (ctx.core.hidden_messages.contains(std::string(message_id))) {
     return ctx.refuse(http::status::conflict, RefusalReason::conflict,
                       "talk message " + quoted_id(message_id) + " is off the wall already");
   }

@@ -1,5 +1,7 @@
-// The daemon's shared state. Everything here is touched only on the I/O thread (one
-// io_context, one thread), except the journal and commit queue, which own their thread.
+// The daemon's parts, wired (docs/architecture.md draws them). Everything here is touched only
+// on the I/O thread (one io_context, one thread), except the journal and the pipeline's commit
+// queue, which own the committer thread, and the threads listed in docs/architecture.md
+// ("Threads"): the calendar pool, the bridge's publisher, the region's consumer and store.
 #pragma once
 
 #include <boost/asio.hpp>
@@ -19,11 +21,15 @@
 #include "bcp/daemon/journal/commit_queue.hpp"
 #include "bcp/daemon/gate/commit_rules.hpp"
 #include "bcp/daemon/daemon.hpp"
+#include "bcp/daemon/gate/admit.hpp"
 #include "bcp/daemon/gate/gate.hpp"
+#include "bcp/daemon/gate/replay_guard.hpp"
 #include "bcp/daemon/journal/journal.hpp"
 #include "bcp/daemon/metrics.hpp"
 #include "bcp/model/situation.hpp"
 #include "http/rate_limiter.hpp"
+#include "gate/hidden_messages.hpp"
+#include "bcp/daemon/pipeline/pipeline.hpp"
 #include "sources/source_health.hpp"
 #include "stream/stream_hub.hpp"
 
@@ -60,12 +66,7 @@ class ConnectionSlot {
   Daemon::Core* core_ = nullptr;
 };
 
-// Refused by Core::submit: an event that the codec would not read back from the journal.
-struct UnreadableEvent : std::invalid_argument {
-  using std::invalid_argument::invalid_argument;
-};
-
-// What a failed Core::submit means for the source: 400 malformed (UnreadableEvent: the
+// What a failed Core::submit (Pipeline::submit) means for the source: 400 malformed (UnreadableEvent: the
 // event cannot be journaled as it is), 409 conflict (CommitConflict: what was committed
 // first rules it out) or 503 journal (the disk; the only case a retry can help).
 Refusal submit_refusal(std::exception_ptr error);
@@ -84,9 +85,10 @@ struct Daemon::Core {
   // Null unless town.json has `bridge` (town_bridge.hpp). Declared between the journal it
   // reads and the commit queue that feeds it, so it is stopped after the queue, before the journal.
   std::unique_ptr<TownBridge> bridge;
-  CommitRules commit_rules;  // the committer's, once `commits` runs
-  std::unique_ptr<CommitQueue> commits;
-  model::Situation situation;
+  CommitRules commit_rules;  // the committer's, once `pipeline` runs
+  model::Situation situation;  // reduced by the pipeline (on this thread) once it runs
+  // Journal → reducer → sinks (pipeline.hpp); stopped by ~Daemon before anything it feeds.
+  std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<StreamHub> hub;
   std::unique_ptr<AlertSources> alert_sources;  // CAP/JMA options, keyword debounce
   std::shared_ptr<JmaPoller> jma_poller;        // null unless alerts.jma.poller is set
@@ -97,13 +99,10 @@ struct Daemon::Core {
   std::unordered_set<HttpSession*> sessions;
   bool stopping = false;
   std::unique_ptr<net::steady_timer> stop_timer;  // bounds the graceful shutdown
-  // Digests of LINE WORKS callbacks already taken (replay protection), bounded.
-  std::unordered_set<std::string> seen_callbacks;
-  std::deque<std::string> seen_callbacks_order;
+  // Deliveries already taken (LINE WORKS callbacks, JMA entries): the gate's replay guard.
+  ReplayGuard replay_guard;
   std::uint64_t id_counter = 0;
-  // Ids of talk messages taken off the wall (talk.hidden): the situation no longer holds
-  // them, and a second hide is answered 409, not 404. Operator actions, so a few at most.
-  std::unordered_set<std::string> hidden_messages;
+  HiddenMessages hidden_messages;
   // Staff calendars -> calendar-sourced availability (calendar_service.hpp). Last member:
   // destroyed first, while the journal it writes to still exists.
   std::unique_ptr<CalendarService> calendars;
@@ -111,14 +110,17 @@ struct Daemon::Core {
   // stop while everything they post to still exists.
   std::unique_ptr<RegionService> region;
 
-  using Committed = std::function<void(std::vector<model::Event> committed, std::exception_ptr)>;
-  // Journals `events` (one group commit with whatever else is pending) and calls `done` on
-  // the I/O thread after the commit, once the reducer and the stream have seen them.
-  void submit(std::vector<model::Event> events, Committed done);
+  using Committed = Pipeline::Committed;
+  // Pipeline::submit: journals `events` and calls `done` on the I/O thread after the commit,
+  // once the reducer and the sinks have seen them.
+  void submit(std::vector<model::Event> events, Committed done) {
+    pipeline->submit(std::move(events), std::move(done));
+  }
+  // What the gate reads (gate/admit.hpp).
+  GateView gate() const { return GateView{town, situation, replay_guard}; }
   // Fresh id for assigned message/roll-call/alert ids: unique across restarts.
   std::string new_id(std::string_view prefix);
   model::TimePoint now() const;
-  bool remember_callback(const std::string& digest);  // false when already seen
   // The "nats" source: the bridge's publisher is live, or why it is not.
   SourceMonitor::Probe bridge_probe() const;
 

@@ -1,3 +1,11 @@
+// The daemon wired: Core's constructor builds each stage (journal replay into the situation,
+// gate state, pipeline with its sinks, sources, listener) in the order they depend on each
+// other; run(), stop() and the destructor start and end them in the order that keeps every
+// acknowledged event durable.
+//
+// Threads: constructed on the caller's thread; run() is the I/O thread; stop() may be called
+// from any thread (the signal thread in main.cpp) and only posts to the I/O thread, then stops
+// the pipeline's committer.
 #include "bcp/daemon/daemon.hpp"
 
 #include <sys/resource.h>
@@ -11,6 +19,7 @@
 #include "bcp/model/reducer.hpp"
 #include "sources/calendar_service.hpp"
 #include "pipeline/core.hpp"
+#include "bcp/daemon/pipeline/pipeline.hpp"
 #include "http/http_session.hpp"
 #include "sources/jma_poller.hpp"
 #include "bridge/region_service.hpp"
@@ -34,11 +43,6 @@ void parse_listen(const std::string& listen, DaemonOptions& options) {
 }
 
 namespace {
-void remember_hidden(Daemon::Core& core, const model::Event& e) {
-  if (const auto* h = std::get_if<model::TalkHidden>(&e.body))
-    core.hidden_messages.insert(h->message_id);
-}
-
 // Many walls and API clients may be connected at once: lift the soft descriptor limit.
 void raise_fd_limit() {
   rlimit rl{};
@@ -69,9 +73,9 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
       model::apply(situation, e);
       commit_rules.replay(e);
       calendars->observe(e);
-      remember_hidden(*this, e);
+      hidden_messages.observe(e);
       // Deliveries already taken stay recognisable across restarts (replay protection).
-      if (e.origin) remember_callback(*e.origin);
+      if (e.origin) replay_guard.remember(*e.origin);
     }
     since = chunk.back().seq;
     replayed += chunk.size();
@@ -109,26 +113,13 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   // Started before the first commit, so that it knows every seq from the journal's last on.
   if (town.bridge) bridge = std::make_unique<TownBridge>(*town.bridge, *journal, options.data_dir);
   hub->prime();
-  commits = std::make_unique<CommitQueue>(
-      *journal,
-      [this](const std::vector<model::Event>& batch) {
-        // Never waits for NATS: the bridge only takes note (town_bridge.hpp).
-        if (bridge) bridge->committed(batch);
-        // Committer thread: hand the batch to the I/O thread, which owns the situation.
-        net::post(ioc, [this, batch] {
-          for (const model::Event& e : batch) {
-            model::apply(situation, e);
-            calendars->observe(e);
-            remember_hidden(*this, e);
-          }
-          metrics.accepted += batch.size();
-          metrics.journal_seq = situation.last_seq;
-          hub->broadcast(batch);
-        });
-      },
-      &commit_rules);
-  metrics.commits = &commits->stats();
-  if (options.before_commit) commits->set_before_commit(options.before_commit);
+  pipeline = std::make_unique<Pipeline>(ioc, *journal, commit_rules, situation, metrics);
+  // Never waits for NATS: the bridge only takes note (town_bridge.hpp).
+  if (bridge) pipeline->add_sink(*bridge, SinkThread::committer);
+  pipeline->add_sink(*calendars, SinkThread::io);
+  pipeline->add_sink(hidden_messages, SinkThread::io);
+  pipeline->add_sink(*hub, SinkThread::io);  // last: the walls see what the others took in
+  if (options.before_commit) pipeline->set_before_commit(options.before_commit);
 
   net::ip::tcp::endpoint endpoint(net::ip::make_address(options.host), options.port);
   boost::system::error_code bec;
@@ -155,32 +146,6 @@ Daemon::Core::~Core() {
   ioc.restart();
   for (int round = 0; round < 1000 && ioc.poll() > 0; ++round) {
   }
-}
-
-void Daemon::Core::submit(std::vector<model::Event> events, Committed done) {
-  // Nothing over a field's limit is stored: what the API did not refuse already comes from a
-  // source that never resends (LINE WORKS) or an alert that must not be lost (CAP, JMA,
-  // keyword rules), so it is kept, cut at the limit.
-  for (model::Event& event : events) {
-    for (const std::string& field : cut_to_field_sizes(event)) {
-      log(LogLevel::warning, "gate",
-          "cut " + field + " of " + std::string(model::type_name(event.body)) + " to its limit");
-    }
-  }
-  // Refused before anything is stored: see check_readable.
-  for (const model::Event& event : events) {
-    if (auto refusal = check_readable(event)) {
-      log(LogLevel::error, "gate", "refused an event the codec cannot read back: " + refusal->message);
-      auto error = std::make_exception_ptr(UnreadableEvent(refusal->message));
-      net::post(ioc, [done = std::move(done), error] { done({}, error); });
-      return;
-    }
-  }
-  commits->submit(std::move(events), [this, done = std::move(done)](const std::vector<model::Event>& committed,
-                                                                    std::exception_ptr error) {
-    // Posted after on_committed's post, so the answer leaves after the reducer ran.
-    net::post(ioc, [done, committed, error] { done(committed, error); });
-  });
 }
 
 Refusal submit_refusal(std::exception_ptr error) {
@@ -236,113 +201,6 @@ SourceMonitor::Probe Daemon::Core::bridge_probe() const {
   return {Result::failed, std::move(why)};
 }
 
-bool Daemon::Core::remember_callback(const std::string& digest) {
-  constexpr std::size_t kRemembered = 100'000;
-  if (!seen_callbacks.insert(digest).second) return false;
-  seen_callbacks_order.push_back(digest);
-  if (seen_callbacks_order.size() > kRemembered) {
-    seen_callbacks.erase(seen_callbacks_order.front());
-    seen_callbacks_order.pop_front();
-  }
-  return true;
-}
-
-ConnectionSlot::ConnectionSlot(Daemon::Core& core) : core_(&core) { core.metrics.connections++; }
-
-ConnectionSlot& ConnectionSlot::operator=(ConnectionSlot&& other) noexcept {
-  if (this != &other) {
-    release();
-    core_ = std::exchange(other.core_, nullptr);
-  }
-  return *this;
-}
-
-void ConnectionSlot::release() {
-  Daemon::Core* core = std::exchange(core_, nullptr);
-  if (!core) return;
-  // The graceful stop waits for the last connection to go.
-  if (--core->metrics.connections == 0 && core->stopping && core->stop_timer)
-    core->stop_timer->cancel();
-}
-
-namespace {
-// Out of descriptors or kernel memory: accepting again at once fails again at once.
-bool is_resource_exhaustion(const boost::system::error_code& ec) {
-  return ec == net::error::no_descriptors ||
-         ec == boost::system::errc::too_many_files_open_in_system ||
-         ec == net::error::no_buffer_space || ec == net::error::no_memory;
-}
-constexpr std::chrono::milliseconds kFirstAcceptBackoff{100};
-constexpr std::chrono::milliseconds kMaxAcceptBackoff{1000};
-}  // namespace
-
-void Daemon::Core::start_accept() {
-  if (stopping) return;
-  acceptor.async_accept(net::make_strand(ioc),
-                        [this](boost::system::error_code ec, net::ip::tcp::socket socket) {
-                          on_accept(ec, std::move(socket));
-                        });
-}
-
-void Daemon::Core::on_accept(boost::system::error_code ec, net::ip::tcp::socket socket) {
-  if (ec == net::error::operation_aborted || stopping) return;
-  if (ec) {
-    // Pause instead of spinning: with no descriptor left, every retry fails at once (and
-    // each would log a line), so wait 100 ms, doubling up to 1 s, until a connection closes.
-    // One log line when an episode starts, one when it ends.
-    metrics.accept_failures++;
-    if (accept_failures_in_episode++ == 0) {
-      log(LogLevel::error, "http",
-          "accept failed: " + ec.message() +
-              (is_resource_exhaustion(ec) ? " (out of descriptors or memory)" : "") +
-              "; pausing accepts, retrying every 100 ms to 1 s");
-    }
-    accept_backoff = accept_backoff.count() == 0 ? kFirstAcceptBackoff
-                                                 : std::min(accept_backoff * 2, kMaxAcceptBackoff);
-    if (!accept_backoff_timer) accept_backoff_timer = std::make_unique<net::steady_timer>(ioc);
-    accept_backoff_timer->expires_after(accept_backoff);
-    accept_backoff_timer->async_wait([this](boost::system::error_code e) {
-      if (!e) start_accept();
-    });
-    return;
-  }
-  if (accept_failures_in_episode > 0) {
-    log(LogLevel::warning, "http",
-        "accepting again after " + std::to_string(accept_failures_in_episode) + " failed accepts");
-    accept_failures_in_episode = 0;
-    accept_backoff = std::chrono::milliseconds{0};
-  }
-  if (static_cast<std::size_t>(metrics.connections.load()) >= options.max_connections) {
-    // Over the limit: a short 503 is kinder than a silent close.
-    static const std::string kBusy = [] {
-      const std::string body =
-          R"json({"error":"too many open connections (limits.max_connections)"})json";
-      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: "
-             "close\r\n"
-             "Retry-After: 5\r\nContent-Length: " +
-             std::to_string(body.size()) + "\r\n\r\n" + body;
-    }();
-    boost::system::error_code ignored;
-    socket.non_blocking(true, ignored);  // a peer that does not read must not stall the loop
-    net::write(socket, net::buffer(kBusy), ignored);
-    socket.close(ignored);
-  } else {
-    if (options.socket_send_buffer > 0) {
-      boost::system::error_code ignored;
-      socket.set_option(net::socket_base::send_buffer_size(options.socket_send_buffer), ignored);
-    }
-    ConnectionSlot slot(*this);
-    std::make_shared<HttpSession>(*this, std::move(socket), std::move(slot))->run();
-  }
-  start_accept();
-}
-
-void Daemon::Core::shutdown_sessions() {
-  // close_if_idle only closes a socket; the sessions leave the set later, in their destructors.
-  for (HttpSession* s : std::vector<HttpSession*>(sessions.begin(), sessions.end()))
-    s->close_if_idle();
-}
-
 Daemon::Daemon(config::TownConfig town, DaemonOptions options)
     : core_(std::make_unique<Core>(std::move(town), std::move(options))) {}
 
@@ -352,7 +210,7 @@ Daemon::Daemon(const config::RegionConfig& region, DaemonOptions options)
 }
 
 Daemon::~Daemon() {
-  if (core_ && core_->commits) core_->commits->stop();
+  if (core_ && core_->pipeline) core_->pipeline->stop();
 }
 
 std::uint16_t Daemon::port() const { return core_->acceptor.local_endpoint().port(); }
@@ -395,7 +253,7 @@ void Daemon::stop() {
   // A region: the consumer finishes and acks its batch, the towns' journals are committed.
   if (c.region) c.region->stop();
   // Finish every commit already submitted; their answers are posted to the I/O thread.
-  c.commits->stop();
+  c.pipeline->stop();
   net::post(c.ioc, [&c] {
     c.hub->close_all();
     c.shutdown_sessions();

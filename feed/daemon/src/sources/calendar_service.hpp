@@ -29,9 +29,12 @@
 #include "bcp/calendar/isolated.hpp"
 #include "http/routes.hpp"
 
+#include "bcp/daemon/pipeline/event_sink.hpp"
+
 namespace bcp::daemon {
 
-class CalendarService {
+// An I/O-thread sink of the pipeline (what it said is remembered from the journal).
+class CalendarService : public EventSink {
  public:
   explicit CalendarService(Daemon::Core& core);
   // Stops an evaluation in progress (its worker process is killed), finishes a write.
@@ -42,6 +45,9 @@ class CalendarService {
   // Every event, from replay and after each commit: remembers each person's latest
   // calendar-sourced availability, so only real changes are journaled, also after a restart.
   void observe(const model::Event& event);
+  void on_committed(const std::vector<model::Event>& batch) override {
+    for (const model::Event& e : batch) observe(e);
+  }
   // After replay: reads the stored calendars (evaluated in the background after start()).
   void load();
   // Once the I/O thread runs: the first evaluation of the stored calendars, then the timer.

@@ -332,7 +332,7 @@ net::awaitable<JmaPoller::Fetched> JmaPoller::fetch(const HttpUrl& url,
 }
 
 bool JmaPoller::seen(const std::string& origin) const {
-  return handled_.contains(origin) || core_.seen_callbacks.contains(origin);
+  return handled_.contains(origin) || core_.replay_guard.seen(origin);
 }
 
 void JmaPoller::remember(const std::string& origin) {

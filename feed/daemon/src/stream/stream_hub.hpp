@@ -16,13 +16,15 @@
 
 #include "bcp/daemon/daemon.hpp"
 #include "bcp/model/events.hpp"
+#include "bcp/daemon/pipeline/event_sink.hpp"
 
 namespace bcp::daemon {
 
 class WsSession;
 using Frame = std::shared_ptr<const std::string>;
 
-class StreamHub {
+// The pipeline's last I/O-thread sink: every committed batch is broadcast to the walls.
+class StreamHub : public EventSink {
  public:
   explicit StreamHub(Daemon::Core& core);
   // Sends the hello answer and then a snapshot, or the replay of the events after `since`,
@@ -32,6 +34,7 @@ class StreamHub {
   void add(const std::shared_ptr<WsSession>& session);
   void leave(const std::shared_ptr<WsSession>& session);
   void broadcast(const std::vector<model::Event>& events);
+  void on_committed(const std::vector<model::Event>& batch) override { broadcast(batch); }
   // Regional daemon: one town's event, as {"v":1,"type":"event","town":"<id>","event":{…}}.
   void broadcast_town(const std::string& town, const model::Event& event);
   void start_heartbeat();

@@ -2,6 +2,10 @@
 // so committing each request on its own caps ingest at the disk's fsync rate; instead one
 // committer thread takes everything submitted meanwhile and commits it in ONE transaction.
 // A request is acknowledged (its `done` runs) only after the commit that holds it.
+//
+// Threads: owns the committer thread, the only one that appends to the journal and calls the
+// CommitAdmission. submit() may be called from any thread; on_committed and every `done` run
+// on the committer thread.
 #pragma once
 
 #include <atomic>
@@ -65,8 +69,10 @@ class CommitQueue {
   using Done =
       std::function<void(const std::vector<model::Event>& committed, std::exception_ptr error)>;
   // Runs on the committer thread after each successful commit, with the whole batch in seq
-  // order, before any `done` of that batch: the daemon applies the reducer and broadcasts
-  // here, so the situation and the stream follow the journal exactly.
+  // order, before any `done` of that batch. The pipeline (pipeline/pipeline.hpp) hands the
+  // batch to its committer-thread sinks here and posts it to the I/O thread, which reduces
+  // it and then runs each `done`'s answer: the situation and the stream follow the journal
+  // exactly, and a client is answered only after the walls could see its event.
   using OnCommitted = std::function<void(const std::vector<model::Event>& batch)>;
 
   // `journal` (and `admission`, when given) must outlive the queue; from now on only the

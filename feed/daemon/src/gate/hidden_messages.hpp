@@ -1,0 +1,31 @@
+// Ids of talk messages taken off the wall (talk.hidden): the situation no longer holds them,
+// and a second hide is answered 409, not 404. Operator actions, so a few at most. Filled
+// from the journal at start-up and then as a sink of the pipeline.
+//
+// Threads: the I/O thread only (an io sink).
+#pragma once
+
+#include <string>
+#include <unordered_set>
+#include <variant>
+
+#include "bcp/daemon/pipeline/event_sink.hpp"
+#include "bcp/model/events.hpp"
+
+namespace bcp::daemon {
+
+class HiddenMessages : public EventSink {
+ public:
+  bool contains(const std::string& message_id) const { return hidden_.contains(message_id); }
+  void observe(const model::Event& e) {
+    if (const auto* h = std::get_if<model::TalkHidden>(&e.body)) hidden_.insert(h->message_id);
+  }
+  void on_committed(const std::vector<model::Event>& batch) override {
+    for (const model::Event& e : batch) observe(e);
+  }
+
+ private:
+  std::unordered_set<std::string> hidden_;
+};
+
+}  // namespace bcp::daemon
