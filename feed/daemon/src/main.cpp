@@ -1,4 +1,9 @@
 // bcp-feedd: wires config, journal, HTTP/WebSocket server and signals together.
+//
+// Threads: the main thread becomes the daemon's I/O thread (Daemon::run); a signal thread
+// owned here waits in sigwait for SIGINT/SIGTERM and calls Daemon::stop, which only posts to
+// the I/O thread and stops the commit queue. The other threads are listed in
+// docs/architecture.md ("Threads").
 #include <signal.h>
 
 #include <cstdio>

@@ -7,6 +7,8 @@
 // end in chunked, Transfer-Encoding with Content-Length, two Transfer-Encoding lines, an
 // obs-fold line) is answered 400 and the connection closed, so its body can never be read
 // as a second, smuggled request.
+//
+// Threads: the I/O thread only (every handler of the session runs there).
 #pragma once
 
 #include <boost/beast/core.hpp>

@@ -9,6 +9,8 @@
 // memory only. A failure (unreachable, HTTP error, bad XML, timeout) is logged without
 // content and the next round tries again; the feed's Last-Modified is only adopted once every
 // wanted entry was handled, so a bulletin whose fetch failed is retried, up to kMaxAttempts.
+//
+// Threads: owns none; its coroutine runs on the I/O thread, beside the routes.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

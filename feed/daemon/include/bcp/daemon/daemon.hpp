@@ -1,5 +1,8 @@
 // bcp-feedd as a component: tests run it in-process on an ephemeral port, main() wires it
 // to the command line and signals.
+//
+// Threads: run() turns the calling thread into the I/O thread and returns after stop();
+// stop() may be called from any thread. docs/architecture.md ("Threads") lists the rest.
 #pragma once
 
 #include <chrono>

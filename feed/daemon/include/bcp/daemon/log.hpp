@@ -3,6 +3,8 @@
 // may quote what a client sent (an id, a content type): control characters (C0, DEL, C1)
 // and bytes that are not UTF-8 are written escaped (\n, \x1b, \u009b, \xff; a backslash as \\), so
 // a callback can neither break a record in two nor send escape sequences to an operator's terminal.
+//
+// Threads: called from every thread of the daemon; each record is written whole, under a mutex.
 #pragma once
 
 #include <exception>
