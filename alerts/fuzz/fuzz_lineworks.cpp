@@ -1,8 +1,8 @@
 // libFuzzer target for the LINE WORKS bot callback body: the translation of one (already
 // signature-checked) body into our events with the sample town's config, without the HTTP
-// layer. Each accepted item is turned into the event the daemon would journal, which must
-// survive the JSON codec unchanged and fold into a Situation; talk also meets the town's
-// keyword rules, as alerts_for_talk does. Seeds: tests/daemon/fixtures/lineworks/.
+// layer. Each item goes through the daemon's own gate (admit_lineworks) into the event the
+// daemon would journal, which must survive the JSON codec unchanged and fold into a
+// Situation; talk also meets the town's keyword rules, as alerts_for_talk does. Seeds: tests/daemon/fixtures/lineworks/.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -14,6 +14,7 @@
 #include "bcp/alerts/keyword_rules.hpp"
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/adapters/lineworks.hpp"
+#include "bcp/daemon/gate/admit.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/reducer.hpp"
 #include "bcp/model/situation.hpp"
@@ -43,40 +44,48 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto received = bcp::model::parse_time("2026-11-24T05:12:00.000Z");
   LineworksItem item = bcp::daemon::map_lineworks_callback(town(), body, digest, received);
 
-  bcp::model::Event event;
-  event.seq = 1;
-  event.at = item.at;
+  // The daemon's own gate decides what this callback becomes, against a situation with an
+  // open drill roll call of the whole town (so that answers reach the check-in path).
+  static const bcp::model::Situation before = [] {
+    bcp::model::Situation s;
+    s.directory = town().directory();
+    bcp::model::Event start;
+    start.seq = 1;
+    start.at = bcp::model::parse_time("2026-11-24T05:00:00.000Z");
+    start.body = bcp::model::RollcallStarted{"rc-fuzz", "fuzz", true, {}, {}};
+    bcp::model::apply(s, start);
+    return s;
+  }();
+  static const bcp::daemon::ReplayGuard no_replays;
+  const std::string origin = "lw-" + digest.substr(0, 20);
+  bcp::daemon::LineworksAdmission admitted = bcp::daemon::admit_lineworks(
+      bcp::daemon::GateView{town(), before, no_replays}, item, origin, received);
+  if (const auto* refusal = std::get_if<bcp::daemon::Refusal>(&admitted.admission)) {
+    if (refusal->message.empty()) finding("a refusal without a reason");
+    return 0;  // counted and logged by the daemon, never stored
+  }
+  if (item.kind == LineworksItem::Kind::dropped) finding("a dropped item was admitted");
+  const auto& admitted_events = std::get<std::vector<bcp::model::Event>>(admitted.admission);
+  if (admitted_events.size() != 1) finding("a callback became more than one event");
+  bcp::model::Event event = admitted_events.front();
+  event.seq = 2;
   event.received = received;
-  event.origin = "lw-" + digest.substr(0, 20);
-  switch (item.kind) {
-    case LineworksItem::Kind::dropped:
-      if (!item.refusal || item.refusal->message.empty()) finding("a drop without a reason");
-      return 0;
-    case LineworksItem::Kind::talk: {
-      if (!town().find_group(item.talk.group)) finding("talk in a group not in the config");
-      event.body = item.talk;
-      static bcp::alerts::KeywordAlerter alerter(bcp::alerts::parse_keyword_rules(town().rules));
-      for (const auto& d : alerter.on_message(item.talk, item.at)) {
-        for (const auto& span : d.spans) {
-          if (span.begin >= span.end || span.end > item.talk.text.size()) finding("span out of text");
-        }
+  if (event.origin != origin) finding("the admitted event lost its origin");
+  if (event.at > received + bcp::daemon::kMaxClockAhead) finding("an event ahead of the clock");
+  if (const auto* talk = std::get_if<bcp::model::TalkMessage>(&event.body)) {
+    const bcp::config::Group* group = town().find_group(talk->group);
+    if (!group) finding("talk in a group not in the config");
+    if (group->level != 'C') finding("talk of a group not of level C");
+    static bcp::alerts::KeywordAlerter alerter(bcp::alerts::parse_keyword_rules(town().rules));
+    for (const auto& d : alerter.on_message(*talk, event.at)) {
+      for (const auto& span : d.spans) {
+        if (span.begin >= span.end || span.end > talk->text.size()) finding("span out of text");
       }
-      break;
     }
-    case LineworksItem::Kind::notice:
-      event.body = item.notice;
-      break;
-    case LineworksItem::Kind::checkin: {
-      if (!town().find_staff(item.staff)) finding("check-in of staff not in the roster");
-      bcp::model::RollcallCheckin c;
-      c.rollcall = item.answer.rollcall.value_or("rc-fuzz");
-      c.staff = item.staff;
-      c.safety = item.answer.safety;
-      c.can_work = item.answer.can_work;
-      c.source = "lineworks";
-      event.body = std::move(c);
-      break;
-    }
+  }
+  if (const auto* c = std::get_if<bcp::model::RollcallCheckin>(&event.body)) {
+    if (!town().find_staff(c->staff)) finding("check-in of staff not in the roster");
+    if (!admitted.fallback) finding("a check-in without its notice for a closed roll call");
   }
   // What the journal stores and the walls receive must read back as the same event.
   std::string encoded;
@@ -90,8 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();
   }
   if (!(decoded == event)) finding("the event changed through the codec");
-  bcp::model::Situation situation;
-  situation.directory = town().directory();
+  bcp::model::Situation situation = before;
   bcp::model::apply(situation, decoded);
   return 0;
 }
