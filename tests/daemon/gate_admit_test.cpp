@@ -12,7 +12,7 @@
 #include "bcp/daemon/gate/admit.hpp"
 #include "bcp/model/codec.hpp"
 #include "bcp/model/reducer.hpp"
-#include "test_support.hpp"
+#include "daemon_fixture.hpp"
 
 namespace bcp::daemon {
 namespace {
