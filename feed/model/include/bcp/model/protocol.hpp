@@ -1,18 +1,5 @@
-// Stream protocol: frames between bcp-feedd and walls/tools (DESIGN.md "Public contracts").
+// Moved: the protocol version and the frame type names are in frames.hpp, the stream's wire
+// layer; this header goes once nothing includes it.
 #pragma once
 
-#include <cstdint>
-
-namespace bcp::model {
-
-inline constexpr int kProtocolVersion = 1;
-static_assert(kProtocolVersion == 1, "frames below are those of protocol version 1");
-
-// Frame "type" values, all JSON text frames of the form {"v":1,"type":...}.
-inline constexpr const char* kFrameHello = "hello";
-inline constexpr const char* kFrameSnapshot = "snapshot";
-inline constexpr const char* kFrameEvent = "event";
-inline constexpr const char* kFrameHeartbeat = "heartbeat";
-inline constexpr const char* kFrameError = "error";
-
-}  // namespace bcp::model
+#include "bcp/model/frames.hpp"
