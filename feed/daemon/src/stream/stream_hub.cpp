@@ -4,24 +4,21 @@
 
 #include "bcp/daemon/log.hpp"
 #include "bcp/model/codec.hpp"
-#include "bcp/model/protocol.hpp"
-#include "pipeline/core.hpp"
+#include "bcp/model/frames.hpp"
 #include "bridge/region_service.hpp"
+#include "pipeline/core.hpp"
 #include "stream/ws_session.hpp"
 
 namespace bcp::daemon {
 namespace {
-Frame make_frame(const nlohmann::json& j) { return std::make_shared<const std::string>(j.dump()); }
+Frame hub_frame(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
 }  // namespace
 
 StreamHub::StreamHub(Daemon::Core& core) : core_(core), heartbeat_timer_(core.ioc) {}
 
 Frame StreamHub::event_frame(const model::Event& event) {
   // Spliced rather than nested in a json object so the event is dumped exactly once.
-  std::string text = R"({"v":1,"type":"event","event":)";
-  text += model::to_json(event).dump();
-  text += '}';
-  return std::make_shared<const std::string>(std::move(text));
+  return hub_frame(model::encode_event_frame(model::to_json(event).dump()));
 }
 
 model::Seq StreamHub::stream_seq() const {
@@ -32,12 +29,8 @@ Frame StreamHub::snapshot_frame() {
   // One serialisation per journal position, shared by every wall that joins there.
   const model::Seq last = core_.situation.last_seq;
   if (!snapshot_ || snapshot_seq_ != last) {
-    std::string text = R"({"v":1,"type":"snapshot","seq":)";
-    text += std::to_string(last);
-    text += R"(,"situation":)";
-    text += model::situation_to_json(core_.situation).dump();
-    text += '}';
-    snapshot_ = std::make_shared<const std::string>(std::move(text));
+    snapshot_ = hub_frame(
+        model::encode_snapshot_frame(last, model::situation_to_json(core_.situation).dump()));
     snapshot_seq_ = last;
     core_.metrics.snapshots_built++;
   }
@@ -84,14 +77,10 @@ void StreamHub::join(const std::shared_ptr<WsSession>& session, std::optional<mo
     // A region's wall always starts from a snapshot of every town (its seq is a sum, not a
     // position it could resume from); the towns' events follow, each tagged with its town.
     const model::Seq total = stream_seq();
-    session->deliver(make_frame({{"v", model::kProtocolVersion},
-                                 {"type", model::kFrameHello},
-                                 {"seq", total},
-                                 {"mode", "snapshot"}}));
-    session->deliver(make_frame({{"v", model::kProtocolVersion},
-                                 {"type", model::kFrameSnapshot},
-                                 {"seq", total},
-                                 {"region", core_.region->snapshot_json(core_.now())}}));
+    session->deliver(
+        hub_frame(model::encode(model::HelloAnswerFrame{total, model::StreamMode::snapshot})));
+    session->deliver(hub_frame(model::encode(
+        model::RegionSnapshotFrame{total, core_.region->snapshot_json(core_.now())})));
     add_live(session);
     return;
   }
@@ -102,10 +91,8 @@ void StreamHub::join(const std::shared_ptr<WsSession>& session, std::optional<mo
       since && *since <= last &&
       (*since == last || (!recent_.empty() && recent_.front().first <= *since + 1 &&
                           recent_.back().first == last));
-  session->deliver(make_frame({{"v", model::kProtocolVersion},
-                               {"type", model::kFrameHello},
-                               {"seq", last},
-                               {"mode", covered ? "replay" : "snapshot"}}));
+  session->deliver(hub_frame(model::encode(model::HelloAnswerFrame{
+      last, covered ? model::StreamMode::replay : model::StreamMode::snapshot})));
   if (covered) {
     // Everything up to `last` is applied and in recent_; later events reach the session
     // through broadcast(), so the stream has neither gaps nor duplicates.
@@ -176,12 +163,7 @@ void StreamHub::broadcast(const std::vector<model::Event>& events) {
 }
 
 void StreamHub::broadcast_town(const std::string& town, const model::Event& event) {
-  std::string text = R"({"v":1,"type":"event","town":)";
-  text += nlohmann::json(town).dump();
-  text += R"(,"event":)";
-  text += model::to_json(event).dump();
-  text += '}';
-  deliver_all(std::make_shared<const std::string>(std::move(text)));
+  deliver_all(hub_frame(model::encode_town_event_frame(town, model::to_json(event).dump())));
 }
 
 void StreamHub::deliver_all(const Frame& frame) {
@@ -199,10 +181,7 @@ void StreamHub::on_heartbeat() {
   if (core_.stopping) return;
   // Rescheduled first: a failure below costs one beat, not every later one.
   start_heartbeat();
-  Frame frame = make_frame({{"v", model::kProtocolVersion},
-                            {"type", model::kFrameHeartbeat},
-                            {"seq", stream_seq()},
-                            {"at", model::format_time(core_.now())}});
+  Frame frame = hub_frame(model::encode(model::HeartbeatFrame{stream_seq(), core_.now()}));
   deliver_all(frame);
   prune_all();
 }

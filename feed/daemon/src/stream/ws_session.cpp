@@ -2,7 +2,7 @@
 
 #include "bcp/daemon/log.hpp"
 #include "bcp/daemon/stream/stream_hello.hpp"
-#include "bcp/model/protocol.hpp"
+#include "bcp/model/frames.hpp"
 #include "stream/stream_hub.hpp"
 
 namespace bcp::daemon {
@@ -11,19 +11,13 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
 namespace {
-Frame error_frame(std::string_view code, const std::string& message,
-                  const std::optional<nlohmann::json>& client_version = std::nullopt) {
-  nlohmann::json j = {{"v", model::kProtocolVersion},
-                      {"type", model::kFrameError},
-                      {"code", code},
-                      {"message", message}};
-  if (client_version) {
-    j["daemon_version"] = model::kProtocolVersion;
-    j["client_version"] = *client_version;
-  }
-  // The message may quote the wall's bytes; never let an encoding problem throw here.
+// The last frame before a refusal closes the stream (frames.hpp, ErrorFrame).
+Frame error_frame(std::string code, std::string message) {
   return std::make_shared<const std::string>(
-      j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      model::encode(model::ErrorFrame{std::move(code), std::move(message), {}, {}}));
+}
+Frame error_frame(const model::FrameError& refusal) {
+  return std::make_shared<const std::string>(model::encode(model::refusal_frame(refusal)));
 }
 }  // namespace
 
@@ -43,7 +37,7 @@ void WsSession::run(Request req) {
   timeouts.idle_timeout = std::chrono::seconds(30);
   timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
-  ws_.read_message_max(64 * 1024);
+  ws_.read_message_max(model::kMaxHelloBytes);
   ws_.async_accept(req, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
 }
 
@@ -89,7 +83,7 @@ void WsSession::on_hello(std::string_view text) {
   if (auto* refusal = std::get_if<HelloRefusal>(&parsed)) {
     core_.metrics.refuse(RefusalReason::malformed);
     log(LogLevel::info, "stream", "refused hello: " + refusal->code + ": " + refusal->message);
-    return close_with(error_frame(refusal->code, refusal->message, refusal->client_version));
+    return close_with(error_frame(*refusal));
   }
   const StreamHello& hello = std::get<StreamHello>(parsed);
   const config::Token* token = hello.token ? core_.town.find_token(*hello.token) : nullptr;
