@@ -4,13 +4,11 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
 #include "bcp/client/stream_client.hpp"
-#include "bcp/model/codec.hpp"
-#include "bcp/model/protocol.hpp"
+#include "bcp/model/frames.hpp"
 
 namespace bcp::client {
 
@@ -94,16 +92,13 @@ struct StreamClient::Impl {
     t.idle_timeout = std::chrono::seconds(10);
     t.keep_alive_pings = false;
     ws->set_option(t);
-    ws->read_message_max(512 * 1024 * 1024);
+    ws->read_message_max(model::kMaxServerFrameBytes);
     ws->async_handshake(url.host + ":" + url.port, url.path, [this](beast::error_code e) { on_handshake(e); });
   }
 
   void on_handshake(beast::error_code ec) {
     if (ec) return fail(ec, "handshake");
-    nlohmann::json hello = {{"v", model::kProtocolVersion}, {"type", model::kFrameHello},
-                            {"display", options.display}, {"token", options.token}};
-    hello["since"] = last_seq ? nlohmann::json(*last_seq) : nlohmann::json(nullptr);
-    hello_text = hello.dump();
+    hello_text = model::encode(model::HelloFrame{options.display, options.token, last_seq});
     ws->text(true);
     ws->async_write(net::buffer(hello_text), [this](beast::error_code e, std::size_t) {
       if (e) return fail(e, "hello");
@@ -125,47 +120,64 @@ struct StreamClient::Impl {
 
   // Returns false when the connection is being dropped.
   bool on_frame(const std::string& text) {
-    nlohmann::json frame = nlohmann::json::parse(text, nullptr, false);
-    if (frame.is_discarded() || !frame.is_object()) return reconnect("unreadable frame");
-    std::string type = frame.value("type", "");
-    try {
-      if (type == model::kFrameHello) {
-        ever_connected = true;
-        backoff = options.initial_backoff;
-        state(ConnectionState::live, frame.value("mode", ""));
-      } else if (type == model::kFrameSnapshot) {
-        SnapshotUpdate snap{model::situation_from_json(frame.at("situation"))};
-        last_seq = snap.situation.last_seq;
-        queue.push(std::move(snap));
-      } else if (type == model::kFrameEvent) {
-        model::Event e = model::event_from_json(frame.at("event"));
-        if (last_seq && e.seq <= *last_seq) return true;  // already have it
-        if (last_seq && e.seq != *last_seq + 1) {
-          return reconnect("gap in the stream: expected seq " + std::to_string(*last_seq + 1) + ", got " +
-                           std::to_string(e.seq));
-        }
-        last_seq = e.seq;
-        queue.push(std::move(e));
-      } else if (type == model::kFrameHeartbeat) {
-        model::Seq seq = frame.value("seq", model::Seq{0});
-        if (last_seq && seq > *last_seq) return reconnect("heartbeat is ahead of the events received");
-        queue.push(HeartbeatUpdate{seq, model::parse_time(frame.value("at", ""), "/at")});
-      } else if (type == model::kFrameError) {
-        std::string code = frame.value("code", "");
-        std::string message = frame.value("message", code);
-        if (code == "version_mismatch" || code == "unauthorized") {
-          terminal = true;
-          state(code == "unauthorized" ? ConnectionState::auth_failed : ConnectionState::version_mismatch, message);
-          close_socket();
-          return false;
-        }
-        return reconnect("daemon said: " + message);
-      }
-    } catch (const std::exception& e) {
-      return reconnect(std::string("bad ") + type + " frame: " + e.what());
+    auto decoded = model::decode_server_frame(text);
+    if (auto* bad = std::get_if<model::FrameError>(&decoded)) {
+      return reconnect("unreadable frame: " + bad->message);
     }
+    return std::visit([this](auto& frame) { return on(frame); },
+                      std::get<model::ServerFrame>(decoded));
+  }
+
+  bool on(model::HelloAnswerFrame& hello) {
+    ever_connected = true;
+    backoff = options.initial_backoff;
+    state(ConnectionState::live, std::string(model::to_string(hello.mode)));
     return true;
   }
+
+  bool on(model::SnapshotFrame& frame) {
+    SnapshotUpdate snap{std::move(frame.situation)};
+    last_seq = snap.situation.last_seq;
+    queue.push(std::move(snap));
+    return true;
+  }
+
+  bool on(model::RegionSnapshotFrame&) {
+    return reconnect("bad snapshot frame: a region's snapshot, not a town's situation");
+  }
+
+  bool on(model::EventFrame& frame) {
+    model::Event& e = frame.event;
+    if (last_seq && e.seq <= *last_seq) return true;  // already have it
+    if (last_seq && e.seq != *last_seq + 1) {
+      return reconnect("gap in the stream: expected seq " + std::to_string(*last_seq + 1) +
+                       ", got " + std::to_string(e.seq));
+    }
+    last_seq = e.seq;
+    queue.push(std::move(e));
+    return true;
+  }
+
+  bool on(model::HeartbeatFrame& frame) {
+    if (last_seq && frame.seq > *last_seq)
+      return reconnect("heartbeat is ahead of the events received");
+    queue.push(HeartbeatUpdate{frame.seq, frame.at});
+    return true;
+  }
+
+  bool on(model::ErrorFrame& frame) {
+    if (frame.code == "version_mismatch" || frame.code == "unauthorized") {
+      terminal = true;
+      state(frame.code == "unauthorized" ? ConnectionState::auth_failed
+                                         : ConnectionState::version_mismatch,
+            frame.message);
+      close_socket();
+      return false;
+    }
+    return reconnect("daemon said: " + frame.message);
+  }
+
+  bool on(model::UnknownFrame&) { return true; }  // a newer daemon's frame: ignored
 
   bool reconnect(const std::string& why) {
     close_socket();
