@@ -1,3 +1,8 @@
+// The routes shared by every town request and the dispatch (handle_request).
+//
+// Threading: everything here runs on the I/O thread, except the `work` of GET /v1/events,
+// which runs on the journal-reader thread (journal_reader.hpp) and touches only the journal
+// and the values it captured.
 #include "http/routes.hpp"
 
 #include <cctype>
@@ -11,15 +16,26 @@
 
 namespace bcp::daemon {
 
-Response json_response(http::status status, const nlohmann::json& body, unsigned version, bool keep_alive) {
+namespace {
+// An answer whose JSON text is already serialised (a page of /v1/events, built off the I/O thread).
+Response json_text_response(http::status status, std::string body, unsigned version,
+                            bool keep_alive) {
   Response res{status, version};
   res.set(http::field::server, "bcp-feedd");
   res.set(http::field::content_type, "application/json");
   res.keep_alive(keep_alive);
+  res.body() = std::move(body);
+  return res;
+}
+}  // namespace
+
+Response json_response(http::status status, const nlohmann::json& body, unsigned version,
+                       bool keep_alive) {
   // An error message may quote the client's bytes (nlohmann's parse errors do); invalid
   // UTF-8 there must not make dump() throw on the I/O thread and take the daemon down.
-  res.body() = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return res;
+  return json_text_response(status,
+                            body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                            version, keep_alive);
 }
 
 Response error_response(http::status status, std::string_view message, unsigned version, bool keep_alive) {
@@ -261,11 +277,42 @@ void route_events(RequestContext& ctx) {
   if (!parse_count(ctx.query("limit"), limit) || limit == 0 || limit > 10'000) {
     return ctx.refuse(http::status::bad_request, RefusalReason::malformed, "limit: expected 1 to 10000");
   }
-  nlohmann::json events = nlohmann::json::array();
-  for (const model::Event& e : ctx.core.journal->read(since, static_cast<std::size_t>(limit))) {
-    events.push_back(model::to_json(e));
-  }
-  ctx.reply(http::status::ok, {{"events", std::move(events)}, {"last_seq", ctx.core.situation.last_seq}});
+  // Up to 10,000 rows read, decoded and serialised: on the journal-reader thread, never on the
+  // I/O thread, which goes on serving the walls meanwhile (journal_reader.hpp). The page is one
+  // SELECT, so it is a gap-free run of seqs whatever is committed while it runs.
+  const auto after = static_cast<model::Seq>(since);
+  const auto count = static_cast<std::size_t>(limit);
+  ctx.core.journal_reader->read<std::string>(
+      [after, count](const Journal& journal) {
+        nlohmann::json events = nlohmann::json::array();
+        for (const model::Event& e : journal.read(after, count))
+          events.push_back(model::to_json(e));
+        return events.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      },
+      // Back on the I/O thread. `last_seq` is the journal's end as the page is served.
+      [&core = ctx.core, respond = ctx.respond, version = ctx.req.version(),
+       keep_alive = ctx.req.keep_alive()](std::string events, std::exception_ptr error) {
+        if (error) {
+          try {
+            std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            log(LogLevel::error, "http",
+                std::string("GET /v1/events: journal read failed: ") + e.what());
+          } catch (...) {
+            log(LogLevel::error, "http", "GET /v1/events: journal read failed");
+          }
+          // As when a route throws (http_session.cpp): a 500 that closes the connection.
+          return respond(error_response(http::status::internal_server_error, "internal error",
+                                        version, false));
+        }
+        // The members in the order nlohmann::json gives them ("events" < "last_seq").
+        std::string body = R"({"events":)";
+        body += events;
+        body += R"(,"last_seq":)";
+        body += std::to_string(core.situation.last_seq);
+        body += '}';
+        respond(json_text_response(http::status::ok, std::move(body), version, keep_alive));
+      });
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The daemon's parts, wired (docs/architecture.md draws them). Everything here is touched only
 // on the I/O thread (one io_context, one thread), except the journal and the pipeline's commit
 // queue, which own the committer thread, and the threads listed in docs/architecture.md
-// ("Threads"): the calendar pool, the bridge's publisher, the region's consumer and store.
+// ("Threads"): the calendar pool, the bridge's publisher, the region's consumer and store, and the
+// journal reader (journal_reader.hpp: GET /v1/events).
 #pragma once
 
 #include <boost/asio.hpp>
@@ -30,6 +31,7 @@
 #include "http/rate_limiter.hpp"
 #include "gate/hidden_messages.hpp"
 #include "bcp/daemon/pipeline/pipeline.hpp"
+#include "journal/journal_reader.hpp"
 #include "sources/source_health.hpp"
 #include "stream/stream_hub.hpp"
 
@@ -82,6 +84,9 @@ struct Daemon::Core {
   net::ip::tcp::acceptor acceptor{ioc};
   Metrics metrics;
   std::unique_ptr<Journal> journal;
+  // Reads for the I/O thread (GET /v1/events) on a thread of their own (journal_reader.hpp);
+  // stopped first in ~Core, before the journal goes.
+  std::unique_ptr<JournalReader> journal_reader;
   // Null unless town.json has `bridge` (town_bridge.hpp). Declared between the journal it
   // reads and the commit queue that feeds it, so it is stopped after the queue, before the journal.
   std::unique_ptr<TownBridge> bridge;

@@ -63,6 +63,8 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
     throw std::runtime_error(options.data_dir.string() + ": cannot create data directory: " + ec.message());
   }
   journal = open_sqlite_journal(options.data_dir / "journal.sqlite3");
+  journal_reader =
+      std::make_unique<JournalReader>(*journal, ioc.get_executor(), options.before_journal_read);
   calendars = std::make_unique<CalendarService>(*this);
   // Rebuild the situation from the journal: the same reducer the walls run.
   std::size_t replayed = 0;
@@ -137,6 +139,8 @@ Daemon::Core::~Core() {
   // destructors leave the registries and counters of this object. Close every socket so
   // each pending operation ends at once, and run those handlers now, while all of it exists.
   stopping = true;
+  // A read under way posts its answer, run below; reads not begun are dropped.
+  if (journal_reader) journal_reader->stop();
   if (region) region->stop();  // its threads post nothing more
   boost::system::error_code ignored;
   acceptor.close(ignored);

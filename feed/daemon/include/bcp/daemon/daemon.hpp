@@ -56,6 +56,9 @@ struct DaemonOptions {
   // Test seam: runs on the committer thread before each group commit (CommitQueue::
   // set_before_commit); tests hold a commit there to line requests up behind it.
   std::function<void()> before_commit;
+  // Test seam: runs on the journal-reader thread before each read (GET /v1/events); tests
+  // hold a read there to show the I/O thread goes on meanwhile. It must return by ~Daemon.
+  std::function<void()> before_journal_read;
 };
 
 // Parses "host:port"; throws std::invalid_argument naming the problem.
