@@ -50,9 +50,12 @@ bench_stop_pid() {
 # A loopback TCP port nobody listens on (randomised so parallel runs rarely collide).
 bench_free_port() {
   local port i
+  # Below the kernel's ephemeral range (ip_local_port_range, 32768-60999 by default), and
+  # free in every state: a port held by an outgoing connection or in TIME_WAIT (thousands of
+  # them after the test suite) cannot be bound by nginx or the daemon either.
   for i in $(seq 200); do
-    port=$((20000 + RANDOM % 30000))
-    ss -Htln "sport = :$port" 2>/dev/null | grep -q . || { echo "$port"; return 0; }
+    port=$((20000 + RANDOM % 12000))
+    ss -Htan "sport = :$port" 2>/dev/null | grep -q . || { echo "$port"; return 0; }
   done
   bench_die "no free loopback port found"
 }
