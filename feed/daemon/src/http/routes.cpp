@@ -201,7 +201,7 @@ void answer_commit(const RequestContext& ctx, http::status status, nlohmann::jso
 
 void submit_and_answer(const RequestContext& self, std::vector<model::Event> events,
                        http::status status, nlohmann::json extra, AnswerSeq which) {
-  self.core.submit(std::move(events), [ctx = self, status, which, extra = std::move(extra)](
+  self.core.submit_admitted(std::move(events), [ctx = self, status, which, extra = std::move(extra)](
                                           std::vector<model::Event> committed,
                                           std::exception_ptr error) mutable {
     // The events are stored (or not) whatever happens here; a failure to answer is a 500.
@@ -216,8 +216,10 @@ void submit_and_answer(const RequestContext& self, std::vector<model::Event> eve
 }  // namespace
 
 std::optional<std::vector<model::Event>> RequestContext::admit(
-    std::vector<model::Event> candidates) const {
-  auto admitted = bcp::daemon::admit(core.gate(), Candidates{std::move(candidates)});
+    std::vector<model::Event> candidates, bool read_back_checked) const {
+  auto admitted = bcp::daemon::admit(
+      core.gate(),
+      Candidates{std::move(candidates), std::nullopt, OverLimit::refuse, read_back_checked});
   if (auto* r = std::get_if<Refusal>(&admitted)) {
     refuse(*r);
     return std::nullopt;
@@ -229,6 +231,15 @@ void RequestContext::commit(model::Event event, http::status status, nlohmann::j
   std::vector<model::Event> candidates;
   candidates.push_back(std::move(event));
   auto admitted = admit(std::move(candidates));
+  if (!admitted) return;
+  submit_and_answer(*this, std::move(*admitted), status, std::move(extra), AnswerSeq::first);
+}
+
+void RequestContext::commit_decoded(model::Event event, http::status status,
+                                    nlohmann::json extra) const {
+  std::vector<model::Event> candidates;
+  candidates.push_back(std::move(event));
+  auto admitted = admit(std::move(candidates), true);
   if (!admitted) return;
   submit_and_answer(*this, std::move(*admitted), status, std::move(extra), AnswerSeq::first);
 }

@@ -49,11 +49,16 @@ struct RequestContext {
   std::optional<model::Event> api_event(ApiBody kind, ApiDefaults defaults) const;
   // The gate (gate/admit.hpp) for this request's item, as an API client is answered: a field
   // over its limit is refused. nullopt after answering the refusal.
-  std::optional<std::vector<model::Event>> admit(std::vector<model::Event> candidates) const;
+  // `read_back_checked`: the candidates come from api_event, which read them back already.
+  std::optional<std::vector<model::Event>> admit(std::vector<model::Event> candidates,
+                                                 bool read_back_checked = false) const;
   // Admits one event, journals it and answers `status` with {"seq": N, extra...} after the
   // commit.
   void commit(model::Event event, http::status status,
               nlohmann::json extra = nlohmann::json::object()) const;
+  // commit() of an event api_event decoded (and so read back already).
+  void commit_decoded(model::Event event, http::status status,
+                      nlohmann::json extra = nlohmann::json::object()) const;
   // Journals events the gate admitted (the item first, then what it derived, e.g. a keyword
   // alert) in ONE transaction and answers with the first one's seq.
   void submit(std::vector<model::Event> admitted, http::status status, nlohmann::json extra) const;

@@ -28,6 +28,18 @@ void use_roster_sender(const model::Directory& directory, json& item) {
   (*sender)["department"] = staff->department;
 }
 
+// Derived events (keyword alerts) through the gate as alerts go (cut, never refused for
+// their length), appended to `admitted`; the refusal of the whole item when one cannot be
+// stored.
+std::optional<Refusal> admit_derived(const Daemon::Core& core, std::vector<model::Event> derived,
+                                     std::vector<model::Event>& admitted) {
+  if (derived.empty()) return std::nullopt;
+  auto result = admit(core.gate(), Candidates{std::move(derived), std::nullopt, OverLimit::cut});
+  if (auto* r = std::get_if<Refusal>(&result)) return *r;
+  for (model::Event& e : std::get<std::vector<model::Event>>(result)) admitted.push_back(std::move(e));
+  return std::nullopt;
+}
+
 void answer_lineworks(const RequestContext& ctx) {
   Response res{http::status::ok, ctx.req.version()};
   res.keep_alive(ctx.req.keep_alive());
@@ -47,8 +59,11 @@ void drop_lineworks(const RequestContext& ctx, const Refusal& r) {
 // callback is not stored, and the operator can resend it). A check-in whose roll call
 // closed while it waited for the commit (CommitConflict) is journaled as `fallback`.
 void submit_lineworks(const RequestContext& ctx, std::string key, std::vector<model::Event> events,
-                      std::optional<model::Event> fallback) {
-  ctx.core.submit(std::move(events),
+                      std::optional<model::Event> fallback, bool admitted) {
+  // The gate admitted the callback's events; the fallback notice, built by the gate, goes
+  // through the pipeline's safety net like every event the daemon makes itself.
+  auto submit = admitted ? &Daemon::Core::submit_admitted : &Daemon::Core::submit;
+  (ctx.core.*submit)(std::move(events),
                   [ctx, key, fallback = std::move(fallback)](std::vector<model::Event>,
                                                              std::exception_ptr error) mutable {
                     if (!error) return answer_lineworks(ctx);
@@ -57,7 +72,8 @@ void submit_lineworks(const RequestContext& ctx, std::string key, std::vector<mo
                       log(LogLevel::info, "lineworks", "check-in kept as a notice: " + r.message);
                       std::vector<model::Event> notice;
                       notice.push_back(std::move(*fallback));
-                      return submit_lineworks(ctx, std::move(key), std::move(notice), std::nullopt);
+                      return submit_lineworks(ctx, std::move(key), std::move(notice), std::nullopt,
+                                              false);
                     }
                     if (r.reason != RefusalReason::journal) return drop_lineworks(ctx, r);
                     // Not stored: forget the digest so that a retry by an operator is not called a
@@ -77,19 +93,20 @@ void route_talk(RequestContext& ctx) {
   if (!event) return;
   std::vector<model::Event> candidates;
   candidates.push_back(std::move(*event));
-  auto admitted = ctx.admit(std::move(candidates));
+  auto admitted = ctx.admit(std::move(candidates), true);
   if (!admitted) return;
   // Keyword alerts derive from an admitted message only, in the same transaction.
-  std::vector<model::Event> derived = alerts_for_talk(ctx.core, admitted->front());
   std::string id = std::get<model::TalkMessage>(admitted->front().body).message_id;
-  for (model::Event& e : derived) admitted->push_back(std::move(e));
+  if (auto r = admit_derived(ctx.core, alerts_for_talk(ctx.core, admitted->front()), *admitted)) {
+    return ctx.refuse(*r);
+  }
   ctx.submit(std::move(*admitted), http::status::ok, {{"message_id", id}});
 }
 
 void route_availability(RequestContext& ctx) {
   auto event = ctx.api_event(ApiBody::availability, {});
   if (!event) return;
-  ctx.commit(std::move(*event), http::status::ok);
+  ctx.commit_decoded(std::move(*event), http::status::ok);
 }
 
 void route_checkin(RequestContext& ctx, std::string_view rollcall) {
@@ -108,7 +125,7 @@ void route_checkin(RequestContext& ctx, std::string_view rollcall) {
   auto event = ctx.api_event(ApiBody::checkin, std::move(*body), {.rollcall = rc.started.rollcall});
   if (!event) return;
   // The gate checks the person: in the roster and in this roll call's scope.
-  ctx.commit(std::move(*event), http::status::ok, {{"rollcall", rc.started.rollcall}});
+  ctx.commit_decoded(std::move(*event), http::status::ok, {{"rollcall", rc.started.rollcall}});
 }
 
 void route_lineworks(RequestContext& ctx) {
@@ -144,9 +161,11 @@ void route_lineworks(RequestContext& ctx) {
   core.replay_guard.remember(key);
   auto events = std::move(std::get<std::vector<model::Event>>(admitted.admission));
   if (std::holds_alternative<model::TalkMessage>(events.front().body)) {
-    for (model::Event& e : alerts_for_talk(core, events.front())) events.push_back(std::move(e));
+    if (auto r = admit_derived(core, alerts_for_talk(core, events.front()), events)) {
+      return drop_lineworks(ctx, *r);
+    }
   }
-  submit_lineworks(ctx, key, std::move(events), std::move(admitted.fallback));
+  submit_lineworks(ctx, key, std::move(events), std::move(admitted.fallback), true);
 }
 
 }  // namespace bcp::daemon

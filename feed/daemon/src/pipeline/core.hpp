@@ -121,6 +121,10 @@ struct Daemon::Core {
   void submit(std::vector<model::Event> events, Committed done) {
     pipeline->submit(std::move(events), std::move(done));
   }
+  // Pipeline::submit_admitted: every event came out of the gate's admit.
+  void submit_admitted(std::vector<model::Event> admitted, Committed done) {
+    pipeline->submit_admitted(std::move(admitted), std::move(done));
+  }
   // What the gate reads (gate/admit.hpp).
   GateView gate() const { return GateView{town, situation, replay_guard}; }
   // Fresh id for assigned message/roll-call/alert ids: unique across restarts.

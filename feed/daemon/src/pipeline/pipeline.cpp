@@ -45,6 +45,10 @@ void Pipeline::submit(std::vector<model::Event> events, Committed done) {
       return;
     }
   }
+  submit_admitted(std::move(events), std::move(done));
+}
+
+void Pipeline::submit_admitted(std::vector<model::Event> events, Committed done) {
   commits_->submit(std::move(events),
                    [this, done = std::move(done)](const std::vector<model::Event>& committed,
                                                   std::exception_ptr error) {

@@ -41,6 +41,10 @@ struct Candidates {
   std::vector<model::Event> events;   // the item first, then what derives from it
   std::optional<std::string> origin;  // delivery id for the replay guard, if the source has one
   OverLimit over_limit = OverLimit::refuse;
+  // The adapter already wrote and read back each event as the journal will (api_event,
+  // admit_lineworks): the round trip through JSON text and the codec is the costliest check
+  // per event, so it runs once.
+  bool read_back_checked = false;
 };
 
 using Admission = std::variant<std::vector<model::Event>, Refusal>;

@@ -51,6 +51,9 @@ class Pipeline {
   // is over a field's limit and refuses what the journal could not read back, for events
   // the daemon makes itself.
   void submit(std::vector<model::Event> events, Committed done);
+  // The same for events the gate admitted (gate/admit.hpp), every one of them: the safety net
+  // has nothing left to find, and its read-back would be the event's second.
+  void submit_admitted(std::vector<model::Event> admitted, Committed done);
   // Commits everything already submitted; answers are posted to the I/O thread. Idempotent.
   void stop();
 
