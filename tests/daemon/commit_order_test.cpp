@@ -15,6 +15,7 @@
 
 #include "bcp/model/codec.hpp"
 #include "daemon_fixture.hpp"
+#include "thread_hold.hpp"
 
 namespace bcp::daemon::test {
 namespace {
@@ -61,40 +62,8 @@ std::vector<HttpResult> fire_together(std::uint16_t port, const std::vector<Call
   return results;
 }
 
-// Holds the next group commit on the committer thread until released.
-struct CommitHold {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool armed = false;
-  bool entered = false;
-  bool released = false;
-
-  std::function<void()> hook() {
-    return [this] {
-      std::unique_lock lock(mu);
-      if (!armed) return;
-      armed = false;
-      entered = true;
-      cv.notify_all();
-      cv.wait(lock, [&] { return released; });
-    };
-  }
-  void arm() {
-    std::lock_guard lock(mu);
-    armed = true;
-    entered = released = false;
-  }
-  bool wait_entered() {
-    std::unique_lock lock(mu);
-    return cv.wait_for(lock, 20s, [&] { return entered; });
-  }
-  void release() {
-    std::lock_guard lock(mu);
-    released = true;
-    cv.notify_all();
-  }
-  ~CommitHold() { release(); }
-};
+// Holds the next group commit on the committer thread until released (armed by arm()).
+using CommitHold = ThreadHold;
 
 // Sends `calls` while a commit is held, waits until the daemon has read every one of them
 // (so each was validated against the situation without the held commit), then lets the

@@ -9,37 +9,14 @@
 #include <mutex>
 
 #include "daemon_fixture.hpp"
+#include "thread_hold.hpp"
 
 namespace bcp::daemon::test {
 namespace {
 
 // Holds the next journal read on the reader thread until released.
-struct ReadHold {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool armed = true;
-  bool entered = false;
-  bool released = false;
-
-  std::function<void()> hook() {
-    return [this] {
-      std::unique_lock lock(mu);
-      if (!armed) return;
-      armed = false;
-      entered = true;
-      cv.notify_all();
-      cv.wait(lock, [&] { return released; });
-    };
-  }
-  bool wait_entered() {
-    std::unique_lock lock(mu);
-    return cv.wait_for(lock, 20s, [&] { return entered; });
-  }
-  void release() {
-    std::lock_guard lock(mu);
-    released = true;
-    cv.notify_all();
-  }
+struct ReadHold : ThreadHold {
+  ReadHold() : ThreadHold(true) {}
 };
 
 // Lets the held read go however the test ends, before the daemon is destroyed (whose stop
