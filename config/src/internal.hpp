@@ -133,6 +133,16 @@ void read_wall_list(const json* array, const std::string& file, const std::files
 std::optional<BridgeConfig> read_bridge(const json* section, const std::string& file,
                                         Errors& errors);
 
+// The "lineworks_api" and "rollcall_distribution" sections (lineworks_api.cpp), checked
+// against the bots and groups already read into `cfg`; each nullopt when absent or broken.
+std::optional<LineWorksApi> read_lineworks_api(const json* section, const std::string& file,
+                                               const std::filesystem::path& base,
+                                               const TownConfig& cfg, Errors& errors);
+std::optional<RollcallDistribution> read_rollcall_distribution(const json* section,
+                                                               const std::string& file,
+                                                               const TownConfig& cfg, bool has_api,
+                                                               Errors& errors);
+
 // The token among `tokens` whose secret matches `presented` (lookup.cpp).
 const Token* match_token(const std::vector<Token>& tokens, std::string_view presented);
 

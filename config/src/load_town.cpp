@@ -401,6 +401,11 @@ LoadResult load_town(const std::filesystem::path& town_json) {
   if (const json* j = root.object("alerts", false)) cfg.alerts = *j;
   if (const json* j = root.object("display", false)) cfg.display = *j;
   cfg.bridge = detail::read_bridge(root.any("bridge", false), file, errors);
+  // After the bots and groups, which they name.
+  const json* api = root.any("lineworks_api", false);
+  cfg.lineworks_api = detail::read_lineworks_api(api, file, cfg.base_dir, cfg, errors);
+  cfg.rollcall_distribution = detail::read_rollcall_distribution(
+      root.any("rollcall_distribution", false), file, cfg, api != nullptr, errors);
   root.finish();
   // Last, so that the roster's messages follow town.json's own.
   read_roster(roster, file, paths, errors, cfg);

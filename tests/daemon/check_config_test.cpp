@@ -1,10 +1,13 @@
 // `bcp-feedd --check-config` as an operator runs it: the built binary on broken and good
 // towns, every problem printed as `file: /pointer: message`, exit 1 or 0, never starting.
 #include <algorithm>
+#include <fstream>
 #include <sstream>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 #include "../common/run_process.hpp"
 #include "test_support.hpp"
@@ -161,6 +164,45 @@ TEST(CheckConfig, AMissingFileIsOneProblemAndExit1) {
   ProcessRun run = check_config(dir.path() / "nowhere.json");
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_NE(run.err.find("nowhere.json"), std::string::npos) << run.err;
+}
+
+// What the bot will do (lineworks_api, rollcall_distribution) is reported, without a secret.
+TEST(CheckConfig, SampleTownReportsTheBotsSendingSide) {
+  const fs::path town = fs::path(BCP_SOURCE_DIR) / "config/sample-town/town.json";
+  ProcessRun run = check_config(town);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const auto got = lines(run.out);
+  ASSERT_EQ(got.size(), 3u) << run.out;
+  EXPECT_EQ(got[1],
+            "  lineworks_api: bot 2000001 as sample.serviceaccount@kakuu-town.example via "
+            "http://127.0.0.1:8471/v1.0, 240 messages/min: 120 staff with a LINE WORKS account "
+            "asked within about 30 s");
+  EXPECT_EQ(got[2],
+            "  rollcall_distribution: on, reminders after 300, 900, 1800 s, announced in hq");
+  EXPECT_EQ(run.out.find("sample-client-secret"), std::string::npos);
+}
+
+TEST(CheckConfig, ABrokenLineWorksApiIsNamedByFileAndKey) {
+  TempDir dir;
+  fs::copy(fs::path(BCP_SOURCE_DIR) / "config/sample-town", dir.path() / "town",
+           fs::copy_options::recursive);
+  const fs::path file = dir.path() / "town/town.json";
+  nlohmann::json town = nlohmann::json::parse(bcp::test::slurp(file));
+  town["lineworks_api"]["private_key_file"] = "gone.pem";
+  town["lineworks_api"]["messages_per_minute"] = 0;
+  std::ofstream(file, std::ios::trunc) << town.dump(2);
+  ProcessRun run = check_config(file);
+  EXPECT_EQ(run.exit_code, 1) << run.out;
+  const auto got = lines(run.err);
+  const std::string f = file.generic_string();
+  EXPECT_NE(
+      std::find(got.begin(), got.end(),
+                f + ": /lineworks_api/private_key_file: private key file \"gone.pem\" not found"),
+      got.end())
+      << run.err;
+  EXPECT_TRUE(
+      has_line_starting(got, f + ": /lineworks_api/messages_per_minute: expected 1 to 60000"))
+      << run.err;
 }
 
 }  // namespace

@@ -86,6 +86,34 @@ AlertSectionCheck check_alert_sections_raw(const std::string& path) {
   return check_alert_sections(path, rules, alerts);
 }
 
+// What the bot will do when it speaks (lineworks_api, rollcall_distribution), one line each,
+// without any secret: an IT officer sees at once where it sends and how fast everyone is reached.
+void print_lineworks_sections(const bcp::config::TownConfig& town) {
+  if (const auto& api = town.lineworks_api) {
+    std::size_t reachable = 0;
+    for (const auto& s : town.staff) reachable += s.lineworks_user.has_value();
+    // One call per person: at N a minute the last of them is asked after this long.
+    const long long seconds =
+        static_cast<long long>((reachable * 60 + api->messages_per_minute - 1) /
+                               static_cast<std::size_t>(api->messages_per_minute));
+    std::printf(
+        "  lineworks_api: bot %s as %s via %s, %d messages/min: %zu staff with a LINE WORKS "
+        "account asked within about %lld s\n",
+        api->bot_id.c_str(), api->service_account.c_str(), api->api_url.c_str(),
+        api->messages_per_minute, reachable, seconds);
+  }
+  if (const auto& d = town.rollcall_distribution) {
+    std::string reminders;
+    for (int s : d->reminders_after_seconds)
+      reminders += (reminders.empty() ? "" : ", ") + std::to_string(s);
+    std::string groups;
+    for (const auto& g : d->announce_groups) groups += (groups.empty() ? "" : ", ") + g;
+    std::printf("  rollcall_distribution: %s, reminders after %s, announced in %s\n",
+                d->enabled ? "on" : "off", reminders.empty() ? "none" : (reminders + " s").c_str(),
+                groups.empty() ? "no group" : groups.c_str());
+  }
+}
+
 // --check-config: every problem on stderr as `file: /pointer: message` (warnings prefixed
 // `warning: `), exit 1 when any would keep the daemon from starting.
 int check_config(const std::string& path, const bcp::config::LoadResult& loaded) {
@@ -115,6 +143,7 @@ int check_config(const std::string& path, const bcp::config::LoadResult& loaded)
               path.c_str(), town->departments.size(), town->staff.size(), town->groups.size(),
               town->tokens.size(), town->walls.size(), rate.c_str(), sources.c_str(),
               warnings.c_str());
+  print_lineworks_sections(*town);
   return 0;
 }
 

@@ -93,6 +93,27 @@ struct SourceHealthSettings {
   int quiet_after_seconds = 3600;
 };
 
+// "lineworks_api" (DESIGN.md "LINE WORKS both ways"): how the daemon speaks through the bot,
+// as the app's service account. Secrets stay here and in the key file, never in logs.
+struct LineWorksApi {
+  std::string auth_url = "https://auth.worksmobile.com/oauth2/v2.0/token";
+  std::string api_url = "https://www.worksapis.com/v1.0";
+  std::string client_id;
+  std::string client_secret;
+  std::string service_account;             // e.g. "abcde.serviceaccount@example-town"
+  std::filesystem::path private_key_file;  // resolved against town.json's folder
+  std::string private_key_pem;             // its text, checked to hold an RSA private key
+  std::string bot_id;                      // one of lineworks_bots, whose callbacks come back
+  int messages_per_minute = 60;            // the free plan's limit unless told otherwise
+};
+
+// "rollcall_distribution": what the bot does when a roll call starts.
+struct RollcallDistribution {
+  bool enabled = true;
+  std::vector<int> reminders_after_seconds;  // strictly increasing, each > 0
+  std::vector<std::string> announce_groups;  // group ids whose rooms hear start and close
+};
+
 struct TownConfig {
   std::filesystem::path file;      // town.json as given
   std::filesystem::path base_dir;  // its directory; relative paths resolve against it
@@ -120,6 +141,9 @@ struct TownConfig {
   nlohmann::json display = nlohmann::json::object();
   // Absent: the town does not publish to a region and behaves as before.
   std::optional<BridgeConfig> bridge;
+  // Absent: the bot only listens.
+  std::optional<LineWorksApi> lineworks_api;
+  std::optional<RollcallDistribution> rollcall_distribution;
 
   const Staff* find_staff(std::string_view id) const;
   const Staff* find_staff_by_lineworks(std::string_view user_id) const;

@@ -30,24 +30,15 @@
 #include "adapters/alert_sources.hpp"
 #include "bcp/alerts/jma_atom.hpp"
 #include "bcp/daemon/daemon.hpp"
+#include "bcp/http/url.hpp"
 
 namespace bcp::daemon {
 
-// An absolute http(s) URL split for a request.
-struct HttpUrl {
-  bool tls = false;
-  std::string host;    // without brackets for an IPv6 literal
-  std::string port;    // "80"/"443" when not given
-  std::string target;  // path and query, at least "/"
-
-  std::string origin() const;       // "https://host" or "http://host:8080"
-  std::string host_header() const;  // "host" or "host:8080"
-};
-
-// nullopt (and the reason in `why`) for anything but http://host[:port][/path].
-std::optional<HttpUrl> parse_http_url(std::string_view url, std::string* why = nullptr);
-// An entry's link against the feed's URL: absolute, scheme-relative, "/path" or relative.
-std::optional<HttpUrl> resolve_link(const HttpUrl& feed, std::string_view link);
+// The URL type and parser live in bcp_http (shared with the config loader and the LINE
+// WORKS client); the poller's code keeps calling them by their short names.
+using bcp::http::HttpUrl;
+using bcp::http::parse_http_url;
+using bcp::http::resolve_link;
 
 class JmaPoller : public std::enable_shared_from_this<JmaPoller> {
  public:

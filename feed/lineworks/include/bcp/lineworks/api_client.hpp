@@ -1,0 +1,116 @@
+// The LINE WORKS API client: sends bot messages to people's 1:1 rooms and to talk rooms.
+//
+// It owns ONE thread with its own io_context (started by the constructor, joined by stop()):
+// nothing it does ever runs on, or waits for, the daemon's I/O thread or the ingest path. A
+// slow or dead LINE WORKS only delays the messages queued here.
+//
+// Per message: wait for its slot at messages_per_minute (RateLimiter), take the cached access
+// token (a service-account JWT exchanged at auth_url, renewed shortly before its expires_in),
+// POST {api_url}/bots/{botId}/users|channels/{id}/messages, and on the answer:
+//   201            sent;
+//   401            the token is dropped, a new one fetched and the message retried, once;
+//   429            everyone waits for rateLimit-reset (seconds), then the message is retried;
+//   5xx, timeout,  retried after a capped exponential backoff, up to max_attempts;
+//   no connection
+//   other 4xx      failed at once (a wrong user id, a body LINE WORKS refuses, no permission).
+// Every request has a timeout on each step (resolve, connect, TLS, write, read). https is
+// checked against the system's CA store and the host name; http is for loopback (tests).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bcp/config/config.hpp"
+#include "bcp/lineworks/messages.hpp"
+
+namespace bcp::lineworks {
+
+// The scopes the client asks for: sending as the bot, and reading users (names, ids).
+inline constexpr std::string_view kScope = "bot user.read";
+
+enum class LogLevel { info, warning };
+
+// Tuning that is not part of town.json (tests shorten every wait).
+struct ClientOptions {
+  std::chrono::milliseconds timeout{10'000};  // each step of one request
+  std::chrono::milliseconds backoff_base{1'000};
+  std::chrono::milliseconds backoff_cap{60'000};
+  int max_attempts = 6;       // requests of one message that failed on errors, before it is failed
+  int max_rate_limited = 50;  // 429s of one message before it is failed
+  std::chrono::seconds max_rate_limit_wait{120};  // a longer rateLimit-reset is cut to this
+  std::chrono::seconds jwt_lifetime{3600};        // LINE WORKS takes at most 60 min
+  int lanes = 2;  // requests in flight at once, each on its own kept-alive connection
+  std::size_t max_queue = 100'000;  // send() refuses beyond this
+  // Trust this PEM CA file instead of the system store (a test tenant's own certificate).
+  std::optional<std::filesystem::path> ca_file;
+  // The wall clock for the JWT's iat/exp; empty = the system clock.
+  std::function<std::chrono::system_clock::time_point()> clock;
+  // Where the client says what it does: never message content, ids of people at most.
+  std::function<void(LogLevel, std::string_view)> log;
+};
+
+struct OutgoingMessage {
+  Recipient to;
+  nlohmann::json content;  // a content object (messages.hpp)
+};
+
+struct SendResult {
+  enum class Outcome {
+    sent,    // LINE WORKS answered 201
+    failed,  // given up: `error` says why
+    stopped  // the client stopped first; it was not (or not surely) sent
+  };
+  Outcome outcome = Outcome::failed;
+  int attempts = 0;   // requests made for this message, 429s and the 401 retry included
+  int status = 0;     // HTTP status of the last answer, 0 when none came
+  std::string error;  // why it failed (or, when sent, what was retried); never content
+  std::chrono::system_clock::time_point finished;
+};
+
+struct ClientStats {
+  std::size_t queued = 0;     // waiting for a lane
+  std::size_t in_flight = 0;  // taken by a lane (pacing, retrying or requesting)
+  std::uint64_t sent = 0;
+  std::uint64_t failed = 0;
+  std::uint64_t rate_limited = 0;  // 429 answers
+  std::uint64_t retries = 0;       // requests repeated after an error, 401 or 429
+  std::uint64_t token_requests = 0;
+  std::uint64_t token_failures = 0;
+  std::string last_error;  // the newest failure of any kind, for /healthz; empty when none
+};
+
+class ApiClient {
+ public:
+  using Done = std::function<void(const SendResult&)>;
+
+  // Throws std::invalid_argument when a URL or the private key is unusable (config/ has
+  // checked them already for a loaded town).
+  explicit ApiClient(const config::LineWorksApi& api, ClientOptions options = {});
+  ~ApiClient();  // stop()
+  ApiClient(const ApiClient&) = delete;
+  ApiClient& operator=(const ApiClient&) = delete;
+
+  // Any thread. Queues the message; `done` runs exactly once, on the client's thread. False
+  // (and `done` never runs) when the queue is full or the client is stopping: the caller
+  // keeps the message and offers it again later.
+  bool send(OutgoingMessage message, Done done);
+
+  // Any thread but the client's own (not from a `done`). Every queued or unfinished message
+  // gets done(stopped); then the thread is joined. Idempotent.
+  void stop();
+
+  ClientStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bcp::lineworks

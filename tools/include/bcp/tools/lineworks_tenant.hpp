@@ -1,0 +1,102 @@
+// A stand-in LINE WORKS tenant on 127.0.0.1 for the tests, the benchmark and bcp-sim: the
+// token endpoint and the bot's message endpoints, strict where the real ones are strict.
+//
+// It runs on its OWN thread and io_context (started by the constructor, stopped by the
+// destructor); every accessor is thread-safe.
+//
+//   POST /oauth2/v2.0/token   form: assertion, grant_type (jwt-bearer), client_id,
+//                             client_secret, scope. The JWT's RS256 signature is VERIFIED with
+//                             the public key, and iss, sub, iat, exp (≤ 60 min) checked; the
+//                             answer carries expires_in as a string, as LINE WORKS does.
+//   POST /v1.0/bots/{botId}/users/{userId}/messages
+//   POST /v1.0/bots/{botId}/channels/{channelId}/messages
+//                             need a bearer token it issued and has not expired; the body is
+//                             checked like the real API (text ≤ 2000, button_template with ≤ 10
+//                             message actions, quickReply ≤ 13 with postback actions, labels
+//                             ≤ 20, data ≤ 300, no unknown properties); 201 when all is well.
+// It can be told to answer the next message requests 429 (with rateLimit-reset), 500, or not
+// at all (a hang the client must time out), to expire its tokens (401), and to enforce a
+// request limit per window. It records every request and what it answered.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace bcp::tools {
+
+struct TenantSettings {
+  std::string client_id;
+  std::string client_secret;
+  std::string service_account;
+  std::string bot_id;
+  std::string public_key_pem;  // verifies the JWTs
+  std::string expires_in = "86400";
+  std::set<std::string> users;  // userIds that exist; empty = any
+  std::uint16_t port = 0;       // 0 = ephemeral
+};
+
+class LineWorksTenant {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // Throws std::invalid_argument for an unusable public key, std::system_error when the
+  // port is taken.
+  explicit LineWorksTenant(TenantSettings settings);
+  ~LineWorksTenant();
+  LineWorksTenant(const LineWorksTenant&) = delete;
+  LineWorksTenant& operator=(const LineWorksTenant&) = delete;
+
+  std::uint16_t port() const;
+  std::string auth_url() const;  // http://127.0.0.1:PORT/oauth2/v2.0/token
+  std::string api_url() const;   // http://127.0.0.1:PORT/v1.0
+
+  // Faults for the next `times` message requests that carry a valid token, in order.
+  void answer_next(int times, int status, std::string body = "");
+  void rate_limit_next(int times, int reset_seconds);
+  void hang_next(int times);  // read the request, never answer; the connection stays open
+  // From now on every token issued so far answers 401 (as after its expiry).
+  void expire_tokens();
+  // At most `limit` accepted message requests per sliding `window`, 429 beyond (0 = off).
+  void set_rate_limit(int limit, std::chrono::milliseconds window);
+  // New tokens expire after this many seconds (the string is sent as is).
+  void set_expires_in(std::string seconds);
+
+  struct TokenRequest {
+    Clock::time_point at;
+    int status = 0;
+    std::string error;  // why it was refused
+  };
+  struct MessageRequest {
+    Clock::time_point at;    // when the request was read
+    std::string kind;        // "users" or "channels"
+    std::string to;          // the userId or channelId, decoded
+    nlohmann::json content;  // the body's content (null when unreadable)
+    std::string token;
+    int status = 0;     // what it answered (0: it hung)
+    std::string error;  // why it was not 201
+  };
+  std::vector<TokenRequest> token_requests() const;
+  std::vector<MessageRequest> message_requests() const;
+  std::vector<MessageRequest> delivered() const;  // answered 201
+  int connections() const;
+
+  // Blocks until `done(message_requests())` holds or `timeout` passes; returns whether it held.
+  bool wait_for(const std::function<bool(const std::vector<MessageRequest>&)>& done,
+                std::chrono::milliseconds timeout) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The body of a message request judged like LINE WORKS would: empty when it is acceptable,
+// else what is wrong ("/content/actions/0/label: longer than 20 characters").
+std::string check_message_body(const nlohmann::json& body);
+
+}  // namespace bcp::tools
