@@ -2,7 +2,8 @@
 # What goes where, as a Debian administrator expects it:
 #   /usr/bin/                  bcp-feedd, bcp-wall, bcpctl, bcp-sim
 #   /lib/systemd/system/       bcp-feedd.service, bcp-wall@.service (from docs/)
-#   /etc/bcp/                  town.json, roster.json, layouts/ — conffiles the units read
+#   /etc/bcp/                  town.json, roster.json, layouts/, the sample LINE WORKS key —
+#                              conffiles the units read
 #   /usr/share/doc/bcp-wall/   the sample town (sample-town/), copyright, changelog
 # The maintainer scripts (packaging/deb) create the system user "bcp" owning /var/lib/bcp-feedd.
 # Installing builds nothing beyond the four programs (CMAKE_SKIP_INSTALL_ALL_DEPENDENCY):
@@ -15,7 +16,10 @@ if(BCP_BUILD_DISPLAY)
 endif()
 install(TARGETS ${bcp_programs} RUNTIME DESTINATION /usr/bin)
 install(FILES docs/bcp-feedd.service docs/bcp-wall@.service DESTINATION /lib/systemd/system)
-install(FILES config/sample-town/town.json config/sample-town/roster.json DESTINATION /etc/bcp)
+# The sample town's LINE WORKS key is public sample material like its other secrets; town.json
+# names it (lineworks_api.private_key_file), so it goes along.
+install(FILES config/sample-town/town.json config/sample-town/roster.json
+  config/sample-town/lineworks-private-key.pem DESTINATION /etc/bcp)
 install(DIRECTORY config/sample-town/layouts DESTINATION /etc/bcp)
 install(DIRECTORY config/sample-town/ DESTINATION /usr/share/doc/bcp-wall/sample-town)
 install(FILES packaging/deb/copyright DESTINATION /usr/share/doc/bcp-wall)
@@ -33,7 +37,7 @@ install(FILES ${bcp_changelog} DESTINATION /usr/share/doc/bcp-wall)
 set(bcp_conffiles ${CMAKE_BINARY_DIR}/packaging/conffiles)
 file(GLOB bcp_layouts RELATIVE ${CMAKE_SOURCE_DIR}/config/sample-town
   ${CMAKE_SOURCE_DIR}/config/sample-town/layouts/*.json)
-set(bcp_conffile_list /etc/bcp/town.json /etc/bcp/roster.json)
+set(bcp_conffile_list /etc/bcp/town.json /etc/bcp/roster.json /etc/bcp/lineworks-private-key.pem)
 foreach(layout IN LISTS bcp_layouts)
   list(APPEND bcp_conffile_list /etc/bcp/${layout})
 endforeach()
