@@ -154,6 +154,8 @@ TEST(SampleTown, CsvRosterMatchesJsonRoster) {
   fs::create_directories(dir);
   auto town = nlohmann::json::parse(std::ifstream("config/sample-town/town.json"));
   town["roster"] = fs::absolute("config/sample-town/roster.csv").string();
+  town["lineworks_api"]["private_key_file"] =
+      fs::absolute("config/sample-town/lineworks-private-key.pem").string();
   for (auto& w : town["walls"]) {
     w["layout"] = fs::absolute("config/sample-town" / fs::path(w["layout"].get<std::string>()));
   }
