@@ -105,6 +105,12 @@ TEST_F(GateAdmit, EachCandidateIsAdmittedOrRefusedForItsReason) {
       {"availability of a known person", availability("s039"), OverLimit::refuse, std::nullopt},
       {"availability of someone not in the roster", availability("s999"), OverLimit::refuse,
        Refused{400, RefusalReason::malformed, "/staff: unknown staff"}},
+      // The outbox's record of a send is made by the daemon (Pipeline::submit) only: no
+      // source may fake that someone was messaged.
+      {"a bot delivery record from outside",
+       event_of(model::RollcallMessaged{"rc-open", "s001", model::MessageStep::question,
+                                        model::SendOutcome::sent, std::nullopt}),
+       OverLimit::cut, Refused{400, RefusalReason::malformed, "daemon's outbox only"}},
       {"an event the journal could not read back",
        event_of(model::Notice{"x", model::NoticeLevel::info},
                 model::parse_time("9999-12-31T23:59:59.000Z") + std::chrono::hours(1)),

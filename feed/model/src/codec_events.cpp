@@ -56,6 +56,14 @@ Attachment decode_attachment(const json& value, const std::string& pointer) {
   return v;
 }
 
+// Characters, not bytes: a reason in Japanese is three bytes a character. Counts lead bytes,
+// which for valid UTF-8 (all the journal can store) is the number of characters.
+std::size_t utf8_characters(const std::string& text) {
+  std::size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 std::vector<std::string> decode_id_list(ObjectReader& in, std::string_view key) {
   std::vector<std::string> ids;
   if (const json* list = in.optional(key)) {
@@ -265,6 +273,36 @@ void decode_fields(ObjectReader& in, SourceState& v) {
   v.since = in.time("since");
   v.why = in.optional_string("why");
   v.last_ok = in.optional_time("last_ok");
+}
+
+void encode_fields(const RollcallMessaged& v, json& out) {
+  out["rollcall"] = v.rollcall;
+  out["staff"] = v.staff;
+  out["step"] = to_string(v.step);
+  out["outcome"] = to_string(v.outcome);
+  put_optional(out, "why", v.why);
+}
+
+void decode_fields(ObjectReader& in, RollcallMessaged& v) {
+  v.rollcall = in.id("rollcall");
+  v.staff = in.id("staff");
+  v.step = in.enumeration<MessageStep>("step");
+  v.outcome = in.enumeration<SendOutcome>("outcome");
+  v.why = in.optional_string("why");
+  // A reason belongs to a failure only: a "sent" with a reason, or a failure without one,
+  // is a daemon bug the journal must not keep (the report would show it as it came).
+  if (v.outcome == SendOutcome::sent && v.why) {
+    fail(in.pointer_of("why"), "only with outcome \"failed\" (this send was \"sent\")");
+  }
+  if (v.outcome == SendOutcome::failed) {
+    if (!v.why) fail(in.pointer_of("why"), "missing required field (outcome \"failed\")");
+    if (v.why->empty()) fail(in.pointer_of("why"), "empty (a failure names its reason)");
+    const std::size_t characters = utf8_characters(*v.why);
+    if (characters > RollcallMessaged::kMaxWhyCharacters) {
+      fail(in.pointer_of("why"), std::to_string(characters) + " characters, over the limit of " +
+                                     std::to_string(RollcallMessaged::kMaxWhyCharacters));
+    }
+  }
 }
 
 }  // namespace detail

@@ -113,6 +113,56 @@ RollcallCounts decode_counts(const json& value, const std::string& pointer) {
   return c;
 }
 
+// Compact: a person's entry has only what happened to them, and a roll call without any
+// send has no "delivery" at all (as in snapshots from before the distribution).
+json encode_delivery(const RollcallState& r) {
+  json staff = json::object();
+  for (const auto& [id, d] : r.delivery) {
+    json out = json::object();
+    if (d.messaged_at) out["messaged_at"] = format_time(*d.messaged_at);
+    if (d.reminders != 0) out["reminders"] = d.reminders;
+    if (d.reminded_at) out["reminded_at"] = format_time(*d.reminded_at);
+    if (!d.failures.empty()) {
+      json failures = json::array();
+      for (const auto& f : d.failures) {
+        failures.push_back(
+            {{"at", format_time(f.at)}, {"step", to_string(f.step)}, {"why", f.why}});
+      }
+      out["failures"] = std::move(failures);
+    }
+    staff[id] = std::move(out);
+  }
+  return {{"messaged", r.messaged}, {"staff", std::move(staff)}};
+}
+
+StaffDelivery decode_staff_delivery(const json& value, const std::string& pointer) {
+  ObjectReader in(value, pointer);
+  StaffDelivery d;
+  d.messaged_at = in.optional_time("messaged_at");
+  if (const json* n = in.optional("reminders")) {
+    d.reminders = detail::as_count(*n, in.pointer_of("reminders"));
+  }
+  d.reminded_at = in.optional_time("reminded_at");
+  if (in.optional("failures")) {
+    for_each_element(in, "failures", [&](const json& v, const std::string& p) {
+      // The reducer keeps at most kFailureLimit; more is not a snapshot this model wrote.
+      if (d.failures.size() == StaffDelivery::kFailureLimit) {
+        detail::fail(p, "more than " + std::to_string(StaffDelivery::kFailureLimit) +
+                            " failures per person");
+      }
+      ObjectReader x(v, p);
+      DeliveryFailure f;
+      f.at = x.time("at");
+      f.step = x.enumeration<MessageStep>("step");
+      f.why = x.string("why");
+      x.finish();
+      d.failures.push_back(std::move(f));
+    });
+  }
+  in.finish();
+  return d;
+}
+
 json encode_rollcall(const RollcallState& r) {
   json latest = json::object(), by_department = json::object(), curve = json::array();
   for (const auto& [staff, record] : r.latest) {
@@ -139,6 +189,7 @@ json encode_rollcall(const RollcallState& r) {
               {"curve", std::move(curve)},
               {"reached", std::move(reached)}};
   if (r.closed_at) out["closed_at"] = format_time(*r.closed_at);
+  if (!r.delivery.empty() || r.messaged != 0) out["delivery"] = encode_delivery(r);
   return out;
 }
 
@@ -178,6 +229,15 @@ RollcallState decode_rollcall(const json& value, const std::string& pointer) {
       r.reached[i] = reached.optional_time(kMilestoneKeys[i]);
     }
     reached.finish();
+  }
+  // Optional: snapshots from before the bot's distribution have none.
+  if (const json* delivery = in.optional("delivery")) {
+    ObjectReader x(*delivery, in.pointer_of("delivery"));
+    r.messaged = x.count("messaged");
+    for_each_member(x, "staff", [&](const std::string& staff, const json& v, const std::string& p) {
+      r.delivery.emplace(staff, decode_staff_delivery(v, p));
+    });
+    x.finish();
   }
   in.finish();
   return r;

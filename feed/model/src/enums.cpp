@@ -25,6 +25,8 @@ constexpr std::array<std::string_view, 4> kSeverity{"info", "advisory", "warning
 constexpr std::array<std::string_view, 4> kAlertSourceKind{"rule", "cap", "jma", "manual"};
 constexpr std::array<std::string_view, 2> kNoticeLevel{"info", "warning"};
 constexpr std::array<std::string_view, 4> kSourceHealth{"ok", "quiet", "degraded", "failing"};
+constexpr std::array<std::string_view, 2> kMessageStep{"question", "reminder"};
+constexpr std::array<std::string_view, 2> kSendOutcome{"sent", "failed"};
 
 constexpr std::array<std::string_view, std::variant_size_v<Payload>> kPayloadTypes{
     "talk.message",
@@ -38,7 +40,8 @@ constexpr std::array<std::string_view, std::variant_size_v<Payload>> kPayloadTyp
     "alert.acknowledged",
     "talk.hidden",
     "notice",
-    "source.state"};
+    "source.state",
+    "rollcall.messaged"};
 
 // A table that is too short for its enum would index out of bounds; catch it here.
 static_assert(kAvailability.size() == std::size_t(Availability::unknown) + 1);
@@ -47,6 +50,8 @@ static_assert(kSafety.size() == std::size_t(Safety::needs_help) + 1);
 static_assert(kCanWork.size() == std::size_t(CanWork::unknown) + 1);
 static_assert(kSeverity.size() == std::size_t(Severity::critical) + 1);
 static_assert(kSourceHealth.size() == std::size_t(SourceHealth::failing) + 1);
+static_assert(kMessageStep.size() == std::size_t(MessageStep::reminder) + 1);
+static_assert(kSendOutcome.size() == std::size_t(SendOutcome::failed) + 1);
 
 Names names_of(AttachmentKind) { return kAttachmentKind; }
 Names names_of(TalkSource) { return kTalkSource; }
@@ -60,6 +65,8 @@ Names names_of(Severity) { return kSeverity; }
 Names names_of(AlertSourceKind) { return kAlertSourceKind; }
 Names names_of(NoticeLevel) { return kNoticeLevel; }
 Names names_of(SourceHealth) { return kSourceHealth; }
+Names names_of(MessageStep) { return kMessageStep; }
+Names names_of(SendOutcome) { return kSendOutcome; }
 
 template <typename Enum>
 std::string_view name_of(Enum v) {
@@ -82,6 +89,8 @@ std::string_view to_string(Severity v) { return name_of(v); }
 std::string_view to_string(AlertSourceKind v) { return name_of(v); }
 std::string_view to_string(NoticeLevel v) { return name_of(v); }
 std::string_view to_string(SourceHealth v) { return name_of(v); }
+std::string_view to_string(MessageStep v) { return name_of(v); }
+std::string_view to_string(SendOutcome v) { return name_of(v); }
 
 template <typename Enum>
 std::optional<Enum> enum_from_string(std::string_view name) {
@@ -121,6 +130,8 @@ BCP_MODEL_ENUM(Severity)
 BCP_MODEL_ENUM(AlertSourceKind)
 BCP_MODEL_ENUM(NoticeLevel)
 BCP_MODEL_ENUM(SourceHealth)
+BCP_MODEL_ENUM(MessageStep)
+BCP_MODEL_ENUM(SendOutcome)
 #undef BCP_MODEL_ENUM
 
 }  // namespace bcp::model

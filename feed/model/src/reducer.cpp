@@ -121,6 +121,31 @@ class Reducer {
     if (it != s_.rollcalls.end() && it->second.open()) it->second.closed_at = e_.at;
   }
 
+  // The outbox journals one per finished send. Sends go on after a close (a reminder in
+  // flight), so a closed roll call still records them; an unknown roll call or a person out
+  // of its scope (a foreign journal, a roster changed since) is ignored.
+  void operator()(const RollcallMessaged& m) {
+    auto it = s_.rollcalls.find(m.rollcall);
+    if (it == s_.rollcalls.end()) return;
+    RollcallState& r = it->second;
+    if (std::find(r.scope.begin(), r.scope.end(), m.staff) == r.scope.end()) return;
+    StaffDelivery& d = r.delivery[m.staff];
+    if (m.outcome == SendOutcome::failed) {
+      d.failures.push_back({e_.at, m.step, m.why.value_or("")});
+      while (d.failures.size() > StaffDelivery::kFailureLimit) d.failures.pop_front();
+      return;
+    }
+    if (m.step == MessageStep::reminder) {
+      ++d.reminders;
+      if (!d.reminded_at || *d.reminded_at < e_.at) d.reminded_at = e_.at;
+      return;
+    }
+    // A question sent twice (in flight at a crash, resent after the restart) is one person.
+    if (d.messaged_at) return;
+    d.messaged_at = e_.at;
+    ++r.messaged;
+  }
+
   void operator()(const AlertRaised& a) {
     auto it = s_.alerts.find(a.alert);
     if (it != s_.alerts.end()) {

@@ -9,6 +9,14 @@ namespace {
 
 // The checks that depend on what the event is: where it may be shown and who may answer.
 std::optional<Refusal> check_against_situation(const GateView& gate, const model::Event& event) {
+  // The bot's sends are the outbox's own record (Pipeline::submit). Every route names the
+  // type it builds, so none can ask for this one; refusing it here as well keeps a future
+  // route or adapter from letting the outside fake a delivery.
+  if (std::holds_alternative<model::RollcallMessaged>(event.body)) {
+    return Refusal{400, RefusalReason::malformed,
+                   "rollcall.messaged: journaled by the daemon's outbox only, not accepted from "
+                   "outside"};
+  }
   if (const auto* talk = std::get_if<model::TalkMessage>(&event.body)) {
     return check_group(gate.town, talk->group);
   }

@@ -86,6 +86,13 @@ struct FieldWalk {
     on.text("/source", s.source, L::kId);
     opt("/why", s.why, L::kReason);
   }
+  // Written by the outbox only; the codec bounds `why` to 200 characters (600 bytes of
+  // Japanese), within kReason.
+  void operator()(model::RollcallMessaged& m) {
+    on.text("/rollcall", m.rollcall, L::kId);
+    on.text("/staff", m.staff, L::kId);
+    opt("/why", m.why, L::kReason);
+  }
 };
 
 template <typename On>

@@ -50,6 +50,8 @@ std::string_view to_string(Severity v);
 std::string_view to_string(AlertSourceKind v);
 std::string_view to_string(NoticeLevel v);
 std::string_view to_string(SourceHealth v);
+std::string_view to_string(MessageStep v);
+std::string_view to_string(SendOutcome v);
 // Parse an enum name; std::nullopt when unknown.
 template <typename Enum>
 std::optional<Enum> enum_from_string(std::string_view name);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -177,9 +178,28 @@ struct SourceState {
   bool operator==(const SourceState&) const = default;
 };
 
+// ---- rollcall.messaged ---------------------------------------------------------------
+// The bot finished one send of a roll call's distribution (DESIGN.md "LINE WORKS both ways"):
+// the question or a reminder to one person's 1:1 room, confirmed (201) or given up. Journaled
+// by the daemon's outbox only, never accepted from a route; `at` is when the send finished.
+enum class MessageStep { question, reminder };
+enum class SendOutcome { sent, failed };
+
+struct RollcallMessaged {
+  std::string rollcall;
+  std::string staff;
+  MessageStep step = MessageStep::question;
+  SendOutcome outcome = SendOutcome::sent;
+  // Why the send was given up: with `failed` only, and there required (the codec checks
+  // both), at most kMaxWhyCharacters characters.
+  std::optional<std::string> why;
+  static constexpr std::size_t kMaxWhyCharacters = 200;
+  bool operator==(const RollcallMessaged&) const = default;
+};
+
 using Payload = std::variant<TalkMessage, StaffAvailability, RollcallStarted, RollcallCheckin,
                              RollcallClosed, AlertRaised, AlertUpdated, AlertCancelled,
-                             AlertAcknowledged, TalkHidden, Notice, SourceState>;
+                             AlertAcknowledged, TalkHidden, Notice, SourceState, RollcallMessaged>;
 
 // One journaled (or about to be journaled) event. seq == 0 means "not yet journaled".
 struct Event {

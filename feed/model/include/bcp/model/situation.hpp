@@ -130,6 +130,21 @@ struct CurvePoint {
   std::size_t answered = 0;
   bool operator==(const CurvePoint&) const = default;
 };
+// The bot's sends to one person for a roll call (rollcall.messaged folded in).
+struct DeliveryFailure {
+  TimePoint at{};
+  MessageStep step = MessageStep::question;
+  std::string why;
+  bool operator==(const DeliveryFailure&) const = default;
+};
+struct StaffDelivery {
+  std::optional<TimePoint> messaged_at;  // the first question confirmed sent
+  std::size_t reminders = 0;             // reminders confirmed sent
+  std::optional<TimePoint> reminded_at;  // the last of them
+  std::deque<DeliveryFailure> failures;  // oldest first, at most kFailureLimit
+  static constexpr std::size_t kFailureLimit = 5;
+  bool operator==(const StaffDelivery&) const = default;
+};
 struct RollcallState {
   RollcallStarted started;
   TimePoint started_at{};
@@ -140,6 +155,10 @@ struct RollcallState {
   std::map<std::string, RollcallCounts> by_department;  // department id -> counts
   std::vector<CurvePoint> curve;                  // one point per change of `answered`
   std::array<std::optional<TimePoint>, 4> reached{};  // 25/50/75/90 % answered
+  // The bot's distribution: staff id -> its sends (only staff in scope, only once any
+  // rollcall.messaged names them), and how many distinct staff got the question.
+  std::map<std::string, StaffDelivery> delivery;
+  std::size_t messaged = 0;
   bool open() const { return !closed_at.has_value(); }
   bool operator==(const RollcallState&) const = default;
 };
