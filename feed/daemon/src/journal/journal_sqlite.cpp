@@ -60,7 +60,32 @@ void migrate_1_to_2(sqlite3* db, const std::string& where) {
        where);
 }
 
-constexpr std::array<Migration, 2> kMigrations = {&migrate_0_to_1, &migrate_1_to_2};
+void migrate_2_to_3(sqlite3* db, const std::string& where) {
+  // The LINE WORKS bot's outbox: each message journaled before it is sent, marked when
+  // LINE WORKS confirmed it (201) or it was given up. `key` makes planning idempotent: the
+  // same step for the same person (or room) is stored once, however often it is planned.
+  exec(db,
+       "CREATE TABLE outbox ("
+       " id INTEGER PRIMARY KEY,"
+       " key TEXT NOT NULL UNIQUE,"
+       " rollcall TEXT NOT NULL,"
+       " staff TEXT NOT NULL,"
+       " step TEXT NOT NULL,"
+       " recipient_kind TEXT NOT NULL,"
+       " recipient TEXT NOT NULL,"
+       " content TEXT NOT NULL,"
+       " priority INTEGER NOT NULL,"
+       " created TEXT NOT NULL,"
+       " state TEXT NOT NULL,"
+       " attempts INTEGER NOT NULL DEFAULT 0,"
+       " error TEXT NOT NULL DEFAULT '',"
+       " finished TEXT)",
+       where);
+  exec(db, "CREATE INDEX outbox_queued ON outbox (state, id)", where);
+}
+
+constexpr std::array<Migration, 3> kMigrations = {&migrate_0_to_1, &migrate_1_to_2,
+                                                  &migrate_2_to_3};
 constexpr int kSchemaVersion = static_cast<int>(kMigrations.size());
 
 // ---- small RAII helpers -------------------------------------------------------------
@@ -288,6 +313,19 @@ class SqliteJournal final : public Journal {
         where_);
     select_calendars_ =
         prepare(rdb_.get(), "SELECT staff, imported, ics FROM calendars ORDER BY staff", where_);
+    add_outbox_ = prepare(wdb_.get(),
+                          "INSERT OR IGNORE INTO outbox (key, rollcall, staff, step, recipient_kind,"
+                          " recipient, content, priority, created, state)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')",
+                          where_);
+    finish_outbox_ = prepare(
+        wdb_.get(), "UPDATE outbox SET state = ?, attempts = ?, error = ?, finished = ? WHERE id = ?",
+        where_);
+    select_outbox_ = prepare(rdb_.get(),
+                             "SELECT id, key, rollcall, staff, step, recipient_kind, recipient,"
+                             " content, priority, created FROM outbox WHERE state = 'queued'"
+                             " ORDER BY id",
+                             where_);
   }
 
   ~SqliteJournal() override {
@@ -295,6 +333,9 @@ class SqliteJournal final : public Journal {
     select_.reset();
     select_calendars_.reset();
     put_calendar_.reset();
+    add_outbox_.reset();
+    finish_outbox_.reset();
+    select_outbox_.reset();
     insert_.reset();
     begin_.reset();
     commit_.reset();
@@ -401,7 +442,107 @@ class SqliteJournal final : public Journal {
     return out;
   }
 
+  std::vector<OutboxRow> add_to_outbox(std::vector<OutboxRow> rows) override {
+    std::vector<OutboxRow> added;
+    if (rows.empty()) return added;
+    std::lock_guard lock(write_mu_);  // the committer's connection: no lock contention
+    step_done(begin_.get(), "cannot begin transaction");
+    try {
+      for (OutboxRow& row : rows) {
+        const std::string created = model::format_time(row.created);
+        sqlite3_stmt* s = add_outbox_.get();
+        StmtReset reset(s);
+        bind(s, 1, row.key);
+        bind(s, 2, row.rollcall);
+        bind(s, 3, row.staff);
+        bind(s, 4, row.step);
+        bind(s, 5, row.recipient_kind);
+        bind(s, 6, row.recipient);
+        bind(s, 7, row.content);
+        sqlite3_bind_int(s, 8, row.priority);
+        bind(s, 9, created);
+        if (sqlite3_step(s) != SQLITE_DONE) {
+          fail(where_, "cannot add to the outbox (" + errmsg(wdb_.get()) + ")");
+        }
+        if (sqlite3_changes(wdb_.get()) == 1) {
+          row.id = sqlite3_last_insert_rowid(wdb_.get());
+          added.push_back(std::move(row));
+        }
+      }
+      step_done(commit_.get(), "outbox commit failed");
+    } catch (...) {
+      StmtReset r(rollback_.get());
+      sqlite3_step(rollback_.get());
+      throw;
+    }
+    return added;
+  }
+
+  void finish_in_outbox(const std::vector<OutboxOutcome>& outcomes) override {
+    if (outcomes.empty()) return;
+    std::lock_guard lock(write_mu_);
+    step_done(begin_.get(), "cannot begin transaction");
+    try {
+      for (const OutboxOutcome& o : outcomes) {
+        const std::string finished = model::format_time(o.finished);
+        const char* state = o.state == OutboxState::sent     ? "sent"
+                            : o.state == OutboxState::failed ? "failed"
+                            : o.state == OutboxState::skipped ? "skipped"
+                                                              : "queued";
+        sqlite3_stmt* s = finish_outbox_.get();
+        StmtReset reset(s);
+        sqlite3_bind_text(s, 1, state, -1, SQLITE_STATIC);
+        sqlite3_bind_int(s, 2, o.attempts);
+        bind(s, 3, o.error);
+        bind(s, 4, finished);
+        sqlite3_bind_int64(s, 5, o.id);
+        if (sqlite3_step(s) != SQLITE_DONE) {
+          fail(where_, "cannot mark outbox row " + std::to_string(o.id) + " (" +
+                           errmsg(wdb_.get()) + ")");
+        }
+      }
+      step_done(commit_.get(), "outbox commit failed");
+    } catch (...) {
+      StmtReset r(rollback_.get());
+      sqlite3_step(rollback_.get());
+      throw;
+    }
+  }
+
+  std::vector<OutboxRow> queued_in_outbox() const override {
+    std::lock_guard lock(read_mu_);
+    sqlite3_stmt* s = select_outbox_.get();
+    StmtReset reset(s);
+    std::vector<OutboxRow> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      OutboxRow row;
+      row.id = sqlite3_column_int64(s, 0);
+      row.key = text_column(s, 1);
+      row.rollcall = text_column(s, 2);
+      row.staff = text_column(s, 3);
+      row.step = text_column(s, 4);
+      row.recipient_kind = text_column(s, 5);
+      row.recipient = text_column(s, 6);
+      row.content = text_column(s, 7);
+      row.priority = sqlite3_column_int(s, 8);
+      try {
+        row.created = model::parse_time(text_column(s, 9));
+      } catch (const std::exception& e) {
+        fail(where_, "outbox row " + std::to_string(row.id) + " has a bad time (" + e.what() + ")");
+      }
+      out.push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) fail(where_, "cannot read the outbox (" + errmsg(rdb_.get()) + ")");
+    return out;
+  }
+
  private:
+  // SQLITE_STATIC: the caller's string outlives the step (reset runs before it is destroyed).
+  static void bind(sqlite3_stmt* s, int index, const std::string& text) {
+    sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  }
+
   void step_done(sqlite3_stmt* s, const char* what) {
     StmtReset reset(s);
     if (sqlite3_step(s) != SQLITE_DONE)
@@ -433,6 +574,7 @@ class SqliteJournal final : public Journal {
   StmtPtr begin_, commit_, rollback_, insert_;
   StmtPtr select_;
   StmtPtr put_calendar_, select_calendars_;
+  StmtPtr add_outbox_, finish_outbox_, select_outbox_;
   std::mutex write_mu_;
   mutable std::mutex read_mu_;
   std::atomic<model::Seq> last_seq_{0};
@@ -442,6 +584,14 @@ class SqliteJournal final : public Journal {
 
 void Journal::put_calendar(const StoredCalendar&) {
   throw JournalError("this journal does not store calendars");
+}
+
+std::vector<OutboxRow> Journal::add_to_outbox(std::vector<OutboxRow>) {
+  throw JournalError("this journal has no outbox");
+}
+
+void Journal::finish_in_outbox(const std::vector<OutboxOutcome>&) {
+  throw JournalError("this journal has no outbox");
 }
 
 std::unique_ptr<Journal> open_sqlite_journal(const std::filesystem::path& file) {

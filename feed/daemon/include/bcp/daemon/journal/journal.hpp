@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -27,6 +28,29 @@ struct StoredCalendar {
   model::TimePoint imported{};
 };
 
+// One message the LINE WORKS bot is to send (the outbox, outbox/outbox.hpp): journaled before it
+// is handed to the API client, marked when LINE WORKS answered 201 or it was given up.
+enum class OutboxState { queued, sent, failed, skipped };
+struct OutboxRow {
+  std::int64_t id = 0;   // assigned when added
+  std::string key;       // unique: a step planned twice for the same person is added once
+  std::string rollcall;  // empty for messages of no roll call
+  std::string staff;     // staff id for a person's 1:1 room, empty for a room
+  std::string step;      // question | reminder | reply | announce
+  std::string recipient_kind;  // user | channel
+  std::string recipient;       // LINE WORKS userId or channelId
+  std::string content;         // the content object as JSON text
+  model::TimePoint created{};
+  int priority = 1;  // lower goes first (0: a reply to someone's own answer)
+};
+struct OutboxOutcome {
+  std::int64_t id = 0;
+  OutboxState state = OutboxState::sent;
+  int attempts = 0;
+  std::string error;  // why it failed or was skipped; never content
+  model::TimePoint finished{};
+};
+
 class Journal {
  public:
   virtual ~Journal() = default;
@@ -44,6 +68,15 @@ class Journal {
   // return (throws JournalError otherwise); the defaults are for journals without them.
   virtual void put_calendar(const StoredCalendar& calendar);
   virtual std::vector<StoredCalendar> calendars() const { return {}; }
+
+  // The bot's outbox lives in the same file too: a distribution survives a restart. Both
+  // writes are durable on return (throw JournalError otherwise). add_to_outbox stores the rows
+  // whose key is new, in one transaction, and returns those (with their ids); rows whose key
+  // is already there, in any state, are left out. The defaults are for journals without it.
+  virtual std::vector<OutboxRow> add_to_outbox(std::vector<OutboxRow> rows);
+  virtual void finish_in_outbox(const std::vector<OutboxOutcome>& outcomes);
+  // Every row still queued, in id order (a restart resumes them).
+  virtual std::vector<OutboxRow> queued_in_outbox() const { return {}; }
 };
 
 // SQLite, WAL, synchronous=FULL, one file `<dir>/journal.sqlite3`. Schema version kept in
