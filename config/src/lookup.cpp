@@ -104,6 +104,8 @@ std::vector<std::string> TownConfig::watched_sources() const {
                           alerts["jma"].is_object() && alerts["jma"].contains("poller");
   if (jma_poller) out.emplace_back("jma");
   if (!bots.empty()) out.emplace_back("lineworks");
+  // The bot's sends: polled in effect (each send is an attempt that succeeds or fails).
+  if (lineworks_api) out.emplace_back("lineworks_api");
   if (bridge) out.emplace_back("nats");
   return out;
 }

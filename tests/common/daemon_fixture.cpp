@@ -23,6 +23,12 @@ const config::TownConfig& sample_town() {
   return town;
 }
 
+config::TownConfig sample_town_without_bot_api() {
+  config::TownConfig town = sample_town();
+  town.lineworks_api.reset();
+  return town;
+}
+
 void shipped_timeouts(DaemonOptions& o) {
   const DaemonOptions shipped;
   o.read_timeout = shipped.read_timeout;
@@ -34,7 +40,7 @@ TestDaemon::TestDaemon(Tweak tweak) : TestDaemon(std::move(tweak), TownTweak{}) 
 TestDaemon::TestDaemon(Tweak tweak, TownTweak town_tweak)
     : TestDaemon(
           [town_tweak = std::move(town_tweak)] {
-            config::TownConfig town = sample_town();
+            config::TownConfig town = sample_town_without_bot_api();
             if (town_tweak) town_tweak(town);
             return town;
           }(),

@@ -28,6 +28,10 @@ fs::path sample_town_json();
 // The sample town, loaded once (the roster read is not free); throws unless it loads without
 // a single error.
 const config::TownConfig& sample_town();
+// A copy without `lineworks_api`: the sample's bot would speak to a tenant on 127.0.0.1:8471
+// that no test runs. What TestDaemon runs unless a test gives a town (tests of the bot point
+// lineworks_api at their own stand-in tenant).
+config::TownConfig sample_town_without_bot_api();
 
 // The daemon in-process on its own thread. Unless a tweak says otherwise: port 0, its data in
 // scratch()/data, reads cut after 1 s, heartbeats every 200 ms, logs kept to errors (the
@@ -104,7 +108,7 @@ class DaemonTest : public ::testing::Test {
   void TearDown() override { daemon_.reset(); }
   std::uint16_t port() const { return daemon_->port(); }
   // The town the daemon runs with; a suite may change its copy of the sample town.
-  virtual config::TownConfig town() const { return sample_town(); }
+  virtual config::TownConfig town() const { return sample_town_without_bot_api(); }
 
   fs::path data_;
   std::optional<TestDaemon> daemon_;

@@ -100,6 +100,29 @@ std::string Metrics::prometheus_text() const {
     commits->latency.write_prometheus(out, "bcp_commit_latency_seconds",
                                       "Duration of each journal commit (one fsync).");
   }
+  if (bot) {
+    out << "# HELP bcp_distribution_queued LINE WORKS bot messages journaled and not yet confirmed or given up (in flight included).\n"
+        << "# TYPE bcp_distribution_queued gauge\n"
+        << "bcp_distribution_queued " << bot->queued.load() + bot->in_flight.load() << "\n"
+        << "# HELP bcp_distribution_in_flight LINE WORKS bot messages handed to the API client (paced, retried).\n"
+        << "# TYPE bcp_distribution_in_flight gauge\n"
+        << "bcp_distribution_in_flight " << bot->in_flight.load() << "\n"
+        << "# HELP bcp_distribution_sent_total LINE WORKS bot messages confirmed (201).\n"
+        << "# TYPE bcp_distribution_sent_total counter\n"
+        << "bcp_distribution_sent_total " << bot->sent.load() << "\n"
+        << "# HELP bcp_distribution_failed_total LINE WORKS bot messages given up.\n"
+        << "# TYPE bcp_distribution_failed_total counter\n"
+        << "bcp_distribution_failed_total " << bot->failed.load() << "\n"
+        << "# HELP bcp_distribution_skipped_total LINE WORKS bot messages no longer owed (answered meanwhile, or closed).\n"
+        << "# TYPE bcp_distribution_skipped_total counter\n"
+        << "bcp_distribution_skipped_total " << bot->skipped.load() << "\n"
+        << "# HELP bcp_distribution_rate_limited_total 429 answers from LINE WORKS (each waited out).\n"
+        << "# TYPE bcp_distribution_rate_limited_total counter\n"
+        << "bcp_distribution_rate_limited_total " << bot->rate_limited.load() << "\n"
+        << "# HELP bcp_distribution_retries_total LINE WORKS requests repeated after an error, 401 or 429.\n"
+        << "# TYPE bcp_distribution_retries_total counter\n"
+        << "bcp_distribution_retries_total " << bot->retries.load() << "\n";
+  }
   write_process_metrics(out);
   return out.str();
 }

@@ -49,6 +49,7 @@ class CalendarService;
 class JmaPoller;
 class TownBridge;
 class RegionService;
+class Outbox;
 
 // One open TCP connection, counted in metrics.connections (and against
 // options.max_connections) from accept until its socket is gone, whether it serves HTTP or
@@ -111,6 +112,9 @@ struct Daemon::Core {
   // Staff calendars -> calendar-sourced availability (calendar_service.hpp). Last member:
   // destroyed first, while the journal it writes to still exists.
   std::unique_ptr<CalendarService> calendars;
+  // The LINE WORKS bot's outbox (outbox/outbox.hpp); null unless town.json has lineworks_api.
+  // Stopped by Daemon::stop and ~Daemon before the pipeline; destroyed before the journal.
+  std::unique_ptr<Outbox> outbox;
   // Set only in a regional daemon (region_service.hpp); destroyed first, so that its threads
   // stop while everything they post to still exists.
   std::unique_ptr<RegionService> region;

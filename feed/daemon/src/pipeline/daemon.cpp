@@ -25,6 +25,7 @@
 #include "bridge/region_service.hpp"
 #include "stream/stream_hub.hpp"
 #include "bridge/town_bridge.hpp"
+#include "outbox/outbox.hpp"
 
 namespace bcp::daemon {
 
@@ -105,6 +106,7 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   for (const std::string& source : town.watched_sources()) {
     if (source == "jma") sources->add(source, SourceMonitor::Kind::polled);
     if (source == "lineworks") sources->add(source, SourceMonitor::Kind::pushed);
+    if (source == "lineworks_api") sources->add(source, SourceMonitor::Kind::polled);
     if (source == "nats") sources->add_probe(source, [this] { return bridge_probe(); });
   }
   if (calendars->has_calendars()) sources->add("calendar", SourceMonitor::Kind::polled);
@@ -120,6 +122,12 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   if (bridge) pipeline->add_sink(*bridge, SinkThread::committer);
   pipeline->add_sink(*calendars, SinkThread::io);
   pipeline->add_sink(hidden_messages, SinkThread::io);
+  // The bot plans its messages from the reduced situation, before the walls get the batch.
+  if (town.lineworks_api) {
+    outbox = std::make_unique<Outbox>(*this);
+    metrics.bot = &outbox->stats();
+    pipeline->add_sink(*outbox, SinkThread::io);
+  }
   pipeline->add_sink(*hub, SinkThread::io);  // last: the walls see what the others took in
   if (options.before_commit) pipeline->set_before_commit(options.before_commit);
 
@@ -214,6 +222,7 @@ Daemon::Daemon(const config::RegionConfig& region, DaemonOptions options)
 }
 
 Daemon::~Daemon() {
+  if (core_ && core_->outbox) core_->outbox->stop();
   if (core_ && core_->pipeline) core_->pipeline->stop();
 }
 
@@ -225,6 +234,7 @@ void Daemon::run() {
   core_->start_accept();
   core_->hub->start_heartbeat();
   core_->calendars->start();
+  if (core_->outbox) core_->outbox->start();
   if (core_->region) core_->region->start();
   core_->sources->start();
   if (const auto& poller = core_->alert_sources->jma.poller) {
@@ -254,6 +264,8 @@ void Daemon::stop() {
     if (c.accept_backoff_timer) c.accept_backoff_timer->cancel();
     if (c.jma_poller) c.jma_poller->stop();
   });
+  // The bot sends no more; what is queued stays journaled for the next start.
+  if (c.outbox) c.outbox->stop();
   // A region: the consumer finishes and acks its batch, the towns' journals are committed.
   if (c.region) c.region->stop();
   // Finish every commit already submitted; their answers are posted to the I/O thread.

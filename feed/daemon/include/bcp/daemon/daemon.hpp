@@ -15,6 +15,7 @@
 
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/metrics.hpp"
+#include "bcp/lineworks/api_client.hpp"
 
 namespace bcp::daemon {
 
@@ -59,6 +60,12 @@ struct DaemonOptions {
   // Test seam: runs on the journal-reader thread before each read (GET /v1/events); tests
   // hold a read there to show the I/O thread goes on meanwhile. It must return by ~Daemon.
   std::function<void()> before_journal_read;
+  // The LINE WORKS API client's tuning (timeouts, backoff, lanes); empty = its defaults.
+  // Tests shorten the waits.
+  std::optional<lineworks::ClientOptions> lineworks_client;
+  // How long one second of rollcall_distribution.reminders_after_seconds lasts (tests
+  // shorten it, so a reminder mark of 300 s comes after 300 of these).
+  std::chrono::milliseconds reminder_second{1000};
 };
 
 // Parses "host:port"; throws std::invalid_argument naming the problem.

@@ -31,6 +31,17 @@ enum class RefusalReason {
 inline constexpr std::size_t kRefusalReasons = 12;
 std::string_view to_string(RefusalReason r);
 
+// The LINE WORKS bot's outbox (outbox/outbox.hpp). Written by its worker thread.
+struct BotStats {
+  std::atomic<std::int64_t> queued{0};     // journaled, not yet handed to the API client
+  std::atomic<std::int64_t> in_flight{0};  // handed to the client, no answer yet
+  std::atomic<std::uint64_t> sent{0};      // LINE WORKS answered 201
+  std::atomic<std::uint64_t> failed{0};    // given up (why: the roll-call report, the log)
+  std::atomic<std::uint64_t> skipped{0};   // no longer owed: answered meanwhile, or closed
+  std::atomic<std::uint64_t> rate_limited{0};  // 429 answers
+  std::atomic<std::uint64_t> retries{0};       // requests repeated after an error, 401 or 429
+};
+
 struct Metrics {
   std::atomic<std::uint64_t> accepted{0};
   std::array<std::atomic<std::uint64_t>, kRefusalReasons> refused{};
@@ -46,6 +57,8 @@ struct Metrics {
   std::atomic<std::int64_t> journal_seq{0};
   // The commit queue's own counters and latency histogram, once it exists.
   const CommitStats* commits = nullptr;
+  // The bot's outbox, when the town has lineworks_api.
+  const BotStats* bot = nullptr;
   // Subscribers by configured wall id, every configured wall listed (0 when none). I/O
   // thread only. Walls naming an unknown id are not counted here: a label per name a
   // client sends would let anyone grow the scrape without bound.
