@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <future>
 
 #include "bcp/model/codec.hpp"
 #include "bot_test_support.hpp"
@@ -222,6 +223,13 @@ TEST_F(Distribution, ARestartResumesWithoutAskingAnyoneTwice) {
   EXPECT_LE(questions.size(), expected.size() + 4);
   EXPECT_EQ(delivered_to(tenant_.message_requests(), [](const json&) { return true; }, "channels").size(), 1u)
       << "the start is announced once";
+}
+
+TEST_F(Distribution, AStopDoesNotWaitForTheNextReminderMark) {
+  start({1200});  // the first reminder 5 minutes away (1200 × 250 ms)
+  start_rollcall({{"title", "安否確認"}, {"departments", {"soumu"}}});
+  auto stopped = std::async(std::launch::async, [&] { daemon_->stop(); });
+  EXPECT_EQ(stopped.wait_for(10s), std::future_status::ready) << "a pending reminder held the daemon";
 }
 
 }  // namespace

@@ -119,7 +119,7 @@ void Outbox::stop() {
   // Sends in flight end as `stopped` (their rows stay queued); their done() finds the
   // worker gone and only leaves a note in the inbox.
   client_->stop();
-  // The reminder timers belong to the I/O thread: they see core.stopping, and go with ~Outbox.
+  // The reminder timers belong to the I/O thread: Daemon::stop cancels them there.
 }
 
 // ---- I/O thread ------------------------------------------------------------------------

@@ -52,6 +52,9 @@ class Outbox final : public EventSink, public BotReplies {
   // next start; a send in flight is abandoned (it may have reached the person).
   void stop();
 
+  // I/O thread, at shutdown: the reminder timers would keep the I/O thread's run() going.
+  void cancel_timers() { reminder_timers_.clear(); }
+
   void on_committed(const std::vector<model::Event>& batch) override;  // I/O thread
   void answer_not_counted(const std::string& lineworks_user, const std::string& staff,
                           const std::string& rollcall, AnswerProblem problem) override;

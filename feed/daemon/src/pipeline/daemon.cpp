@@ -263,6 +263,7 @@ void Daemon::stop() {
     c.acceptor.close(ignored);
     if (c.accept_backoff_timer) c.accept_backoff_timer->cancel();
     if (c.jma_poller) c.jma_poller->stop();
+    if (c.outbox) c.outbox->cancel_timers();
   });
   // The bot sends no more; what is queued stays journaled for the next start.
   if (c.outbox) c.outbox->stop();
