@@ -1,5 +1,6 @@
 // The stand-in LINE WORKS tenant (lineworks_tenant.hpp). Owns one thread: its io_context runs
-// the acceptor and one coroutine per connection; the shared records are under `mutex`.
+// the acceptor and one coroutine per connection; the shared records are under `mutex`. The
+// delivery handlers run on that thread too, after a 201 and without the lock held.
 #include "bcp/tools/lineworks_tenant.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -273,11 +274,13 @@ struct LineWorksTenant::Impl {
       if (ec) break;
       const auto req = parser.release();
       Reply reply;
+      std::optional<MessageRequest> delivered;
       try {
-        reply = handle(req);
+        reply = handle(req, delivered);
       } catch (const std::exception& e) {
         reply = json_reply(500, {{"code", "SERVER_ERROR"}, {"description", e.what()}});
       }
+      if (delivered) tell_delivered(*delivered);
       if (reply.hang) {
         // Never answer: wait for the client to give up and close.
         stream.expires_never();
@@ -298,12 +301,29 @@ struct LineWorksTenant::Impl {
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   }
 
-  Reply handle(const http::request<http::string_body>& req) {
+  // Runs the owner's handlers for one 201-answered message (the tenant's thread, no lock).
+  void tell_delivered(const MessageRequest& m) {
+    std::vector<DeliveryHandler> handlers;
+    {
+      std::lock_guard lock(mutex);
+      handlers = delivery_handlers;
+    }
+    for (const auto& h : handlers) {
+      try {
+        h(m);
+      } catch (...) {
+        ++handler_errors;  // the owner's bug, never the end of the tenant's thread
+      }
+    }
+  }
+
+  Reply handle(const http::request<http::string_body>& req,
+               std::optional<MessageRequest>& delivered) {
     const std::string_view target = req.target();
     if (req.method() != http::verb::post)
       return json_reply(405, {{"code", "METHOD_NOT_ALLOWED"}, {"description", "POST only"}});
     if (target == kTokenPath) return token(req);
-    if (target.starts_with(kApiPrefix)) return message(req);
+    if (target.starts_with(kApiPrefix)) return message(req, delivered);
     return json_reply(404, {{"code", "NOT_FOUND"}, {"description", "no such endpoint"}});
   }
 
@@ -379,12 +399,14 @@ struct LineWorksTenant::Impl {
                             {"scope", scope}});
   }
 
-  Reply message(const http::request<http::string_body>& req) {
+  Reply message(const http::request<http::string_body>& req,
+                std::optional<MessageRequest>& delivered) {
     MessageRequest record;
     record.at = Clock::now();
     auto answer = [&](Reply reply, std::string error) {
       record.status = reply.hang ? 0 : reply.status;
       record.error = std::move(error);
+      if (record.status == 201) delivered = record;
       message_log.push_back(std::move(record));
       cv.notify_all();
       return reply;
@@ -486,6 +508,8 @@ struct LineWorksTenant::Impl {
   int limit = 0;
   std::chrono::milliseconds window{60'000};
   std::deque<Clock::time_point> accepted;  // within the window
+  std::vector<DeliveryHandler> delivery_handlers;
+  std::atomic<int> handler_errors{0};
 
   std::thread thread;  // last: started once everything above exists
 };
@@ -555,6 +579,13 @@ std::vector<LineWorksTenant::MessageRequest> LineWorksTenant::delivered() const 
 }
 
 int LineWorksTenant::connections() const { return impl_->connections.load(); }
+
+void LineWorksTenant::on_delivered(DeliveryHandler handler) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->delivery_handlers.push_back(std::move(handler));
+}
+
+int LineWorksTenant::delivery_handler_errors() const { return impl_->handler_errors.load(); }
 
 bool LineWorksTenant::wait_for(const std::function<bool(const std::vector<MessageRequest>&)>& done,
                                std::chrono::milliseconds timeout) const {

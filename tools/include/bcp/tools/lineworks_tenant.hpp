@@ -2,7 +2,9 @@
 // token endpoint and the bot's message endpoints, strict where the real ones are strict.
 //
 // It runs on its OWN thread and io_context (started by the constructor, stopped by the
-// destructor); every accessor is thread-safe.
+// destructor); every accessor is thread-safe. The handlers given to on_delivered() run ON
+// THAT THREAD, one at a time, after the 201 has been decided and outside the tenant's lock:
+// they must be quick and must not wait on the tenant (the bot staff only queue the message).
 //
 //   POST /oauth2/v2.0/token   form: assertion, grant_type (jwt-bearer), client_id,
 //                             client_secret, scope. The JWT's RS256 signature is VERIFIED with
@@ -85,6 +87,13 @@ class LineWorksTenant {
   std::vector<MessageRequest> message_requests() const;
   std::vector<MessageRequest> delivered() const;  // answered 201
   int connections() const;
+
+  // `handler` is called for every message request answered 201, in order, on the tenant's
+  // thread (see the top). It must outlive the tenant (destroy the tenant first); an exception
+  // it throws is caught and counted, never ends the tenant. Thread-safe; may be called any time.
+  using DeliveryHandler = std::function<void(const MessageRequest&)>;
+  void on_delivered(DeliveryHandler handler);
+  int delivery_handler_errors() const;
 
   // Blocks until `done(message_requests())` holds or `timeout` passes; returns whether it held.
   bool wait_for(const std::function<bool(const std::vector<MessageRequest>&)>& done,
