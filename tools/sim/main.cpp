@@ -1,17 +1,24 @@
 // bcp-sim: plays a scenario file against a running bcp-feedd, or generates load (--load).
+// While it plays, it can also play the town's LINE WORKS tenant on loopback (SimTenant: the
+// tenant's thread and the bot staff's thread); the scenario itself plays on the main thread.
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "bcp/config/config.hpp"
 #include "bcp/tools/load.hpp"
 #include "bcp/tools/scenario.hpp"
+#include "bcp/tools/sim_tenant.hpp"
 
 namespace {
 
 constexpr const char* kUsage = R"(usage: bcp-sim [--server URL] [--speed N] [--token T] [--operator-token T]
-               [--config FILE] [--base DIR] [--quiet] SCENARIO.json
+               [--config FILE] [--base DIR] [--tenant HOST:PORT | --no-tenant]
+               [--linger S] [--quiet] SCENARIO.json
        bcp-sim [--server URL] [--token T] [--config FILE] --load [--rate N] [--duration S]
                [--staff N] [--groups N] [--connections N] [--checkin-every N] [--quiet]
 
@@ -26,6 +33,18 @@ signed LINE WORKS callbacks. Prints one line per step; exits 0 when every step g
   --config FILE          town config for staff, groups and the bot (default
                          config/sample-town/town.json)
   --base DIR             where `jma` step files are found (default .)
+  --tenant 127.0.0.1:P   play the town's LINE WORKS tenant there while the scenario runs: the
+                         token endpoint (checking the JWT with the public key beside the
+                         config's private_key_file) and the bot's message endpoints. The
+                         scenario's bot_staff answer what the bot sends them with signed
+                         callbacks to the daemon (once the bot has asked them, the
+                         check-ins of checkins.spread steps marked skip_with_bot_staff
+                         are left out). Default: the config's
+                         lineworks_api api_url when it is http://127.0.0.1:PORT (if that
+                         port is taken, the scenario plays without a tenant, saying so)
+  --no-tenant            do not play the tenant (the bot's sends then fail, nobody answers)
+  --linger S             after the last step, wait at most S seconds at 1x (scaled by
+                         --speed) for late bot answers (default 120)
   --quiet                print only the result
 
 Load generator (--load, for benchmarks): posts talk messages from the roster's first --staff
@@ -70,6 +89,9 @@ int main(int argc, char** argv) {
   bool load = false;
   bcp::tools::LoadOptions load_options;
   bool token_given = false;
+  std::string tenant_flag;  // "" = from the config
+  bool no_tenant = false;
+  double linger = 120;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -109,6 +131,16 @@ int main(int argc, char** argv) {
       config_file = value();
     } else if (a == "--base") {
       options.base_dir = value();
+    } else if (a == "--tenant") {
+      tenant_flag = value();
+    } else if (a == "--no-tenant") {
+      no_tenant = true;
+    } else if (a == "--linger") {
+      const std::string v = value();
+      char* end = nullptr;
+      linger = std::strtod(v.c_str(), &end);
+      if (end == v.c_str() || *end != '\0' || !(linger >= 0) || linger > 86400)
+        usage_error("--linger: seconds from 0 to 86400, not \"" + v + "\"");
     } else if (a == "--quiet") {
       quiet = true;
     } else if (a.rfind("-", 0) == 0) {
@@ -120,6 +152,19 @@ int main(int argc, char** argv) {
     }
   }
   if (load && !scenario_file.empty()) usage_error("--load plays no scenario file");
+  if (no_tenant && !tenant_flag.empty()) usage_error("--tenant and --no-tenant together");
+  std::optional<std::uint16_t> tenant_port;
+  if (!tenant_flag.empty()) {
+    const auto colon = tenant_flag.rfind(':');
+    // The stand-in listens on loopback only: a tenant on the LAN would take the app's secret.
+    if (colon == std::string::npos || tenant_flag.substr(0, colon) != "127.0.0.1")
+      usage_error("--tenant: 127.0.0.1:PORT, not \"" + tenant_flag + "\"");
+    const std::string p = tenant_flag.substr(colon + 1);
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(p.c_str(), &end, 10);
+    if (p.empty() || *end != '\0' || n == 0 || n > 65535) usage_error("--tenant: a port from 1 to 65535, not \"" + p + "\"");
+    tenant_port = static_cast<std::uint16_t>(n);
+  }
   if (!load && scenario_file.empty()) usage_error("no scenario file given");
   try {
     options.server = bcp::tools::parse_server_url(server);
@@ -152,14 +197,51 @@ int main(int argc, char** argv) {
     auto scenario = bcp::tools::load_scenario(scenario_file);
     std::cout << "bcp-sim: " << scenario.value("title", scenario_file) << " at " << options.speed << "x against "
               << server << "\n";
+    std::unique_ptr<bcp::tools::SimTenant> tenant;
+    if (!no_tenant && !tenant_port) tenant_port = bcp::tools::loopback_tenant_port(*loaded.config);
+    if (!no_tenant && tenant_port) {
+      try {
+        tenant = std::make_unique<bcp::tools::SimTenant>(
+            scenario, *loaded.config,
+            bcp::tools::SimTenantOptions{*tenant_port, options.server, options.speed, options.out});
+      } catch (const bcp::tools::SimTenantError& e) {
+        // Asked for by --tenant: an error. Taken from the config: the scenario still plays, as
+        // without a tenant (e.g. a second demo on the machine while the first holds the port).
+        std::cerr << "bcp-sim: tenant: " << e.what() << "\n";
+        if (!tenant_flag.empty()) return 1;
+        std::cerr << "bcp-sim: tenant: not played; the scenario plays without it\n";
+      }
+    }
+    if (tenant) {
+      bcp::tools::SimTenant* sim = tenant.get();
+      if (sim->has_staff()) options.bot_staff_answering = [sim] { return sim->staff_answering(); };
+      std::cout << "bcp-sim: tenant: the bot's questions go to the stand-in LINE WORKS tenant on 127.0.0.1:"
+                << tenant->port() << " (no internet); "
+                << (tenant->has_staff() ? "the scenario's bot_staff answer them" : "the scenario has no bot_staff, nobody answers")
+                << "\n"
+                << std::flush;
+    } else if (!no_tenant && !tenant_port) {
+      std::cout << "bcp-sim: tenant: none (the config's lineworks_api is not on 127.0.0.1; --tenant 127.0.0.1:PORT plays one)\n";
+    }
     auto result = bcp::tools::play_scenario(scenario, *loaded.config, options);
+    if (tenant) {
+      if (result.ok && tenant->has_staff() && tenant->staff()->pending() > 0) {
+        std::cout << "bcp-sim: tenant: waiting at most " << linger / options.speed << " s for late answers\n" << std::flush;
+        tenant->finish(std::chrono::duration<double>(linger / options.speed));
+      }
+      std::cout << "bcp-sim: tenant: " << tenant->summary() << "\n";
+    }
     if (!result.ok) {
       std::cerr << "bcp-sim: failed at " << result.failed_step << "\n";
       return 1;
     }
-    std::cout << "bcp-sim: done, " << result.steps << " steps, all accepted\n";
+    std::cout << "bcp-sim: done, " << result.steps << " steps, all accepted";
+    if (result.left_to_bot_staff)
+      std::cout << " (" << result.left_to_bot_staff << " check-ins left to the bot staff)";
+    std::cout << "\n";
     return 0;
   } catch (const bcp::tools::ScenarioError& e) {
+    // Also a bad bot_staff section, found before anything was played.
     std::cerr << "bcp-sim: " << scenario_file << ": " << e.what() << "\n";
     return 2;
   }

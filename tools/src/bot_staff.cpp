@@ -313,6 +313,7 @@ struct BotStaff::Impl {
         (!buttons.empty() && !d.answers ? " (will not answer)" : ""));
 
     std::lock_guard lock(mutex);
+    if (!buttons.empty()) ++questions;
     if (options.send_begin && begun.size() < kMaxRemembered && begun.insert(m.to).second)
       queue(Clock::now(), {m.to, "begin", {}, {}});
     if (buttons.empty() || !d.answers) return;
@@ -357,8 +358,10 @@ struct BotStaff::Impl {
     } catch (const std::exception&) {
       s.status = 0;  // the daemon is not there (yet, or any more): said on the line below
     }
-    say("from " + job.user + ": " + job.type + (job.data.empty() ? "" : " " + job.data) + " -> " +
-        (s.status ? std::to_string(s.status) : "daemon not reached"));
+    // A begin is no answer: said only when the daemon did not take it.
+    if (job.type != "begin" || s.status != 200)
+      say("from " + job.user + ": " + job.type + (job.data.empty() ? "" : " " + job.data) + " -> " +
+          (s.status ? std::to_string(s.status) : "daemon not reached"));
     return s;
   }
 
@@ -397,6 +400,7 @@ struct BotStaff::Impl {
   bool in_flight = false;
   bool stopping = false;
   std::size_t dropped = 0;
+  std::size_t questions = 0;
   std::set<std::string> begun;     // users whose 1:1 room has been opened
   std::set<std::string> answered;  // user \n rollcall \n question
   std::vector<Sent> log;
@@ -415,6 +419,11 @@ void BotStaff::deliver(const LineWorksTenant::MessageRequest& message) { impl_->
 std::vector<BotStaff::Sent> BotStaff::sent() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->log;
+}
+
+std::size_t BotStaff::questions_received() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->questions;
 }
 
 std::size_t BotStaff::pending() const {

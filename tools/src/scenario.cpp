@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bcp/tools/bot_staff.hpp"
 #include "scenario_internal.hpp"
 
 namespace bcp::tools {
@@ -256,6 +257,7 @@ std::vector<PlannedStep> plan_scenario(const json& scenario, const config::TownC
   if (!scenario.is_object() || !scenario.contains("steps") || !scenario["steps"].is_array()) {
     throw ScenarioError("/steps: missing or not an array");
   }
+  if (scenario.contains("bot_staff")) parse_bot_staff(scenario["bot_staff"]);
   std::vector<PlannedStep> plan;
   std::size_t index = 0;
   for (const auto& step : scenario["steps"]) {
@@ -273,7 +275,12 @@ std::vector<PlannedStep> plan_scenario(const json& scenario, const config::TownC
     }
     const double at = step["at"].get<double>();
     if (d == "checkins.spread") {
+      const auto skip = step.find("skip_with_bot_staff");
+      if (skip != step.end() && !skip->is_boolean()) {
+        throw ScenarioError(where + ": /skip_with_bot_staff: true or false");
+      }
       auto more = detail::expand_spread(step, at, index, town);
+      for (auto& p : more) p.skip_with_bot_staff = skip != step.end() && skip->get<bool>();
       plan.insert(plan.end(), more.begin(), more.end());
     } else {
       plan.push_back({at, index, step});
@@ -293,6 +300,15 @@ PlayResult play_scenario(const json& scenario, const config::TownConfig& town, c
     std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
                                               std::chrono::duration<double>(p.at / options.speed)));
     const std::string d = p.step["do"].get<std::string>();
+    // Asked at each such check-in: until the daemon's bot has sent the bot staff a question
+    // (a daemon that does not distribute), they are posted as before.
+    if (p.skip_with_bot_staff && options.bot_staff_answering && options.bot_staff_answering()) {
+      if (result.left_to_bot_staff++ == 0 && options.out) {
+        *options.out << "          #" << p.index << " checkins.spread left out: the bot staff answer the bot's questions\n";
+        options.out->flush();
+      }
+      continue;
+    }
     const std::string label = "step " + std::to_string(p.index) + " (" + d + ")";
     std::string what;
     HttpResponse res;

@@ -107,6 +107,8 @@ class BotStaff {
     int status = 0;    // the daemon's answer (0: not reached)
   };
   std::vector<Sent> sent() const;
+  // Messages delivered with answer buttons to the people these staff answer for.
+  std::size_t questions_received() const;
   std::size_t pending() const;  // queued, not yet sent
   std::size_t dropped() const;  // over max_pending
   // When the last queued callback is due (now when nothing is queued).

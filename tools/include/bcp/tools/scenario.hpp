@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <stdexcept>
@@ -22,11 +23,17 @@ struct PlayOptions {
   // Resolves `jma` files; the repository root when run from the checkout.
   std::filesystem::path base_dir = ".";
   std::ostream* out = nullptr;  // one line per step; null = quiet
+  // Whether the scenario's bot_staff are answering the bot through a stand-in tenant (bcp-sim
+  // with its tenant: true once the daemon's bot has sent them a question). While it says so,
+  // the check-ins of checkins.spread steps marked "skip_with_bot_staff" are left out: those
+  // people answer through the bot instead. Unset or false: they are posted as ever.
+  std::function<bool()> bot_staff_answering;
 };
 
 struct PlayResult {
   bool ok = true;
   std::size_t steps = 0;     // steps played (after expanding checkins.spread)
+  std::size_t left_to_bot_staff = 0;  // check-ins left out (PlayOptions::bot_staff_answering)
   std::string failed_step;   // "step 7 (alert.cancel): 409 alert \"…\" is cancelled"
 };
 
@@ -40,9 +47,11 @@ struct PlannedStep {
   double at = 0;           // seconds from start at 1x
   std::size_t index = 0;   // step number in the file (1-based), for messages
   nlohmann::json step;     // the step, with "do" possibly rewritten to "checkin"
+  bool skip_with_bot_staff = false;  // from a checkins.spread step so marked
 };
 
-// Expands and orders the steps (stable by `at`); throws ScenarioError.
+// Expands and orders the steps (stable by `at`), checks the bot_staff section if there is one
+// (bot_staff.hpp); throws ScenarioError.
 std::vector<PlannedStep> plan_scenario(const nlohmann::json& scenario, const config::TownConfig& town);
 
 // Plays all steps; stops at the first refusal or connection failure.
