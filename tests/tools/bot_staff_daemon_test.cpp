@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "bcp/lineworks/jwt.hpp"
@@ -163,5 +165,84 @@ TEST(BotStaffScenario, ABadBotStaffSectionIsABadScenario) {
   s["steps"][8]["skip_with_bot_staff"] = "yes";
   EXPECT_THROW(bcp::tools::plan_scenario(s, sample_town()), bcp::tools::ScenarioError);
 }
+
+namespace loop {
+
+// The whole loop with the daemon's own outbox: a roll call starts, the daemon's bot asks its
+// scope through the stand-in tenant, the bot staff press the buttons, the roll call moves, and
+// the bot's quick-reply work question gets its postback. (Whether the daemon counts a 1:1
+// postback is the callback side's business; here it is the raw callback that is checked.)
+TEST(BotStaffLoop, TheDaemonsBotAsksAndTheStaffsAnswersMoveTheRollCall) {
+  const auto& sample = sample_town();
+  const auto& api = *sample.lineworks_api;
+  bcp::tools::TenantSettings settings;
+  settings.client_id = api.client_id;
+  settings.client_secret = api.client_secret;
+  settings.service_account = api.service_account;
+  settings.bot_id = api.bot_id;
+  std::ifstream key(bcp::tools::public_key_beside(api.private_key_file), std::ios::binary);
+  settings.public_key_pem.assign(std::istreambuf_iterator<char>(key), {});
+
+  std::unique_ptr<bcp::tools::BotStaff> staff;  // outlives the tenant, whose thread calls it
+  auto tenant = std::make_unique<bcp::tools::LineWorksTenant>(settings);
+  bcp::daemon::test::TestDaemon daemon({}, [&](bcp::config::TownConfig& town) {
+    town.lineworks_api = api;
+    town.lineworks_api->auth_url = tenant->auth_url();
+    town.lineworks_api->api_url = tenant->api_url();
+    town.lineworks_api->messages_per_minute = 60'000;
+    town.rollcall_distribution = bcp::config::RollcallDistribution{true, {}, {}};
+  });
+  bcp::tools::BotStaffPlan plan;
+  plan.seed = 5;
+  plan.never = 0.2;
+  plan.quick = 1;
+  plan.quick_within = {0, 4};
+  plan.work_within = {0, 4};
+  bcp::tools::BotStaffOptions o;
+  o.daemon = {"127.0.0.1", daemon.port()};
+  o.bot = *sample.find_bot(api.bot_id);
+  o.speed = 20;
+  staff = std::make_unique<bcp::tools::BotStaff>(plan, o);
+  tenant->on_delivered([s = staff.get()](const auto& m) { s->deliver(m); });
+
+  const std::string dept = sample.staff.front().department;
+  std::size_t in_scope = 0, answering = 0;
+  for (const auto& s : sample.staff) {
+    if (s.department != dept || !s.lineworks_user) continue;
+    ++in_scope;
+    answering += bcp::tools::decide(plan, *s.lineworks_user).answers;
+  }
+  ASSERT_GT(answering, 0u);
+  auto started = daemon.post_json(
+      "/v1/rollcalls", {{"title", "訓練 安否確認"}, {"drill", true}, {"departments", {dept}}},
+      "operator-sample");
+  ASSERT_EQ(started.status, 201) << started.body;
+  const std::string rc = started.json()["rollcall"];
+
+  std::size_t answered = 0;
+  const auto deadline = Clock::now() + std::chrono::seconds(20);
+  while (Clock::now() < deadline && answered < answering) {
+    answered = daemon.snapshot().rollcalls.at(rc).total.answered;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(answered, answering) << in_scope << " in scope";
+  // Every one who pressed a button gets the work question and answers it with a postback.
+  ASSERT_TRUE(staff->wait_idle(Clock::now() + std::chrono::seconds(20)));
+  const auto postbacks_sent = [&] {
+    std::size_t n = 0;
+    for (const auto& s : staff->sent()) n += s.type == "postback";
+    return n;
+  };
+  const auto until = Clock::now() + std::chrono::seconds(20);
+  while (Clock::now() < until && postbacks_sent() < answering) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(postbacks_sent(), answering);
+  for (const auto& s : staff->sent()) EXPECT_EQ(s.status, 200) << s.type << " " << s.body;
+  tenant.reset();
+  staff.reset();
+}
+
+}  // namespace loop
 
 }  // namespace
