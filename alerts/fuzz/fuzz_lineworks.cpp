@@ -66,7 +66,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (item.kind == LineworksItem::Kind::dropped) finding("a dropped item was admitted");
   const auto& admitted_events = std::get<std::vector<bcp::model::Event>>(admitted.admission);
-  if (admitted_events.size() != 1) finding("a callback became more than one event");
+  if (item.kind == LineworksItem::Kind::silent) {
+    if (!admitted_events.empty()) finding("a silent callback (begin/end) became an event");
+    return 0;
+  }
+  if (admitted_events.size() != 1) finding("a callback became other than one event");
   bcp::model::Event event = admitted_events.front();
   event.seq = 2;
   event.received = received;
@@ -86,6 +90,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto* c = std::get_if<bcp::model::RollcallCheckin>(&event.body)) {
     if (!town().find_staff(c->staff)) finding("check-in of staff not in the roster");
     if (!admitted.fallback) finding("a check-in without its notice for a closed roll call");
+    if (admitted.not_counted) finding("a counted check-in whose person is told it was not");
+  }
+  if (admitted.not_counted && admitted.not_counted->lineworks_user.empty()) {
+    finding("an uncounted answer with nobody to tell");
   }
   // What the journal stores and the walls receive must read back as the same event.
   std::string encoded;

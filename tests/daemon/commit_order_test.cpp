@@ -7,6 +7,7 @@
 // requests fired together.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <latch>
 #include <map>
@@ -15,6 +16,7 @@
 
 #include "bcp/model/codec.hpp"
 #include "daemon_fixture.hpp"
+#include "recording_bot_replies.hpp"
 #include "thread_hold.hpp"
 
 namespace bcp::daemon::test {
@@ -167,7 +169,11 @@ TEST(CommitOrder, StartsQueuedBehindAHeldStartAreRefused) {
 
 TEST(CommitOrder, CheckinsQueuedBehindAHeldCloseAreRefusedOrKeptAsNotices) {
   CommitHold hold;
-  TestDaemon d([&](DaemonOptions& o) { o.before_commit = hold.hook(); });
+  RecordingBotReplies bot;
+  TestDaemon d([&](DaemonOptions& o) {
+    o.before_commit = hold.hook();
+    o.bot_replies = &bot;
+  });
   HttpResult r = d.post("/v1/rollcalls", start_call(false).body, bearer(kOperator));
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string id = r.json()["rollcall"];
@@ -198,11 +204,20 @@ TEST(CommitOrder, CheckinsQueuedBehindAHeldCloseAreRefusedOrKeptAsNotices) {
     notices.insert(events[i]["text"].get<std::string>());
   }
   const auto name = [](const std::string& staff) { return sample_town().find_staff(staff)->name; };
-  EXPECT_EQ(notices,
-            (std::set<std::string>{
-                "安否回答（対象の点呼なし）: " + name("s004") + " — serious_injury, 出勤 no",
-                "安否回答（対象の点呼なし）: " + name("s005") + " — minor_injury, 出勤 no"}));
+  EXPECT_EQ(notices, (std::set<std::string>{
+                         "安否回答（対象の点呼なし）: " + name("s004") +
+                             " — serious_injury, 出勤 no（終了した点呼「地震 安否確認」への回答）",
+                         "安否回答（対象の点呼なし）: " + name("s005") +
+                             " — minor_injury, 出勤 no（終了した点呼「地震 安否確認」への回答）"}));
   EXPECT_EQ(d.snapshot().rollcalls.at(id).total.answered, 0u);
+  // Validated while the roll call was open, refused at the commit: the bot tells each of them
+  // that the roll call they answered is closed.
+  std::vector<NotCountedReply> told = bot.replies();
+  std::sort(told.begin(), told.end(),
+            [](const NotCountedReply& a, const NotCountedReply& b) { return a.staff < b.staff; });
+  EXPECT_EQ(told, (std::vector<NotCountedReply>{
+                      {"lw-s004", "s004", id, AnswerProblem::rollcall_closed},
+                      {"lw-s005", "s005", id, AnswerProblem::rollcall_closed}}));
 }
 
 TEST(CommitOrder, OperatorAlertsWithOneIdQueuedBehindEachOtherRaiseOne) {
@@ -345,10 +360,14 @@ TEST(CommitOrder, CheckinsRacingTheCloseAreCountedOrRefusedNeverLost) {
           EXPECT_EQ(answered[staff], safety) << staff;
           ++counted;
         } else {
+          // Refused at the commit (the roll call closed) or admitted after the close (none
+          // open): the notice says which, after the answer.
           const std::string text =
               "安否回答（対象の点呼なし）: " + sample_town().find_staff(staff)->name + " — " +
-              safety + ", 出勤 no";
-          EXPECT_EQ(notice_texts.count(text), 1u)
+              safety + ", 出勤 no（";
+          EXPECT_EQ(std::count_if(notice_texts.begin(), notice_texts.end(),
+                                  [&](const std::string& t) { return t.starts_with(text); }),
+                    1)
               << "round " << round << ": the answer of " << staff << " was lost";
           ++noticed;
         }

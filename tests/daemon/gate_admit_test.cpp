@@ -175,9 +175,10 @@ LineworksItem answer_of(std::string staff, std::optional<std::string> rollcall =
   LineworksItem item;
   item.kind = LineworksItem::Kind::checkin;
   item.at = kReceived;
+  item.lineworks_user = "lw-" + staff;
   item.staff = std::move(staff);
   item.answer.safety = model::Safety::safe;
-  item.answer.can_work = model::CanWork::yes;
+  item.answer.work = model::CanWork::yes;
   item.answer.rollcall = std::move(rollcall);
   return item;
 }
@@ -191,19 +192,57 @@ TEST_F(GateAdmit, ALineworksAnswerGoesToTheOpenRollCallOfItsScopeOrBecomesANotic
   EXPECT_EQ(c->rollcall, "rc-open");
   EXPECT_EQ(c->source, "lineworks");
   EXPECT_EQ(e.origin, std::optional<std::string>("lw-1"));
-  // Journaled instead if the roll call closes before the commit: the answer is never lost.
+  EXPECT_FALSE(in_scope.not_counted.has_value());
+  // Journaled instead if the roll call closes before the commit: the answer is never lost,
+  // and the person is told that rc-open was closed.
   ASSERT_TRUE(in_scope.fallback.has_value());
   EXPECT_TRUE(std::holds_alternative<model::Notice>(in_scope.fallback->body));
+  ASSERT_TRUE(in_scope.fallback_not_counted.has_value());
+  EXPECT_EQ(in_scope.fallback_not_counted->rollcall, "rc-open");
+  EXPECT_EQ(in_scope.fallback_not_counted->problem, AnswerProblem::rollcall_closed);
 
-  for (LineworksItem item : {answer_of("s039"), answer_of("s001", "rc-closed")}) {
-    LineworksAdmission kept = admit_lineworks(gate(), item, "lw-2", kReceived);
+  struct Case {
+    LineworksItem item;
+    std::optional<AnswerProblem> told;  // what the bot tells the person, if anything
+    const char* why;                    // in the notice
+  };
+  const Case cases[] = {
+      {answer_of("s039"), std::nullopt, "対象外"},  // not in 総務課: nobody's mistake to explain
+      {answer_of("s001", "rc-closed"), AnswerProblem::rollcall_closed,
+       "終了した点呼「先月の訓練」"},
+      {answer_of("s001", "rc-never"), AnswerProblem::rollcall_unknown, "不明な点呼"},
+  };
+  for (const Case& c : cases) {
+    LineworksAdmission kept = admit_lineworks(gate(), c.item, "lw-2", kReceived);
     ASSERT_TRUE(std::holds_alternative<std::vector<model::Event>>(kept.admission));
     const auto& body = std::get<std::vector<model::Event>>(kept.admission).front().body;
     const auto* notice = std::get_if<model::Notice>(&body);
     ASSERT_NE(notice, nullptr);
     EXPECT_NE(notice->text.find("対象の点呼なし"), std::string::npos);
+    EXPECT_NE(notice->text.find(c.why), std::string::npos) << notice->text;
+    EXPECT_EQ(notice->text.find("rc-never"), std::string::npos)
+        << "an id from a button on the wall";
     EXPECT_FALSE(kept.fallback.has_value());
+    ASSERT_EQ(kept.not_counted.has_value(), c.told.has_value()) << notice->text;
+    if (c.told) {
+      EXPECT_EQ(kept.not_counted->problem, *c.told);
+      EXPECT_EQ(kept.not_counted->staff, "s001");
+      EXPECT_EQ(kept.not_counted->lineworks_user, "lw-s001");
+      EXPECT_EQ(kept.not_counted->rollcall, *c.item.answer.rollcall);
+    }
   }
+}
+
+TEST(GateAdmitNoRollcall, AnAnswerNamingNoneWhileNoneIsOpenIsKeptAndThePersonTold) {
+  model::Situation empty;
+  empty.directory = test::sample_town().directory();
+  ReplayGuard replay;
+  LineworksAdmission kept = admit_lineworks(GateView{test::sample_town(), empty, replay},
+                                            answer_of("s001"), "lw-9", kReceived);
+  ASSERT_TRUE(std::holds_alternative<std::vector<model::Event>>(kept.admission));
+  ASSERT_TRUE(kept.not_counted.has_value());
+  EXPECT_EQ(kept.not_counted->problem, AnswerProblem::no_open_rollcall);
+  EXPECT_EQ(kept.not_counted->rollcall, "");
 }
 
 TEST_F(GateAdmit, ALineworksTimeAheadIsTakenAsReceivedAndAReplayOrADropIsRefused) {

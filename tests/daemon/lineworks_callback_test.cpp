@@ -60,11 +60,9 @@ TEST(LineworksCallback, AttachmentsBecomeTalkAttachments) {
     body["content"] = content;
     return post_lineworks(d.port(), body.dump()).status;
   };
-  ASSERT_EQ(post_content({{"type", "image"}, {"resourceId", "r1"}}), 200);
-  ASSERT_EQ(post_content({{"type", "file"}, {"fileName", "被害報告.xlsx"}, {"resourceId", "r2"}}),
-            200);
+  ASSERT_EQ(post_content({{"type", "image"}, {"fileId", "f1"}}), 200);
+  ASSERT_EQ(post_content({{"type", "file"}, {"fileId", "f2"}}), 200);
   ASSERT_EQ(post_content({{"type", "location"},
-                          {"title", "役場"},
                           {"address", "北海道架空町1-1"},
                           {"latitude", 43.06},
                           {"longitude", 141.35}}),
@@ -81,7 +79,7 @@ TEST(LineworksCallback, AttachmentsBecomeTalkAttachments) {
   EXPECT_EQ(kinds, (std::vector<model::AttachmentKind>{
                        model::AttachmentKind::image, model::AttachmentKind::file,
                        model::AttachmentKind::location, model::AttachmentKind::sticker}));
-  EXPECT_EQ(recent[1].message.attachments[0].name, std::optional<std::string>("被害報告.xlsx"));
+  EXPECT_FALSE(recent[1].message.attachments[0].name.has_value());  // a callback has only fileId
   const model::Attachment& loc = recent[2].message.attachments[0];
   EXPECT_EQ(loc.address, std::optional<std::string>("北海道架空町1-1"));
   ASSERT_TRUE(loc.lat && loc.lon);

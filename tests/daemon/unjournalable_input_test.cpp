@@ -97,7 +97,8 @@ TEST(UnjournalableInput, SignedLineworksCallbacksAreDroppedAsMalformedWith200) {
     json answer = {{"type", "postback"},
                    {"source", {{"userId", "lw-s002"}, {"domainId", 1}}},
                    {"issuedTime", t},
-                   {"data", "anpi=serious_injury&work=no&n=" + t}};
+                   {"data", "anpi=serious_injury&work=no"},
+                   {"nonce", t}};  // an unknown field, ignored: makes each body unique
     bodies.push_back(answer.dump());
     json joined = {{"type", "joined"}, {"source", {{"channelId", "ch-hq"}}}, {"issuedTime", t}};
     bodies.push_back(joined.dump());
@@ -109,7 +110,8 @@ TEST(UnjournalableInput, SignedLineworksCallbacksAreDroppedAsMalformedWith200) {
       "\"content\":{\"type\":\"text\",\"text\":\"\xff\"}}");
   bodies.push_back(
       "{\"type\":\"message\",\"source\":{\"userId\":\"lw-s001\",\"channelId\":\"ch-hq\"},"
-      "\"content\":{\"type\":\"location\",\"title\":\"\xed\xbf\xbf\",\"latitude\":43,\"longitude\":"
+      "\"content\":{\"type\":\"location\",\"address\":\"\xed\xbf\xbf\",\"latitude\":43,"
+      "\"longitude\":"
       "141}}");
   for (const std::string& b : bodies) {
     HttpResult r = post_lineworks(d.port(), b);

@@ -459,8 +459,8 @@ TEST(UntrustedJson, LineworksFieldsOfTheWrongTypeAreMalformedDrops) {
          b["content"]["postback"] = {{"anpi", "safe"}};
        })},
       {"content.postback number", text([](json& b) { b["content"]["postback"] = 1; })},
-      {"content.fileName number", text([](json& b) {
-         b["content"] = {{"type", "file"}, {"fileName", 3}};
+      {"content.fileId number", text([](json& b) {
+         b["content"] = {{"type", "file"}, {"fileId", 3}};
        })},
       {"content.latitude string", text([](json& b) {
          b["content"] = {{"type", "location"}, {"latitude", "43.0"}, {"longitude", 141.0}};
@@ -475,10 +475,8 @@ TEST(UntrustedJson, LineworksFieldsOfTheWrongTypeAreMalformedDrops) {
       {"data object", postback([](json& b) {
          b["data"] = {{"anpi", "safe"}};
        })},
-      {"members of numbers",
-       R"({"type":"memberJoined","source":{"channelId":"ch-hq"},"members":[1,2]})"},
-      {"members string",
-       R"({"type":"memberJoined","source":{"channelId":"ch-hq"},"members":"lw-s001"})"},
+      {"members of numbers", R"({"type":"joined","source":{"channelId":"ch-hq"},"members":[1,2]})"},
+      {"members string", R"({"type":"left","source":{"channelId":"ch-hq"},"members":"lw-s001"})"},
   };
   const model::Situation before = d.snapshot();
   for (const auto& [what, body] : cases) expect_malformed_drop(d, body, what);

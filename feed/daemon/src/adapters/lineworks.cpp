@@ -40,11 +40,13 @@ constexpr FieldType kTopFields[] = {
     {"data", Expect::string}, {"content", Expect::object}, {"members", Expect::string_array}};
 constexpr FieldType kSourceFields[] = {
     {"userId", Expect::string}, {"channelId", Expect::string}, {"domainId", Expect::number}};
+// Content by type: text (`text`, `postback`), location (`address`, `latitude`, `longitude`;
+// no `title` in a callback, only in what a bot sends), sticker (`packageId`, `stickerId`),
+// image/file/audio/video (`fileId` only: no file name, no URLs).
 constexpr FieldType kContentFields[] = {
-    {"type", Expect::string},      {"text", Expect::string},     {"postback", Expect::string},
-    {"fileId", Expect::string},    {"fileName", Expect::string}, {"title", Expect::string},
-    {"address", Expect::string},   {"latitude", Expect::number}, {"longitude", Expect::number},
-    {"packageId", Expect::string}, {"stickerId", Expect::string}};
+    {"type", Expect::string},      {"text", Expect::string},      {"postback", Expect::string},
+    {"fileId", Expect::string},    {"address", Expect::string},   {"latitude", Expect::number},
+    {"longitude", Expect::number}, {"packageId", Expect::string}, {"stickerId", Expect::string}};
 
 bool has_type(const json& value, Expect type) {
   switch (type) {
@@ -108,16 +110,20 @@ model::Sender sender_for(const config::TownConfig& town, std::string_view user_i
   return model::Sender{"external", "外部メンバー", std::nullopt};
 }
 
-model::Attachment attachment_for(const std::string& type, const json& content) {
+// The attachment a non-text message shows as. A callback carries no file name (only
+// `fileId`), so a file shows as [ファイル]; audio and video, which our vocabulary has no kind
+// for, show as a file named 音声 / 動画 rather than not at all.
+std::optional<model::Attachment> attachment_for(const std::string& type, const json& content) {
   model::Attachment a;
   if (type == "image") {
     a.kind = model::AttachmentKind::image;
   } else if (type == "file") {
     a.kind = model::AttachmentKind::file;
-    if (const std::string* n = string_field(content, "fileName")) a.name = *n;
+  } else if (type == "audio" || type == "video") {
+    a.kind = model::AttachmentKind::file;
+    a.name = type == "audio" ? "音声" : "動画";
   } else if (type == "location") {
     a.kind = model::AttachmentKind::location;
-    if (const std::string* t = string_field(content, "title")) a.name = *t;
     if (const std::string* ad = string_field(content, "address")) a.address = *ad;
     // Coordinates off the globe are dropped: the codec refuses them when the journal is
     // read back, so storing one would make the journal unreadable (found by fuzz_lineworks).
@@ -130,10 +136,61 @@ model::Attachment attachment_for(const std::string& type, const json& content) {
     };
     a.lat = coordinate("latitude", 90);
     a.lon = coordinate("longitude", 180);
-  } else {
+  } else if (type == "sticker") {
     a.kind = model::AttachmentKind::sticker;
+  } else {
+    return std::nullopt;
   }
   return a;
+}
+
+// A roll-call answer in postback data: `rc=<id>&anpi=<safety>[&work=<can_work>]`
+// (lineworks::parse_answer_data). The spelling of before, `…&rollcall=<id>`, is still read
+// as `rc=`: buttons made from the old docs/protocol.md, and bcp-sim's scenario answers
+// (tools/src/scenario.cpp), still send it.
+std::optional<lineworks::Answer> answer_from_data(std::string_view data) {
+  if (auto answer = lineworks::parse_answer_data(data)) return answer;
+  constexpr std::string_view kOldKey = "rollcall=";
+  std::string renamed;
+  bool found = false;
+  while (!data.empty()) {
+    const auto amp = data.find('&');
+    std::string_view pair = data.substr(0, amp);
+    data = amp == std::string_view::npos ? std::string_view{} : data.substr(amp + 1);
+    if (!renamed.empty()) renamed += '&';
+    if (pair.starts_with(kOldKey)) {
+      renamed += "rc=";
+      pair.remove_prefix(kOldKey.size());
+      found = true;
+    }
+    renamed += pair;
+  }
+  if (!found) return std::nullopt;
+  return lineworks::parse_answer_data(renamed);
+}
+
+// How many member names a joined/left notice lists before "ほか N 名": `members[]` is as
+// long as the body allows, and each name is a roster lookup.
+constexpr std::size_t kMembersNamed = 10;
+
+// "「災害対策本部」にメンバーが参加しました: 村田　達也、外部メンバー ほか 3 名". Roster names
+// only; an account the roster does not map is 外部メンバー, never its id.
+std::string members_notice(const config::TownConfig& town, const json* members,
+                           const std::string& where, bool joined) {
+  std::string text =
+      "「" + where + (joined ? "」にメンバーが参加しました" : "」からメンバーが退出しました");
+  if (!members || members->empty()) return text;
+  std::string names;
+  std::size_t named = 0;
+  for (const json& m : *members) {
+    if (named == kMembersNamed) break;
+    const config::Staff* s = town.find_staff_by_lineworks(m.get_ref<const std::string&>());
+    names += (named ? "、" : "") + (s ? s->name : std::string("外部メンバー"));
+    ++named;
+  }
+  text += ": " + names;
+  if (members->size() > named) text += " ほか " + std::to_string(members->size() - named) + " 名";
+  return text;
 }
 
 LineworksItem map_checked(const config::TownConfig& town, const json& body,
@@ -148,38 +205,6 @@ bool verify_lineworks_signature(std::string_view secret, std::string_view raw_bo
   // Length is not secret; the bytes are compared in constant time.
   if (expected.size() != signature_base64.size()) return false;
   return CRYPTO_memcmp(expected.data(), signature_base64.data(), expected.size()) == 0;
-}
-
-std::optional<CheckinAnswer> parse_checkin_data(std::string_view data) {
-  CheckinAnswer answer;
-  bool have_safety = false;
-  bool have_work = false;
-  while (!data.empty()) {
-    auto amp = data.find('&');
-    std::string_view pair = data.substr(0, amp);
-    data = amp == std::string_view::npos ? std::string_view{} : data.substr(amp + 1);
-    auto eq = pair.find('=');
-    if (eq == std::string_view::npos) return std::nullopt;
-    std::string_view key = pair.substr(0, eq);
-    std::string_view value = pair.substr(eq + 1);
-    if (key == "anpi") {
-      auto s = model::enum_from_string<model::Safety>(value);
-      if (!s) return std::nullopt;
-      answer.safety = *s;
-      have_safety = true;
-    } else if (key == "work") {
-      auto w = model::enum_from_string<model::CanWork>(value);
-      if (!w) return std::nullopt;
-      answer.can_work = *w;
-      have_work = true;
-    } else if (key == "rollcall") {
-      if (value.empty()) return std::nullopt;
-      answer.rollcall = std::string(value);
-    }
-  }
-  if (!have_safety) return std::nullopt;
-  if (!have_work) answer.can_work = model::CanWork::unknown;
-  return answer;
 }
 
 LineworksItem map_lineworks_callback(const config::TownConfig& town, std::string_view raw_body,
@@ -217,6 +242,7 @@ LineworksItem map_checked(const config::TownConfig& town, const json& body,
   if (!source) return dropped(RefusalReason::malformed, "/source: missing");
   const std::string* user = string_field(*source, "userId");
   const std::string* channel = string_field(*source, "channelId");
+  const std::string& t = *type;
 
   LineworksItem item;
   item.at = received;
@@ -228,35 +254,46 @@ LineworksItem map_checked(const config::TownConfig& town, const json& body,
     }
   }
 
+  // A 1:1 room with the bot starts or ends: nothing for the wall, and not a refusal either
+  // (its channelId is the 1:1 room's, in no group config, and must not count as unknown).
+  if (t == "begin" || t == "end") {
+    item.kind = LineworksItem::Kind::silent;
+    return item;
+  }
+
   // A channel, when named, must be a configured level-C group: even a check-in from a
-  // classified room is not taken.
+  // classified room is not taken. The one exception is a postback from a channel in no
+  // group config: LINE WORKS gives a postback the channelId of the room it was pressed in,
+  // and for the bot's 1:1 room that is no group's.
   const config::Group* group = nullptr;
   if (channel) {
-    if (auto refusal = check_channel(town, *channel, &group)) {
-      LineworksItem d;
-      d.refusal = refusal;
-      return d;
+    const bool direct_postback = t == "postback" && !town.find_group_by_channel(*channel);
+    if (!direct_postback) {
+      if (auto refusal = check_channel(town, *channel, &group)) {
+        LineworksItem d;
+        d.refusal = refusal;
+        return d;
+      }
     }
   }
 
-  const std::string& t = *type;
-  std::optional<CheckinAnswer> answer;
+  std::optional<lineworks::Answer> answer;
   if (t == "postback") {
     const std::string* data = string_field(body, "data");
     if (!data) return dropped(RefusalReason::malformed, "/data: missing");
-    answer = parse_checkin_data(*data);
-    if (!answer) return dropped(RefusalReason::ignored, "postback data is not a check-in answer");
+    answer = answer_from_data(*data);
+    if (!answer) return dropped(RefusalReason::ignored, "postback data is not a roll-call answer");
   } else if (t == "message") {
     const json* content = field(body, "content");
     if (!content) return dropped(RefusalReason::malformed, "/content: missing");
     const std::string* ctype = string_field(*content, "type");
     if (!ctype) return dropped(RefusalReason::malformed, "/content/type: missing");
-    if (const std::string* pb = string_field(*content, "postback"))
-      answer = parse_checkin_data(*pb);
+    if (const std::string* pb = string_field(*content, "postback")) answer = answer_from_data(*pb);
     if (!answer) {
-      const std::string& ct = *ctype;
-      if (!group) return dropped(RefusalReason::ignored, "message outside a group talk");
+      // Typed in the bot's 1:1 room (no channelId): said to the bot, never to the room.
+      if (!group) return dropped(RefusalReason::ignored, "message in a 1:1 room is not talk");
       if (!user) return dropped(RefusalReason::malformed, "/source/userId: missing");
+      const std::string& ct = *ctype;
       model::TalkMessage& m = item.talk;
       m.group = group->id;
       m.message_id = "lw-" + digest.substr(0, 20);
@@ -266,8 +303,9 @@ LineworksItem map_checked(const config::TownConfig& town, const json& body,
         const std::string* text = string_field(*content, "text");
         if (!text) return dropped(RefusalReason::malformed, "/content/text: missing");
         m.text = *text;
-      } else if (ct == "image" || ct == "file" || ct == "location" || ct == "sticker") {
-        m.attachments.push_back(attachment_for(ct, *content));
+      } else if (auto attachment = attachment_for(ct, *content)) {
+        m.attachments.push_back(std::move(*attachment));
+        if (const std::string* file = string_field(*content, "fileId")) item.file_id = *file;
       } else {
         return dropped(RefusalReason::ignored,
                        "content type " + model::describe_json(json(ct)) + " is not shown");
@@ -275,27 +313,35 @@ LineworksItem map_checked(const config::TownConfig& town, const json& body,
       item.kind = LineworksItem::Kind::talk;
       return item;
     }
-  } else if (t == "joined" || t == "left" || t == "memberJoined" || t == "memberLeft") {
-    std::string where = group ? group->name : std::string("トーク");
+  } else if (t == "join" || t == "leave" || t == "joined" || t == "left") {
+    // Always about a room (channelId required by LINE WORKS); a notice naming no room would
+    // tell the wall nothing.
+    if (!group) return dropped(RefusalReason::malformed, "/source/channelId: missing");
     item.kind = LineworksItem::Kind::notice;
     item.notice.level = model::NoticeLevel::info;
-    if (t == "joined") item.notice.text = "ボットが「" + where + "」に参加しました";
-    if (t == "left") item.notice.text = "ボットが「" + where + "」から退出しました";
-    if (t == "memberJoined") item.notice.text = "「" + where + "」にメンバーが参加しました";
-    if (t == "memberLeft") item.notice.text = "「" + where + "」からメンバーが退出しました";
+    if (t == "join") item.notice.text = "ボットが「" + group->name + "」に参加しました";
+    if (t == "leave") item.notice.text = "ボットが「" + group->name + "」から退出しました";
+    if (t == "joined" || t == "left") {
+      item.notice.text = members_notice(town, field(body, "members"), group->name, t == "joined");
+    }
     return item;
   } else {
     return dropped(RefusalReason::ignored,
                    "event type " + model::describe_json(json(t)) + " is not used");
   }
 
-  // A check-in answer (postback event or a button's content.postback).
+  // A roll-call answer: a postback event, or a button's content.postback.
   if (!user) return dropped(RefusalReason::malformed, "/source/userId: missing");
   const config::Staff* staff = town.find_staff_by_lineworks(*user);
-  if (!staff) return dropped(RefusalReason::ignored, "check-in from a user not in the roster");
+  if (!staff) {
+    return dropped(RefusalReason::unknown_user,
+                   "roll-call answer from a LINE WORKS user no staff member is mapped to");
+  }
   item.kind = LineworksItem::Kind::checkin;
   item.staff = staff->id;
-  item.answer = *answer;
+  item.lineworks_user = *user;
+  item.answer = std::move(*answer);
+  item.room = group ? LineworksItem::Room::group : LineworksItem::Room::direct;
   return item;
 }
 

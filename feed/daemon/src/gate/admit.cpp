@@ -43,25 +43,60 @@ std::optional<Refusal> keep_within_limits(model::Event& event, OverLimit over_li
   return std::nullopt;
 }
 
-// A LINE WORKS answer that no open roll call takes: kept as a notice, never lost.
-model::Notice answer_without_rollcall(const model::Situation& s, const LineworksItem& item) {
-  const model::DirectoryStaff* who = s.directory.find_staff(item.staff);
-  return model::Notice{"安否回答（対象の点呼なし）: " + (who ? who->name : item.staff) + " — " +
-                           std::string(model::to_string(item.answer.safety)) + ", 出勤 " +
-                           std::string(model::to_string(item.answer.can_work)),
-                       model::NoticeLevel::warning};
+// Where a LINE WORKS answer goes: the roll call that counts it, or why none does.
+struct AnswerTarget {
+  const model::RollcallState* rollcall = nullptr;  // counted here
+  std::optional<AnswerProblem> problem;  // not counted, and the person is told (BotReplies)
+  std::string why;                       // not counted: said in the notice (roster words only)
+};
+
+std::string rollcall_label(const model::RollcallState& rc) {
+  return "点呼「" + rc.started.title + "」";
 }
 
-// The roll call a LINE WORKS answer goes to, when one is open for it and the person is in
-// its scope.
-const model::RollcallState* rollcall_for_answer(const model::Situation& s,
-                                                const LineworksItem& item) {
-  std::string_view wanted =
-      item.answer.rollcall ? std::string_view(*item.answer.rollcall) : "current";
-  auto resolved = resolve_rollcall(s, wanted, std::nullopt);
-  const auto* rc = std::get_if<const model::RollcallState*>(&resolved);
-  if (!rc || check_scope(s, **rc, item.staff)) return nullptr;
-  return *rc;
+// The roll call its `rc=` names, or the one open roll call when it names none; never another
+// one. The id an answer names is not echoed on the wall (it is whatever the button carried).
+AnswerTarget target_of_answer(const model::Situation& s, const LineworksItem& item) {
+  const model::RollcallState* rc = nullptr;
+  if (item.answer.rollcall) {
+    auto it = s.rollcalls.find(*item.answer.rollcall);
+    if (it == s.rollcalls.end()) {
+      return {nullptr, AnswerProblem::rollcall_unknown, "不明な点呼への回答"};
+    }
+    if (!it->second.open()) {
+      return {nullptr, AnswerProblem::rollcall_closed,
+              "終了した" + rollcall_label(it->second) + "への回答"};
+    }
+    rc = &it->second;
+  } else {
+    const model::RollcallState* actual = s.open_rollcall(false);
+    const model::RollcallState* exercise = s.open_rollcall(true);
+    if (!actual && !exercise)
+      return {nullptr, AnswerProblem::no_open_rollcall, "開いている点呼なし"};
+    // An answer without rc= from a button of before: which of the two it meant is unknown.
+    if (actual && exercise) return {nullptr, std::nullopt, "実災害と訓練の点呼が両方開いている"};
+    rc = actual ? actual : exercise;
+  }
+  if (check_scope(s, *rc, item.staff))
+    return {nullptr, std::nullopt, rollcall_label(*rc) + "の対象外"};
+  return {rc, std::nullopt, {}};
+}
+
+// A LINE WORKS answer that no roll call takes: kept as a notice, never lost.
+model::Notice answer_without_rollcall(const model::Situation& s, const LineworksItem& item,
+                                      const std::string& why) {
+  const model::DirectoryStaff* who = s.directory.find_staff(item.staff);
+  return model::Notice{
+      "安否回答（対象の点呼なし）: " + (who ? who->name : item.staff) + " — " +
+          std::string(model::to_string(item.answer.safety)) + ", 出勤 " +
+          std::string(model::to_string(item.answer.work.value_or(model::CanWork::unknown))) + "（" +
+          why + "）",
+      model::NoticeLevel::warning};
+}
+
+UncountedAnswer uncounted(const LineworksItem& item, AnswerProblem problem) {
+  return UncountedAnswer{item.lineworks_user, item.staff, item.answer.rollcall.value_or(""),
+                         problem};
 }
 
 }  // namespace
@@ -152,22 +187,34 @@ LineworksAdmission admit_lineworks(const GateView& gate, const LineworksItem& it
     case LineworksItem::Kind::notice:
       event.body = item.notice;
       break;
-    case LineworksItem::Kind::checkin:
-      if (const model::RollcallState* rc = rollcall_for_answer(gate.situation, item)) {
-        out.fallback = event;
-        out.fallback->body = answer_without_rollcall(gate.situation, item);
-        out.fallback->origin = origin;
-        model::RollcallCheckin c;
-        c.rollcall = rc->started.rollcall;
-        c.staff = item.staff;
-        c.safety = item.answer.safety;
-        c.can_work = item.answer.can_work;
-        c.source = "lineworks";
-        event.body = std::move(c);
-      } else {
-        event.body = answer_without_rollcall(gate.situation, item);
+    case LineworksItem::Kind::checkin: {
+      const AnswerTarget target = target_of_answer(gate.situation, item);
+      if (!target.rollcall) {
+        event.body = answer_without_rollcall(gate.situation, item, target.why);
+        if (target.problem) out.not_counted = uncounted(item, *target.problem);
+        break;
       }
+      const model::RollcallState& rc = *target.rollcall;
+      out.fallback = event;
+      out.fallback->body = answer_without_rollcall(gate.situation, item,
+                                                   "終了した" + rollcall_label(rc) + "への回答");
+      out.fallback->origin = origin;
+      out.fallback_not_counted = uncounted(item, AnswerProblem::rollcall_closed);
+      out.fallback_not_counted->rollcall = rc.started.rollcall;
+      model::RollcallCheckin c;
+      c.rollcall = rc.started.rollcall;
+      c.staff = item.staff;
+      c.safety = item.answer.safety;
+      // A safety answer alone already counts (DESIGN.md); work is asked after it.
+      c.can_work = item.answer.work.value_or(model::CanWork::unknown);
+      c.source = "lineworks";
+      event.body = std::move(c);
       break;
+    }
+    case LineworksItem::Kind::silent:
+      // Taken, nothing to journal: not even the replay guard needs it.
+      out.admission = std::vector<model::Event>{};
+      return out;
     case LineworksItem::Kind::dropped:
       break;
   }

@@ -1,9 +1,11 @@
 // Ingest routes: talk, availability, check-ins, and the LINE WORKS bot callback.
+// Threads: the I/O thread (routes and their commit callbacks).
 #include <algorithm>
 
-#include "bcp/daemon/gate/gate.hpp"
 #include "bcp/daemon/adapters/lineworks.hpp"
+#include "bcp/daemon/gate/gate.hpp"
 #include "bcp/daemon/log.hpp"
+#include "bcp/daemon/outbox/bot_replies.hpp"
 #include "bcp/model/codec.hpp"
 #include "http/routes.hpp"
 
@@ -55,32 +57,60 @@ void drop_lineworks(const RequestContext& ctx, const Refusal& r) {
   answer_lineworks(ctx);
 }
 
+// The bot tells the person why their answer was not counted (BotReplies: the outbox, when the
+// daemon has one). The implementation only queues; still, nothing it throws may leave the I/O
+// thread.
+void tell_not_counted(Daemon::Core& core, const UncountedAnswer& a) {
+  BotReplies* replies = core.bot_replies;
+  if (!replies) return;
+  try {
+    replies->answer_not_counted(a.lineworks_user, a.staff, a.rollcall, a.problem);
+  } catch (const std::exception& e) {
+    log(LogLevel::error, "lineworks", std::string("bot reply not queued: ") + e.what());
+  }
+}
+
+// What a callback commits: its events, and what to do once they are journaled.
+struct LineworksCommit {
+  std::string key;  // the replay guard's
+  std::vector<model::Event> events;
+  bool admitted = true;                        // every event came out of the gate's admit
+  std::optional<UncountedAnswer> not_counted;  // told once `events` (its notice) is journaled
+  // A check-in whose roll call closed while it waited for the commit (CommitConflict) is
+  // journaled as this notice instead, and the person told.
+  std::optional<model::Event> fallback;
+  std::optional<UncountedAnswer> fallback_not_counted;
+};
+
 // Journals a callback's events and answers 200. Only a journal failure is not 200 (503: the
-// callback is not stored, and the operator can resend it). A check-in whose roll call
-// closed while it waited for the commit (CommitConflict) is journaled as `fallback`.
-void submit_lineworks(const RequestContext& ctx, std::string key, std::vector<model::Event> events,
-                      std::optional<model::Event> fallback, bool admitted) {
+// callback is not stored, and the operator can resend it; nobody is told anything yet).
+void submit_lineworks(const RequestContext& ctx, LineworksCommit commit) {
   // The gate admitted the callback's events; the fallback notice, built by the gate, goes
   // through the pipeline's safety net like every event the daemon makes itself.
-  auto submit = admitted ? &Daemon::Core::submit_admitted : &Daemon::Core::submit;
-  (ctx.core.*submit)(std::move(events),
-                  [ctx, key, fallback = std::move(fallback)](std::vector<model::Event>,
-                                                             std::exception_ptr error) mutable {
-                    if (!error) return answer_lineworks(ctx);
-                    const Refusal r = submit_refusal(error);
-                    if (r.reason == RefusalReason::conflict && fallback) {
-                      log(LogLevel::info, "lineworks", "check-in kept as a notice: " + r.message);
-                      std::vector<model::Event> notice;
-                      notice.push_back(std::move(*fallback));
-                      return submit_lineworks(ctx, std::move(key), std::move(notice), std::nullopt,
-                                              false);
-                    }
-                    if (r.reason != RefusalReason::journal) return drop_lineworks(ctx, r);
-                    // Not stored: forget the digest so that a retry by an operator is not called a
-                    // replay.
-                    ctx.core.replay_guard.forget(key);
-                    ctx.refuse(r);
-                  });
+  auto submit = commit.admitted ? &Daemon::Core::submit_admitted : &Daemon::Core::submit;
+  std::vector<model::Event> events = std::move(commit.events);
+  (ctx.core.*submit)(
+      std::move(events), [ctx, commit = std::move(commit)](std::vector<model::Event>,
+                                                           std::exception_ptr error) mutable {
+        if (!error) {
+          if (commit.not_counted) tell_not_counted(ctx.core, *commit.not_counted);
+          return answer_lineworks(ctx);
+        }
+        const Refusal r = submit_refusal(error);
+        if (r.reason == RefusalReason::conflict && commit.fallback) {
+          log(LogLevel::info, "lineworks", "check-in kept as a notice: " + r.message);
+          LineworksCommit notice;
+          notice.key = std::move(commit.key);
+          notice.events.push_back(std::move(*commit.fallback));
+          notice.admitted = false;
+          notice.not_counted = std::move(commit.fallback_not_counted);
+          return submit_lineworks(ctx, std::move(notice));
+        }
+        if (r.reason != RefusalReason::journal) return drop_lineworks(ctx, r);
+        // Not stored: forget the digest so that a retry by an operator is not called a replay.
+        ctx.core.replay_guard.forget(commit.key);
+        ctx.refuse(r);
+      });
 }
 
 }  // namespace
@@ -158,14 +188,21 @@ void route_lineworks(RequestContext& ctx) {
     log(LogLevel::warning, "lineworks",
         "callback time taken as received: " + admitted.clock_ahead->message);
   }
-  core.replay_guard.remember(key);
   auto events = std::move(std::get<std::vector<model::Event>>(admitted.admission));
+  if (events.empty()) return answer_lineworks(ctx);  // silent: a 1:1 room began or ended
+  core.replay_guard.remember(key);
   if (std::holds_alternative<model::TalkMessage>(events.front().body)) {
     if (auto r = admit_derived(core, alerts_for_talk(core, events.front()), events)) {
       return drop_lineworks(ctx, *r);
     }
   }
-  submit_lineworks(ctx, key, std::move(events), std::move(admitted.fallback), true);
+  LineworksCommit commit;
+  commit.key = key;
+  commit.events = std::move(events);
+  commit.not_counted = std::move(admitted.not_counted);
+  commit.fallback = std::move(admitted.fallback);
+  commit.fallback_not_counted = std::move(admitted.fallback_not_counted);
+  submit_lineworks(ctx, std::move(commit));
 }
 
 }  // namespace bcp::daemon

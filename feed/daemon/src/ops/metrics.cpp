@@ -35,6 +35,7 @@ std::string_view to_string(RefusalReason r) {
     case RefusalReason::duplicate: return "duplicate";
     case RefusalReason::ignored: return "ignored";
     case RefusalReason::journal: return "journal";
+    case RefusalReason::unknown_user: return "unknown_user";
   }
   return "unknown";
 }

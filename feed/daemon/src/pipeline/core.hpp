@@ -115,6 +115,9 @@ struct Daemon::Core {
   // The LINE WORKS bot's outbox (outbox/outbox.hpp); null unless town.json has lineworks_api.
   // Stopped by Daemon::stop and ~Daemon before the pipeline; destroyed before the journal.
   std::unique_ptr<Outbox> outbox;
+  // Whom the LINE WORKS callback route tells that an answer was not counted:
+  // options.bot_replies when a test set one, else the outbox; null when neither exists.
+  BotReplies* bot_replies = nullptr;
   // Set only in a regional daemon (region_service.hpp); destroyed first, so that its threads
   // stop while everything they post to still exists.
   std::unique_ptr<RegionService> region;

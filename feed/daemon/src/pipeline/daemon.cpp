@@ -128,6 +128,7 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
     metrics.bot = &outbox->stats();
     pipeline->add_sink(*outbox, SinkThread::io);
   }
+  bot_replies = options.bot_replies ? options.bot_replies : outbox.get();
   pipeline->add_sink(*hub, SinkThread::io);  // last: the walls see what the others took in
   if (options.before_commit) pipeline->set_before_commit(options.before_commit);
 

@@ -15,6 +15,7 @@
 
 #include "bcp/config/config.hpp"
 #include "bcp/daemon/metrics.hpp"
+#include "bcp/daemon/outbox/bot_replies.hpp"
 #include "bcp/lineworks/api_client.hpp"
 
 namespace bcp::daemon {
@@ -66,6 +67,10 @@ struct DaemonOptions {
   // How long one second of rollcall_distribution.reminders_after_seconds lasts (tests
   // shorten it, so a reminder mark of 300 s comes after 300 of these).
   std::chrono::milliseconds reminder_second{1000};
+  // Where the LINE WORKS callback route tells a person that their answer was not counted
+  // (closed or unknown roll call, none open): a test's recorder; unset, the outbox when the town has lineworks_api. Not owned;
+  // must outlive the daemon. Null: nobody is told (the answer is still kept as a notice).
+  BotReplies* bot_replies = nullptr;
 };
 
 // Parses "host:port"; throws std::invalid_argument naming the problem.

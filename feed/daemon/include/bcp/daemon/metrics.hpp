@@ -25,10 +25,11 @@ enum class RefusalReason {
   conflict,        // 409: e.g. ambiguous roll call
   not_shown,       // CAP/JMA Test/System/Draft: accepted but not shown
   duplicate,       // replayed LINE WORKS callback
-  ignored,         // LINE WORKS event that maps to nothing (1:1 talk, unknown user type)
+  ignored,         // LINE WORKS event that maps to nothing (1:1 talk, unknown event type)
   journal,         // 503
+  unknown_user,    // LINE WORKS roll-call answer from an account no staff member is mapped to
 };
-inline constexpr std::size_t kRefusalReasons = 12;
+inline constexpr std::size_t kRefusalReasons = 13;
 std::string_view to_string(RefusalReason r);
 
 // The LINE WORKS bot's outbox (outbox/outbox.hpp). Written by its worker thread.

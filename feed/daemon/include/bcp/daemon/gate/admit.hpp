@@ -19,6 +19,7 @@
 #include "bcp/daemon/adapters/lineworks.hpp"
 #include "bcp/daemon/gate/gate.hpp"
 #include "bcp/daemon/gate/replay_guard.hpp"
+#include "bcp/daemon/outbox/bot_replies.hpp"
 #include "bcp/model/events.hpp"
 #include "bcp/model/situation.hpp"
 
@@ -61,15 +62,29 @@ std::variant<const model::RollcallState*, Refusal> resolve_rollcall(const model:
 std::optional<Refusal> check_scope(const model::Situation& s, const model::RollcallState& rc,
                                    const std::string& staff);
 
+// A roll-call answer no roll call counts, and whom the bot tells (BotReplies): the answer
+// named a closed or unknown roll call, or none while none is open.
+struct UncountedAnswer {
+  std::string lineworks_user;
+  std::string staff;
+  std::string rollcall;  // as the answer named it; empty for no_open_rollcall
+  AnswerProblem problem = AnswerProblem::no_open_rollcall;
+};
+
 // A LINE WORKS callback after the adapter (map_lineworks_callback): the events to store, or
-// the refusal to count and log (LINE WORKS is answered 200 either way). An answer goes to
-// the roll call it names or the open one when the person is in its scope, and is kept as a
-// notice otherwise; `fallback` is that notice, journaled instead when the roll call closes
-// before the commit. A callback time ahead of `received` is taken as received: it must not
-// be newer than what follows it, and dropping it would lose an answer.
+// the refusal to count and log (LINE WORKS is answered 200 either way); no events at all for
+// a silent callback (`begin`/`end`). An answer goes to the roll call it names (`rc=`), or
+// the one open roll call when it names none, when the person is in its scope; otherwise it
+// is kept as a notice, never counted for another roll call, and `not_counted` says whom to
+// tell when the roll call is closed, unknown, or none is open. `fallback` is the notice
+// journaled instead when the roll call closes before the commit (then `fallback_not_counted`
+// is whom to tell). A callback time ahead of `received` is taken as received: it must not be
+// newer than what follows it, and dropping it would lose an answer.
 struct LineworksAdmission {
   Admission admission;
+  std::optional<UncountedAnswer> not_counted;
   std::optional<model::Event> fallback;
+  std::optional<UncountedAnswer> fallback_not_counted;
   std::optional<Refusal> clock_ahead;  // set when the time was taken as received (logged)
 };
 LineworksAdmission admit_lineworks(const GateView& gate, const LineworksItem& item,
