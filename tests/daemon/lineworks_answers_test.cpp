@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "daemon_fixture.hpp"
 #include "recording_bot_replies.hpp"
@@ -243,6 +244,22 @@ TEST(LineworksAnswers, PostbackDataThatIsNotAnAnswerIsIgnored) {
   }
   EXPECT_EQ(a.d.seq(), before);
   EXPECT_EQ(a.d.refused("ignored"), 5);
+}
+
+// The outbox only queues, but whatever it throws stays out of the I/O thread: LINE WORKS
+// still gets its 200, the notice is journaled, and the daemon goes on.
+TEST(LineworksAnswers, ABotReplyThatThrowsLeavesTheCallbackAnswered) {
+  struct Throwing : BotReplies {
+    void answer_not_counted(const std::string&, const std::string&, const std::string&,
+                            AnswerProblem) override {
+      throw std::runtime_error("outbox full");
+    }
+  } throwing;
+  TestDaemon d([&](DaemonOptions& o) { o.bot_replies = &throwing; });
+  ASSERT_EQ(post_lineworks(d.port(), fixture("button-direct.json").dump()).status, 200);
+  EXPECT_EQ(d.seq(), 1);
+  ASSERT_EQ(post_lineworks(d.port(), fixture("join.json").dump()).status, 200);
+  EXPECT_EQ(d.seq(), 2);
 }
 
 // The spelling of before (docs/protocol.md until issue 15; bcp-sim still sends it).
