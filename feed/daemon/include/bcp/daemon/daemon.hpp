@@ -68,8 +68,9 @@ struct DaemonOptions {
   // shorten it, so a reminder mark of 300 s comes after 300 of these).
   std::chrono::milliseconds reminder_second{1000};
   // Where the LINE WORKS callback route tells a person that their answer was not counted
-  // (closed or unknown roll call, none open): a test's recorder; unset, the outbox when the town has lineworks_api. Not owned;
-  // must outlive the daemon. Null: nobody is told (the answer is still kept as a notice).
+  // (closed or unknown roll call, none open): a test's recorder. Null: the outbox, when the
+  // town has lineworks_api (else nobody is told; the answer is still kept as a notice). Not
+  // owned; must outlive the daemon.
   BotReplies* bot_replies = nullptr;
 };
 
