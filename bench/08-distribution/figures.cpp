@@ -44,7 +44,11 @@ SendFigures send_figures(const Requests& requests, Clock::time_point rollcall_st
       ++f.unexpected;
       continue;
     }
-    if (per_person[r.to]++ > 0) ++f.repeated;
+    if (per_person[r.to]++ > 0) {
+      ++f.repeated;
+      continue;
+    }
+    // The moment the last person had their question: their first 201.
     last_question = std::max(last_question, r.at);
   }
   f.people_reached = static_cast<int>(per_person.size());
