@@ -42,9 +42,10 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using bcp::bench::Clock;
 
-// The daemon's bot metrics (issue 15).
-constexpr const char* kQueued = "bcp_bot_messages_queued";
-constexpr const char* kInFlight = "bcp_bot_messages_in_flight";
+// The daemon's outbox gauges (issue 15): the names bcp-feedd writes (bcp_distribution_*), and
+// the bcp_bot_messages_* of the benchmark's brief, should the daemon be renamed to them.
+const std::vector<std::string> kQueued = {"bcp_distribution_queued", "bcp_bot_messages_queued"};
+const std::vector<std::string> kInFlight = {"bcp_distribution_in_flight", "bcp_bot_messages_in_flight"};
 constexpr const char* kOperatorToken = "operator-sample";
 constexpr const char* kIngestToken = "ingest-sample";
 
@@ -272,7 +273,7 @@ json run_round(const Options& o, const Round& round, const std::set<std::string>
   out["talk_p99_noise_ratio"] = p_before > 0 ? p_after / p_before : 0.0;
   json bot = json::object();
   for (const auto& [key, value] : metrics)
-    if (key.rfind("bcp_bot_", 0) == 0) bot[key] = value;
+    if (key.rfind("bcp_bot_", 0) == 0 || key.rfind("bcp_distribution_", 0) == 0) bot[key] = value;
   out["bot_metrics"] = bot;
   std::fprintf(stderr,
                "bench-distribution: %d/min: %d of %d reached, %.1f/min achieved (%.3f), last person at %.1f s, "

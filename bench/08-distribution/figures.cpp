@@ -141,4 +141,11 @@ std::optional<double> metric(const std::map<std::string, double>& metrics, const
   return it->second;
 }
 
+std::optional<double> metric(const std::map<std::string, double>& metrics, const std::vector<std::string>& keys) {
+  for (const std::string& key : keys) {
+    if (auto v = metric(metrics, key)) return v;
+  }
+  return std::nullopt;
+}
+
 }  // namespace bcp::bench

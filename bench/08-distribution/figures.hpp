@@ -52,5 +52,7 @@ nlohmann::json to_json(const SendFigures& f);
 // Prometheus text → "name{labels}" (as written) → value. Lines it cannot read are skipped.
 std::map<std::string, double> parse_metrics(const std::string& text);
 std::optional<double> metric(const std::map<std::string, double>& metrics, const std::string& key);
+// The first of `keys` that is there.
+std::optional<double> metric(const std::map<std::string, double>& metrics, const std::vector<std::string>& keys);
 
 }  // namespace bcp::bench
