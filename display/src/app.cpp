@@ -6,6 +6,7 @@
 
 #include <SDL.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "bcp/config/config.hpp"
@@ -73,6 +74,10 @@ std::optional<WallSetup> prepare(const Options& o, std::string& error) {
     std::vector<std::string> warnings;
     s.settings = settings_from_json(town->display, &warnings);
     s.settings.watched_sources = town->watched_sources();
+    for (const auto& person : town->staff) {
+      if (person.lineworks_user) s.settings.lineworks_staff.push_back(person.id);
+    }
+    std::sort(s.settings.lineworks_staff.begin(), s.settings.lineworks_staff.end());
     for (const auto& w : warnings) std::fprintf(stderr, "bcp-wall: config %s\n", w.c_str());
   }
   if (!o.layout_file.empty()) {

@@ -140,6 +140,42 @@ float draw_response_rate(const Frame& f, const model::RollcallState& rc, const R
   return y + big->FontSize * 1.0f + bf->FontSize * 1.5f;
 }
 
+// The bot's distribution (LINE WORKS), once any send of it was folded: "配信 N/M" with N =
+// people whose question was sent and M = people in scope the bot can reach (a
+// `lineworks_user` in the wall's town config), in the heading size while it runs and
+// smaller as "配信済 M/M" once everyone reachable has it; "送信失敗 K" beside it for the
+// people whose question was given up and never sent. Counts only: no allocation per frame.
+// Returns the y below the line (unchanged when there is nothing to say).
+float draw_distribution(const Frame& f, const model::RollcallState& rc, const Rect& body, float y) {
+  if (rc.delivery.empty()) return y;
+  const auto& reachable = f.settings->lineworks_staff;
+  std::size_t can_reach = 0;
+  for (const auto& id : rc.scope) {
+    can_reach += std::binary_search(reachable.begin(), reachable.end(), id) ? 1 : 0;
+  }
+  std::size_t gave_up = 0;
+  for (const auto& [id, d] : rc.delivery) gave_up += !d.messaged_at && !d.failures.empty();
+  const bool all_sent = can_reach > 0 && rc.messaged >= can_reach;
+  ImFont* font = all_sent ? f.fonts->body : f.fonts->heading;
+  char line[64];
+  if (can_reach > 0) {
+    std::snprintf(line, sizeof line, "%s %zu/%zu",
+                  (all_sent ? words::kDistributed : words::kDistributing).data(),
+                  all_sent ? can_reach : rc.messaged, can_reach);
+  } else {
+    // A wall without the town config does not know who is reachable: the count alone.
+    std::snprintf(line, sizeof line, "%s %zu", words::kDistributing.data(), rc.messaged);
+  }
+  float x = body.x;
+  x += text(f, font, {x, y}, all_sent ? color::kDim : color::kText, line) + f.unit;
+  if (gave_up > 0) {
+    char failed[64];
+    std::snprintf(failed, sizeof failed, "%s %zu", words::kSendFailed.data(), gave_up);
+    chip(f, font, {x, y}, color::kVermillion, color::kText, failed);
+  }
+  return y + font->FontSize * 1.5f;
+}
+
 // Safety and can-work counts, one row of chips each: colour plus label plus number. A chip
 // that would not fit ends its row. Returns the y below both rows.
 float draw_answer_chips(const Frame& f, const model::RollcallCounts& t, const Rect& body, float y) {
@@ -295,6 +331,7 @@ void draw_rollcall(const Frame& f, const Rect& r, const PanelSpec& /*spec*/) {
   float y = body.y;
   y = draw_kind_and_elapsed(f, *rc, kind, body, y);
   y = draw_response_rate(f, *rc, body, y);
+  y = draw_distribution(f, *rc, body, y);
   y = draw_answer_chips(f, rc->total, body, y);
   const std::size_t missing = count_not_answered(*rc);
   y = draw_department_bars(f, *rc, missing, body, y);

@@ -56,6 +56,10 @@ inline constexpr std::string_view kItems = "件";
 inline constexpr std::string_view kFile = "ファイル表示";
 inline constexpr std::string_view kUpdated = "更新";
 inline constexpr std::string_view kAllAnswered = "全員回答済";
+// The bot's distribution of the roll call (LINE WORKS): sent so far, all sent, given up.
+inline constexpr std::string_view kDistributing = "配信";
+inline constexpr std::string_view kDistributed = "配信済";
+inline constexpr std::string_view kSendFailed = "送信失敗";
 inline constexpr std::string_view kHideTitle = "壁面から外す投稿";
 inline constexpr std::string_view kHidePick = "番号 = 選ぶ    H / Esc = 閉じる";
 inline constexpr std::string_view kHideConfirm =
@@ -126,6 +130,9 @@ inline constexpr std::string_view kAll[] = {kDrill,
                                             kFile,
                                             kUpdated,
                                             kAllAnswered,
+                                            kDistributing,
+                                            kDistributed,
+                                            kSendFailed,
                                             kHideTitle,
                                             kHidePick,
                                             kHideConfirm,

@@ -36,6 +36,9 @@ struct WallSettings {
   // Not from "display": the sources the town's daemon watches (TownConfig::watched_sources),
   // listed in the header as 正常 until the journal says otherwise.
   std::vector<std::string> watched_sources;
+  // Not from "display" either: the roster's staff with a `lineworks_user`, sorted, whom the
+  // bot can reach (the M of the roll-call panel's 配信 N/M). Empty without a town config.
+  std::vector<std::string> lineworks_staff;
 };
 WallSettings settings_from_json(const nlohmann::json& display, std::vector<std::string>* warnings);
 
