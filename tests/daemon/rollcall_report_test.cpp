@@ -184,7 +184,9 @@ TEST_F(RollcallReport, CsvHasOneRowPerPersonCellByCell) {
   EXPECT_EQ(t[0],
             (std::vector<std::string>{"職員ID", "氏名", "部署ID", "部署", "安否", "安否(値)",
                                       "出勤可否", "出勤可否(値)", "回答時刻(+09:00)", "回答経路",
-                                      "所在", "備考", "最終確認(+09:00)", "最終確認から(分)"}));
+                                      "所在", "備考", "最終確認(+09:00)", "最終確認から(分)",
+                                      "LINE WORKS", "質問送信(+09:00)", "リマインド(回)",
+                                      "送信失敗(回)", "送信失敗の理由"}));
   for (std::size_t i = 0; i < scope.size(); ++i) {
     ASSERT_EQ(t[i + 1].size(), t[0].size()) << "row " << i + 1;
     EXPECT_EQ(t[i + 1][0], scope[i]->id);
@@ -196,11 +198,11 @@ TEST_F(RollcallReport, CsvHasOneRowPerPersonCellByCell) {
   for (std::size_t i = 1; i < t.size(); ++i) by_id[t[i][0]] = t[i];
 
   const auto& first = by_id.at(soumu[0]->id);
-  EXPECT_EQ(std::vector<std::string>(first.begin() + 4, first.end() - 1),
+  EXPECT_EQ(std::vector<std::string>(first.begin() + 4, first.begin() + 13),
             (std::vector<std::string>{"無事", "safe", "出勤可", "yes", "2026-11-24 14:00:30", "api",
                                       "庁舎", "", "2026-11-24 14:00:30"}));
   const auto& hurt = by_id.at(soumu[1]->id);
-  EXPECT_EQ(std::vector<std::string>(hurt.begin() + 4, hurt.end() - 1),
+  EXPECT_EQ(std::vector<std::string>(hurt.begin() + 4, hurt.begin() + 13),
             (std::vector<std::string>{"軽傷", "minor_injury", "遅れて可", "later",
                                       "2026-11-24 14:01:00", "api", "自宅, 2階 \"北側\"",
                                       "足を捻挫\r\n午後から出勤", "2026-11-24 14:01:00"}));
@@ -212,7 +214,7 @@ TEST_F(RollcallReport, CsvHasOneRowPerPersonCellByCell) {
   EXPECT_EQ(fixed[7], "no");
   EXPECT_EQ(fixed[8], "2026-11-24 14:03:00");
   const auto& quiet = by_id.at(soumu[3]->id);
-  EXPECT_EQ(std::vector<std::string>(quiet.begin() + 4, quiet.end() - 1),
+  EXPECT_EQ(std::vector<std::string>(quiet.begin() + 4, quiet.begin() + 13),
             (std::vector<std::string>{"未回答", "", "未回答", "", "", "", "", "",
                                       "2026-11-24 13:50:00"}));
   EXPECT_GE(std::stoll(quiet[13]), 10);  // minutes since last seen, counted to now

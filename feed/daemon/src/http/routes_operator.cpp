@@ -104,7 +104,12 @@ void route_alert_cancel(RequestContext& ctx, std::string_view alert) {
 }
 
 void route_rollcall_report(RequestContext& ctx, std::string_view rollcall) {
-  auto report = build_rollcall_report(ctx.core.situation, rollcall, ctx.core.now());
+  const config::TownConfig& town = ctx.core.town;
+  auto reachable = [&town](const std::string& staff) {
+    const config::Staff* person = town.find_staff(staff);
+    return person && person->lineworks_user.has_value();
+  };
+  auto report = build_rollcall_report(ctx.core.situation, rollcall, ctx.core.now(), reachable);
   if (!report) {
     return ctx.refuse(http::status::not_found, RefusalReason::malformed, "unknown roll call \"" + std::string(rollcall) + "\"");
   }

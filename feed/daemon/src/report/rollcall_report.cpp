@@ -157,8 +157,8 @@ std::string format_local(model::TimePoint t, int utc_offset_minutes, bool for_cs
 }
 
 std::optional<RollcallReport> build_rollcall_report(const model::Situation& s,
-                                                    std::string_view rollcall,
-                                                    model::TimePoint now) {
+                                                    std::string_view rollcall, model::TimePoint now,
+                                                    const ReachableByBot& reachable) {
   auto it = s.rollcalls.find(std::string(rollcall));
   if (it == s.rollcalls.end()) return std::nullopt;
   const model::RollcallState& rc = it->second;
@@ -196,6 +196,17 @@ std::optional<RollcallReport> build_rollcall_report(const model::Situation& s,
     p.department_name = department_name(p.department);
     if (auto a = rc.latest.find(id); a != rc.latest.end()) p.answer = a->second;
     if (auto st = s.staff.find(id); st != s.staff.end()) p.last_seen = st->second.last_seen;
+    p.reachable = reachable && reachable(id);
+    if (auto d = rc.delivery.find(id); d != rc.delivery.end()) p.delivery = d->second;
+    ReportDistribution& dist = r.distribution;
+    if (p.reachable) {
+      ++dist.reachable;
+    } else {
+      dist.not_reachable.push_back(id);
+    }
+    dist.messaged += p.delivery.messaged_at ? 1 : 0;
+    dist.reminded += p.delivery.reminders > 0 ? 1 : 0;
+    dist.failed += !p.delivery.messaged_at && !p.delivery.failures.empty() ? 1 : 0;
     if (!p.answer) {
       auto d =
           std::find_if(r.departments.begin(), r.departments.end(),
@@ -238,6 +249,7 @@ json report_to_json(const RollcallReport& r) {
   summary["milestones"] = std::move(milestones);
   summary["by_department"] = std::move(departments);
   summary["curve"] = std::move(curve);
+  summary["distribution"] = distribution_json(r.distribution);
 
   json people = json::array();
   for (const ReportPerson& p : r.people) {
@@ -258,6 +270,7 @@ json report_to_json(const RollcallReport& r) {
         {"last_seen", p.last_seen ? json(local(*p.last_seen)) : json(nullptr)},
         {"last_seen_seconds_ago",
          p.last_seen ? json(seconds_between(*p.last_seen, r.generated_at)) : json(nullptr)}};
+    add_delivery_json(p, off, row);
     if (p.answer) {
       const model::RollcallCheckin& a = p.answer->answer;
       row["safety"] = model::to_string(a.safety);
@@ -300,9 +313,22 @@ std::string report_to_csv(const RollcallReport& r, ReportPart part) {
   CsvWriter csv;
   switch (part) {
     case ReportPart::people: {
-      csv.row({"職員ID", "氏名", "部署ID", "部署", "安否", "安否(値)", "出勤可否", "出勤可否(値)",
-               "回答時刻" + zone, "回答経路", "所在", "備考", "最終確認" + zone,
-               "最終確認から(分)"});
+      std::vector<std::string> header = {"職員ID",
+                                         "氏名",
+                                         "部署ID",
+                                         "部署",
+                                         "安否",
+                                         "安否(値)",
+                                         "出勤可否",
+                                         "出勤可否(値)",
+                                         "回答時刻" + zone,
+                                         "回答経路",
+                                         "所在",
+                                         "備考",
+                                         "最終確認" + zone,
+                                         "最終確認から(分)"};
+      for (auto& h : delivery_csv_header(zone)) header.push_back(std::move(h));
+      csv.row(header);
       for (const ReportPerson& p : r.people) {
         std::vector<std::string> cells = {p.staff, as_text(p.name), p.department,
                                           as_text(p.department_name)};
@@ -321,6 +347,7 @@ std::string report_to_csv(const RollcallReport& r, ReportPart part) {
         cells.push_back(p.last_seen ? local(*p.last_seen) : "");
         cells.push_back(
             p.last_seen ? std::to_string(seconds_between(*p.last_seen, r.generated_at) / 60) : "");
+        for (auto& cell : delivery_csv_cells(p, off)) cells.push_back(std::move(cell));
         csv.row(cells);
       }
       break;
@@ -359,6 +386,7 @@ std::string report_to_csv(const RollcallReport& r, ReportPart part) {
             {what + "(開始から秒)",
              rc.reached[i] ? std::to_string(seconds_between(rc.started_at, *rc.reached[i])) : ""});
       }
+      for (const auto& row : distribution_csv_rows(r.distribution)) csv.row(row);
       break;
     }
   }
