@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "bcp/daemon/journal/journal.hpp"
+#include "bcp/model/codec.hpp"
 #include "daemon_fixture.hpp"
 #include "rollcall_csv.hpp"
 
@@ -122,6 +124,87 @@ TEST_F(RollcallCtl, ReportOutFileIsTheServedCsvAndPendingListsTheSilent) {
 
   EXPECT_EQ(ctl(server + "rollcall report nope --csv").exit, 1);
   EXPECT_EQ(ctl(server + "rollcall report " + id + " --part summary").exit, 2);  // needs --csv
+}
+
+// Issue 15: pending marks who the bot could not reach. In 企画課, kikaku[0] has no LINE WORKS
+// account, kikaku[1]'s question was given up, kikaku[2] got it; kikaku[3] answered.
+TEST_F(RollcallCtl, PendingMarksWhomTheBotCouldNotReach) {
+  std::vector<std::string> kikaku;
+  for (const auto& p : sample_town().staff) {
+    if (p.department == "kikaku") kikaku.push_back(p.id);
+  }
+  ASSERT_GE(kikaku.size(), 4u);
+  TempDir dir;
+  {
+    auto at = [](const char* t) { return model::parse_time(t); };
+    auto event = [](model::TimePoint t, model::Payload body) {
+      model::Event e;
+      e.at = t;
+      e.body = std::move(body);
+      return e;
+    };
+    using model::MessageStep, model::SendOutcome;
+    std::vector<model::Event> events = {
+        event(at("2026-11-24T05:00:00Z"),
+              model::RollcallStarted{"rc-ctl", "配信訓練", true, {"kikaku"}, {}}),
+        event(at("2026-11-24T05:00:01Z"),
+              model::RollcallMessaged{"rc-ctl", kikaku[1], MessageStep::question,
+                                      SendOutcome::failed, "HTTP 403 from LINE WORKS"}),
+        event(at("2026-11-24T05:00:02Z"),
+              model::RollcallMessaged{"rc-ctl", kikaku[2], MessageStep::question, SendOutcome::sent,
+                                      std::nullopt}),
+        event(at("2026-11-24T05:00:03Z"),
+              model::RollcallCheckin{"rc-ctl", kikaku[3], model::Safety::safe, model::CanWork::yes,
+                                     std::nullopt, std::nullopt, "api"})};
+    open_sqlite_journal(dir.path() / "journal.sqlite3")->append(events);
+  }
+  TestDaemon d([&](DaemonOptions& o) { o.data_dir = dir.path(); },
+               [&](config::TownConfig& town) {
+                 for (auto& p : town.staff) {
+                   if (p.id == kikaku[0]) p.lineworks_user.reset();
+                 }
+               });
+  const std::string server =
+      "--server http://127.0.0.1:" + std::to_string(d.port()) + " --token " + kOperator + " ";
+  const CtlRun text = ctl(server + "rollcall pending rc-ctl");
+  ASSERT_EQ(text.exit, 0) << text.out;
+  auto line_of = [&](const std::string& staff) {
+    const auto at = text.out.find("  " + staff + "  ");
+    if (at == std::string::npos) return std::string();
+    return text.out.substr(at, text.out.find('\n', at) - at);
+  };
+  EXPECT_NE(text.out.find(std::to_string(kikaku.size() - 1) + " of " +
+                          std::to_string(kikaku.size()) + " not answered"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("the bot could not reach 2 of them: 1 without LINE WORKS (ボット未到達), "
+                          "1 send failed (送信失敗)"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(line_of(kikaku[0]).find("ボット未到達 (LINE WORKS なし)"), std::string::npos)
+      << text.out;
+  EXPECT_NE(line_of(kikaku[1]).find("送信失敗 (質問): HTTP 403 from LINE WORKS"), std::string::npos)
+      << text.out;
+  ASSERT_NE(line_of(kikaku[2]), "") << text.out;
+  EXPECT_EQ(line_of(kikaku[2]).find("送信"), std::string::npos) << "reached: no mark";
+  EXPECT_EQ(line_of(kikaku[2]).find("ボット"), std::string::npos) << "reached: no mark";
+  EXPECT_EQ(line_of(kikaku[3]), "") << "answered: not listed";
+
+  const CtlRun as_json = ctl(server + "--json rollcall pending rc-ctl");
+  ASSERT_EQ(as_json.exit, 0) << as_json.out;
+  const json j = json::parse(as_json.out);
+  ASSERT_TRUE(j.contains("kikaku")) << as_json.out;
+  std::map<std::string, json> by_staff;
+  for (const json& p : j["kikaku"]) by_staff[p["staff"]] = p;
+  EXPECT_EQ(by_staff.at(kikaku[0])["reachable"], false);
+  EXPECT_FALSE(by_staff.at(kikaku[0]).contains("send_failed"));
+  EXPECT_EQ(by_staff.at(kikaku[1])["send_failed"]["why"], "HTTP 403 from LINE WORKS");
+  EXPECT_EQ(by_staff.at(kikaku[1])["send_failed"]["step"], "question");
+  EXPECT_EQ(by_staff.at(kikaku[2])["reachable"], true);
+  EXPECT_FALSE(by_staff.at(kikaku[2]).contains("send_failed"));
+  EXPECT_FALSE(by_staff.contains(kikaku[3]));
+
+  EXPECT_EQ(ctl(server + "rollcall pending nope").exit, 1);
 }
 
 }  // namespace

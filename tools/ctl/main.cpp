@@ -73,7 +73,11 @@ availability. The report stays available.
       {"rollcall pending", R"(usage: bcpctl rollcall pending ID [--json]
 
 Prints who in the roll call's scope has not answered yet, grouped by department, with
-names: the list for phoning round. --json prints {department id: [{staff, name}]}.
+names: the list for phoning round. Each is marked with what the LINE WORKS bot could not
+do: ボット未到達 (LINE WORKS なし) for a person without a LINE WORKS account in the town
+config, 送信失敗 (質問|リマインド) with the reason when the bot's last send to them failed;
+phone those first. Reads the roll-call report (operator token). --json prints
+{department id: [{staff, name, reachable, send_failed?: {at, step, why}}]}.
 )"},
       {"rollcall report", R"(usage: bcpctl rollcall report ID [--csv [--part P]] [--out FILE]
 
@@ -213,35 +217,79 @@ std::string one_id(const Args& a, const std::string& what) {
   return a.positional[0];
 }
 
+// Type-checked reads of the daemon's answers: a field missing or of another type is an error
+// naming it (exit 2), never an exception that ends bcpctl with a trace.
+const json& member(const json& object, const char* key, json::value_t type,
+                   const std::string& where) {
+  const auto it = object.is_object() ? object.find(key) : object.end();
+  if (it != object.end() && it->type() == type) return *it;
+  throw std::invalid_argument(where + ": \"" + key + "\" missing or not " +
+                              json(type).type_name());
+}
+std::string text_of(const json& object, const char* key, const std::string& where) {
+  return member(object, key, json::value_t::string, where).get<std::string>();
+}
+
+// What the bot could not do for a person who has not answered: "" when it reached them or
+// nothing was tried yet. The report's `reachable` and `failures` (issue 15).
+std::string bot_mark(const json& person, const std::string& where) {
+  const json& reachable = member(person, "reachable", json::value_t::boolean, where);
+  if (!reachable.get<bool>()) return "ボット未到達 (LINE WORKS なし) / not reachable by the bot";
+  const json& failures = member(person, "failures", json::value_t::array, where);
+  if (failures.empty()) return "";
+  const json& last = failures.back();
+  const std::string step = text_of(last, "step", where + " failures");
+  return std::string("送信失敗 (") + (step == "reminder" ? "リマインド" : "質問") +
+         "): " + text_of(last, "why", where + " failures");
+}
+
+// From the report (operator token): who has not answered, by department in the report's
+// order, each marked with what the bot could not do.
 void pending(Ctl& ctl, const std::string& id) {
-  json s = ctl.get("/v1/snapshot");
-  if (!s["rollcalls"].contains(id)) throw Refused{HttpResponse{404, "", R"({"error":"unknown roll call \")" + id + "\"\"}"}};
-  const json& rc = s["rollcalls"][id];
-  std::map<std::string, std::string> dept_name, staff_name, staff_dept;
-  for (const auto& d : s["directory"]["departments"]) dept_name[d["id"]] = d["name"];
-  for (const auto& p : s["directory"]["staff"]) {
-    staff_name[p["id"]] = p["name"];
-    staff_dept[p["id"]] = p["department"];
-  }
-  std::map<std::string, std::vector<std::string>> by_dept;
+  const std::string where = "GET /v1/rollcalls/" + id + "/report";
+  const json report = ctl.get("/v1/rollcalls/" + id + "/report");
+  const json& people = member(report, "people", json::value_t::array, where);
+  std::vector<std::string> department_order;
+  std::map<std::string, std::string> department_name;
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_department;
   json out = json::object();
-  for (const auto& staff : rc["scope"]) {
-    const std::string sid = staff.get<std::string>();
-    if (rc["latest"].contains(sid)) continue;
-    by_dept[staff_dept[sid]].push_back(sid);
-    out[staff_dept[sid]].push_back({{"staff", sid}, {"name", staff_name[sid]}});
+  std::size_t silent = 0, unreachable = 0, failed = 0;
+  for (std::size_t i = 0; i < people.size(); ++i) {
+    const json& p = people[i];
+    const std::string at = where + " people[" + std::to_string(i) + "]";
+    if (member(p, "answered", json::value_t::boolean, at).get<bool>()) continue;
+    const std::string staff = text_of(p, "staff", at), name = text_of(p, "name", at);
+    const std::string department = text_of(p, "department", at);
+    const std::string mark = bot_mark(p, at);
+    if (!department_name.count(department)) {
+      department_order.push_back(department);
+      department_name[department] = text_of(p, "department_name", at);
+    }
+    ++silent;
+    const bool reachable = p["reachable"].get<bool>();
+    unreachable += reachable ? 0 : 1;
+    failed += reachable && !mark.empty() ? 1 : 0;
+    by_department[department].emplace_back(staff + "  " + name, mark);
+    json item = {{"staff", staff}, {"name", name}, {"reachable", reachable}};
+    if (reachable && !mark.empty()) item["send_failed"] = p["failures"].back();
+    out[department].push_back(std::move(item));
   }
   if (ctl.as_json()) {
     std::cout << out.dump(2) << "\n";
     return;
   }
-  std::size_t total = 0;
-  for (const auto& [d, ids] : by_dept) total += ids.size();
-  std::cout << rc["started"]["title"].get<std::string>() << ": " << total << " of " << rc["scope"].size()
+  std::cout << text_of(report, "title", where) << ": " << silent << " of " << people.size()
             << " not answered\n";
-  for (const auto& [d, ids] : by_dept) {
-    std::cout << (dept_name.count(d) ? dept_name[d] : d) << " (" << ids.size() << ")\n";
-    for (const auto& sid : ids) std::cout << "  " << sid << "  " << staff_name[sid] << "\n";
+  if (unreachable + failed > 0) {
+    std::cout << "the bot could not reach " << unreachable + failed << " of them: " << unreachable
+              << " without LINE WORKS (ボット未到達), " << failed << " send failed (送信失敗)\n";
+  }
+  for (const std::string& d : department_order) {
+    const auto& list = by_department[d];
+    std::cout << department_name[d] << " (" << list.size() << ")\n";
+    for (const auto& [who, mark] : list) {
+      std::cout << "  " << who << (mark.empty() ? "" : "   " + mark) << "\n";
+    }
   }
 }
 
