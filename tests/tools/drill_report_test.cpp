@@ -196,7 +196,11 @@ TEST_F(DrillReport, EveryFigureOnThePageIsTheReportsJson) {
   EXPECT_NE(html.find("訓練 DRILL"), std::string::npos);
   EXPECT_NE(html.find("【訓練】震度5弱 架空町"), std::string::npos);
   EXPECT_NE(html.find("訓練終了"), std::string::npos);
-  // No distribution in this report: no such section.
+  // The bot sent nothing for this drill (the scenario answers through the API): every
+  // reachable person is counted, and there is no distribution section.
+  const json& dist = s["distribution"];
+  EXPECT_EQ(dist["reachable"], s["in_scope"]) << "the sample town: everyone has LINE WORKS";
+  EXPECT_EQ(dist["messaged"], 0);
   EXPECT_EQ(html.find("配信（LINE WORKS）"), std::string::npos);
 }
 
@@ -345,18 +349,35 @@ TEST(DrillReportPage, ActualRollCallEscapedAndDistributionOnlyWhenPresent) {
   EXPECT_NE(html.find("未到達"), std::string::npos);
   EXPECT_EQ(html.find("配信（LINE WORKS）"), std::string::npos);
 
-  // The LINE WORKS distribution (a later issue) appears once the report carries it.
-  page.report["distribution"] = json::parse(
-      R"({"messaged":2,"reminded":1,"failed":1,"failures":[{"staff":"s002","reason":"404 user not found"}]})");
+  // A report whose roll call the bot never sent for (distribution off) has no section either.
+  page.report["summary"]["distribution"] =
+      json::parse(R"({"reachable":2,"messaged":0,"reminded":0,"failed":0,"not_reachable":[]})");
+  EXPECT_EQ(bcp::tools::drill_report_html(page).find("配信（LINE WORKS）"), std::string::npos);
+
+  // The LINE WORKS distribution (issue 15) once the bot sent: the report's counts, who it
+  // gave up on with the last reason, who has no LINE WORKS account.
+  page.report["summary"]["distribution"] = json::parse(
+      R"({"reachable":1,"messaged":1,"reminded":1,"failed":1,"not_reachable":["s003"]})");
+  page.report["people"][1]["failures"] = json::parse(
+      R"([{"at":"2026-11-24T14:00:05+09:00","step":"question","why":"HTTP 500"},
+          {"at":"2026-11-24T14:00:35+09:00","step":"question","why":"404 user not found"}])");
+  page.report["people"].push_back(
+      json::parse(R"({"staff":"s003","name":"佐藤 <b>","answered":false,"failures":[]})"));
   html = bcp::tools::drill_report_html(page);
   auto shown = fields(html);
   EXPECT_NE(html.find("配信（LINE WORKS）"), std::string::npos);
-  ASSERT_EQ(shown.count("distribution.messaged"), 1u);
-  EXPECT_EQ(shown.find("distribution.messaged")->second, "2");
-  EXPECT_EQ(shown.find("distribution.reminded")->second, "1");
-  EXPECT_EQ(shown.find("distribution.failed")->second, "1");
+  ASSERT_EQ(shown.count("summary.distribution.messaged"), 1u);
+  EXPECT_EQ(shown.find("summary.distribution.reachable")->second, "1");
+  EXPECT_EQ(shown.find("summary.distribution.messaged")->second, "1");
+  EXPECT_EQ(shown.find("summary.distribution.reminded")->second, "1");
+  EXPECT_EQ(shown.find("summary.distribution.failed")->second, "1");
+  EXPECT_EQ(shown.find("summary.distribution.not_reachable.count")->second, "1");
+  EXPECT_EQ(shown.find("summary.distribution.not_reachable")->second, "佐藤 &lt;b&gt;");
+  ASSERT_EQ(shown.count("distribution.failures"), 1u);
   EXPECT_EQ(shown.find("distribution.failures")->second, "濱口 &amp; 悠真");
-  EXPECT_NE(html.find("404 user not found"), std::string::npos);
+  EXPECT_NE(html.find("質問: 404 user not found"), std::string::npos) << "the last reason";
+  EXPECT_EQ(html.find("HTTP 500"), std::string::npos) << "only the last reason";
+  EXPECT_NE(html.find("14:00:35"), std::string::npos);
 }
 
 TEST(DrillReportJournal, MomentsAreTheEventsThatMadeThem) {

@@ -367,34 +367,65 @@ class Page {
     }
   }
 
-  // The bot's distribution (LINE WORKS): shown only when the report holds it, as a
-  // `distribution` object of counts (messaged, reminded, failed, …) with an optional
-  // `failures` list [{staff, name?, reason}].
+  // The bot's distribution (LINE WORKS), from the report's summary.distribution and each
+  // person's sends: the counts, who the bot gave up on and why, who has no LINE WORKS
+  // account. Only when the bot sent (or tried to send) anything for this roll call.
   void distribution() {
-    const json& d = obj(r_, "distribution");
-    if (d.empty()) return;
+    static constexpr const char* kNotReachable = "ボット未到達（LINE WORKSなし）";
+    const json& d = obj(s_, "distribution");
+    std::vector<const json*> failed;
+    for (const auto& person : arr(r_, "people")) {
+      if (!arr(person, "failures").empty()) failed.push_back(&person);
+    }
+    const long long sends = int_of(d, "messaged") + int_of(d, "reminded") + int_of(d, "failed");
+    if (sends == 0 && failed.empty()) return;
     out_ +=
         "<h2>配信（LINE WORKS）<small>Bot distribution</small></h2><div "
         "class=\"two\"><div><table><tbody>";
-    for (const auto& [k, v] : d.items()) {
-      if (!v.is_number()) continue;
-      out_ += "<tr><td>" + esc(label(k)) + "</td>" + cell("distribution." + k, v.dump()) + "</tr>";
+    constexpr std::pair<const char*, const char*> kCounts[] = {{"reachable", "LINE WORKSあり"},
+                                                               {"messaged", "質問を送信"},
+                                                               {"reminded", "再通知を送信"},
+                                                               {"failed", "質問の送信に失敗"}};
+    for (const auto& [k, what] : kCounts) {
+      out_ += "<tr><td>" + std::string(what) + "</td>" +
+              cell("summary.distribution." + std::string(k), std::to_string(int_of(d, k))) +
+              "</tr>";
     }
-    out_ += "</tbody></table></div><div>";
-    const json& failures = arr(d, "failures");
-    if (!failures.empty()) {
-      out_ += "<table><thead><tr><th>配信できなかった職員</th><th>理由</th></tr></thead><tbody>";
-      for (const auto& f : failures) {
-        std::string sid = text_of(f, "staff");
-        std::string name = text_of(f, "name");
-        if (name.empty() && names_.count(sid)) name = names_.at(sid);
+    const json& unreachable = arr(d, "not_reachable");
+    out_ += "<tr><td>" + std::string(kNotReachable) + "</td>" +
+            cell("summary.distribution.not_reachable.count", std::to_string(unreachable.size())) +
+            "</tr></tbody></table>";
+    if (!unreachable.empty()) {
+      out_ += "<p class=\"names\">" + std::string(kNotReachable) + ": ";
+      for (const auto& id : unreachable) {
+        const std::string sid = id.is_string() ? id.get<std::string>() : "";
+        out_ += "<span data-field=\"summary.distribution.not_reachable\" data-staff=\"" + esc(sid) +
+                "\">" + esc(name_of(sid)) + "</span>";
+      }
+      out_ += "</p>";
+    }
+    out_ += "</div><div>";
+    if (!failed.empty()) {
+      out_ +=
+          "<table><thead><tr><th>送信に失敗した職員</th><th>時刻</th><th>理由</th></tr></thead>"
+          "<tbody>";
+      for (const json* person : failed) {
+        // The last failure kept for the person (the report keeps up to five).
+        const json& last = arr(*person, "failures").back();
+        const std::string sid = text_of(*person, "staff");
+        const std::string step = text_of(last, "step") == "reminder" ? "再通知" : "質問";
         out_ += "<tr><td data-field=\"distribution.failures\" data-staff=\"" + esc(sid) + "\">" +
-                esc(name.empty() ? sid : name) + "</td><td>" + esc(text_of(f, "reason")) +
-                "</td></tr>";
+                esc(name_of(sid)) + "</td><td>" + esc(clock_of(text_of(last, "at"))) + "</td><td>" +
+                esc(step + ": " + text_of(last, "why")) + "</td></tr>";
       }
       out_ += "</tbody></table>";
     }
     out_ += "</div></div>\n";
+  }
+
+  std::string name_of(const std::string& staff) const {
+    auto it = names_.find(staff);
+    return it != names_.end() && !it->second.empty() ? it->second : staff;
   }
 
   void alerts() {
