@@ -42,21 +42,7 @@ bcp::http::HttpUrl checked_url(const std::string& url, const char* key) {
 }
 
 // LINE WORKS' error body {"code","description"}, short and on one line (no content in it).
-std::string api_reason(const std::string& body) {
-  const nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  std::string out;
-  if (j.is_object()) {
-    for (const char* key : {"code", "description"}) {
-      auto it = j.find(key);
-      if (it != j.end() && it->is_string())
-        out += (out.empty() ? "" : ": ") + it->get<std::string>();
-    }
-  }
-  if (out.size() > 200) out.resize(200);
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  return out;
-}
+std::string api_reason(const std::string& body) { return detail::error_reason(body, {"code", "description"}); }
 
 std::string http_error(const Response& r) {
   const std::string why = api_reason(r.body);

@@ -1,5 +1,7 @@
 #include "connection.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <openssl/ssl.h>
 
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -133,6 +135,21 @@ net::awaitable<Response> Connection::request(http::request<http::string_body> re
   out.error =
       shut_ ? "stopped" : origin_.origin() + ": the connection was closed twice before an answer";
   co_return out;
+}
+
+std::string error_reason(const std::string& body, std::initializer_list<const char*> keys) {
+  const nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  std::string out;
+  if (j.is_object()) {
+    for (const char* key : keys) {
+      auto it = j.find(key);
+      if (it != j.end() && it->is_string()) out += (out.empty() ? "" : ": ") + it->get<std::string>();
+    }
+  }
+  if (out.size() > 200) out.resize(200);
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  return out;
 }
 
 }  // namespace bcp::lineworks::detail

@@ -13,12 +13,18 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
 #include "bcp/http/url.hpp"
 
 namespace bcp::lineworks::detail {
+
+// The string fields `keys` of an error body (LINE WORKS' {"code","description"}, OAuth's
+// {"error","error_description"}), joined, at most 200 bytes and on one line: they name what
+// was wrong with the request, never anybody's content. Empty for a body that is not JSON.
+std::string error_reason(const std::string& body, std::initializer_list<const char*> keys);
 
 namespace beast = boost::beast;
 namespace net = boost::asio;

@@ -18,21 +18,7 @@ constexpr std::chrono::seconds kLongestLifetime{90 * 24 * 3600};
 
 // A refusal's `error` and `error_description` (OAuth style), cut short and printable: they
 // name what was wrong with the client's credentials, never anybody's content.
-std::string refusal_reason(const std::string& body) {
-  const json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  std::string out;
-  if (j.is_object()) {
-    for (const char* key : {"error", "error_description", "code", "description"}) {
-      auto it = j.find(key);
-      if (it != j.end() && it->is_string())
-        out += (out.empty() ? "" : ": ") + it->get<std::string>();
-    }
-  }
-  if (out.size() > 200) out.resize(200);
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  return out;
-}
+std::string refusal_reason(const std::string& body) { return error_reason(body, {"error", "error_description", "code", "description"}); }
 
 }  // namespace
 

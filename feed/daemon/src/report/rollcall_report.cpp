@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "bcp/lineworks/messages.hpp"
 #include "bcp/model/codec.hpp"
 
 namespace bcp::daemon {
@@ -114,19 +115,8 @@ std::vector<std::string> count_cells(const model::RollcallCounts& c) {
 
 }  // namespace
 
-std::string_view safety_label(Safety s) {
-  switch (s) {
-    case Safety::safe:
-      return "無事";
-    case Safety::minor_injury:
-      return "軽傷";
-    case Safety::serious_injury:
-      return "重傷";
-    case Safety::needs_help:
-      return "要救助";
-  }
-  return "";
-}
+// The same words as the bot's buttons, so a report reads as staff answered.
+std::string_view safety_label(Safety s) { return lineworks::safety_label(s); }
 
 std::string_view can_work_label(CanWork c) {
   switch (c) {
