@@ -12,7 +12,8 @@ namespace bcp::daemon::test {
 namespace {
 
 std::string issued_now() {
-  return model::format_time(std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
+  return model::format_time(
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now()));
 }
 
 // What LINE WORKS sends when `user` presses a button template's message action.
@@ -24,7 +25,8 @@ json button_press(const std::string& user, const std::string& text, const std::s
 }
 
 // ... and a quick reply's postback action, pressed in the 1:1 room `channel`.
-json quick_reply_press(const std::string& user, const std::string& channel, const std::string& data) {
+json quick_reply_press(const std::string& user, const std::string& channel,
+                       const std::string& data) {
   return {{"type", "postback"},
           {"source", {{"userId", user}, {"channelId", channel}, {"domainId", 10000001}}},
           {"issuedTime", issued_now()},
@@ -38,7 +40,8 @@ class Answers : public ::testing::Test {
                     [&](config::TownConfig& town) { speak_to(town, tenant_); });
   }
   std::string start_rollcall() {
-    HttpResult r = daemon_->post_json("/v1/rollcalls", {{"title", "地震 安否確認"}, {"departments", {"soumu"}}}, kOperator);
+    HttpResult r = daemon_->post_json(
+        "/v1/rollcalls", {{"title", "地震 安否確認"}, {"departments", {"soumu"}}}, kOperator);
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json().value("rollcall", "");
   }
@@ -51,11 +54,13 @@ class Answers : public ::testing::Test {
     return out;
   }
   bool wait_messages_to(const std::string& user, std::size_t n) {
-    return tenant_.wait_for([&](const Requests& rs) {
-      std::size_t k = 0;
-      for (const auto& r : rs) k += r.status == 201 && r.kind == "users" && r.to == user;
-      return k >= n;
-    }, 20s);
+    return tenant_.wait_for(
+        [&](const Requests& rs) {
+          std::size_t k = 0;
+          for (const auto& r : rs) k += r.status == 201 && r.kind == "users" && r.to == user;
+          return k >= n;
+        },
+        20s);
   }
 
   tools::LineWorksTenant tenant_{sample_tenant_settings()};
@@ -70,13 +75,20 @@ TEST_F(Answers, AButtonPressAndThenAQuickReplyAreCountedAndEachIsAnsweredWithWha
   ASSERT_EQ(question.value("type", ""), "button_template") << question.dump();
   // The person presses 軽傷 (the second button) exactly as the question offered it.
   const json button = question["actions"][1];
-  ASSERT_EQ(post_lineworks(daemon_->port(), button_press(user, button["text"], button["postback"]).dump()).status, 200);
-  ASSERT_TRUE(wait_until([&] {
-    const auto s = daemon_->snapshot();
-    const auto it = s.rollcalls.find(rc);
-    return it != s.rollcalls.end() && it->second.latest.count("s002") != 0;
-  }, 10s)) << "the press is counted";
-  EXPECT_EQ(daemon_->snapshot().rollcalls.at(rc).latest.at("s002").answer.safety, model::Safety::minor_injury);
+  ASSERT_EQ(
+      post_lineworks(daemon_->port(), button_press(user, button["text"], button["postback"]).dump())
+          .status,
+      200);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto s = daemon_->snapshot();
+        const auto it = s.rollcalls.find(rc);
+        return it != s.rollcalls.end() && it->second.latest.count("s002") != 0;
+      },
+      10s))
+      << "the press is counted";
+  EXPECT_EQ(daemon_->snapshot().rollcalls.at(rc).latest.at("s002").answer.safety,
+            model::Safety::minor_injury);
 
   // The reply repeats it and asks whether they can come in (quick replies, postback actions).
   ASSERT_TRUE(wait_messages_to(user, 2));
@@ -90,14 +102,18 @@ TEST_F(Answers, AButtonPressAndThenAQuickReplyAreCountedAndEachIsAnsweredWithWha
   EXPECT_EQ(data->rollcall, rc);
   EXPECT_EQ(data->safety, model::Safety::minor_injury) << "the follow-up keeps the safety answered";
 
-  ASSERT_EQ(post_lineworks(daemon_->port(), quick_reply_press(user, "dm-room-of-lw-s002", item["data"]).dump()).status, 200);
+  ASSERT_EQ(post_lineworks(daemon_->port(),
+                           quick_reply_press(user, "dm-room-of-lw-s002", item["data"]).dump())
+                .status,
+            200);
   ASSERT_TRUE(wait_messages_to(user, 3));
   const auto& latest = daemon_->snapshot().rollcalls.at(rc).latest.at("s002").answer;
   EXPECT_EQ(latest.safety, model::Safety::minor_injury);
   EXPECT_EQ(latest.can_work, *data->work);
   EXPECT_EQ(latest.source, "lineworks");
   const json last = to(user).at(2);
-  EXPECT_NE(text_of(last).find(std::string(lineworks::work_label(*data->work))), std::string::npos) << last.dump();
+  EXPECT_NE(text_of(last).find(std::string(lineworks::work_label(*data->work))), std::string::npos)
+      << last.dump();
   EXPECT_FALSE(last.contains("quickReply")) << "nothing more to ask";
   // 1:1 answers never become talk on the wall.
   for (const auto& [group, talk] : daemon_->snapshot().talk) EXPECT_EQ(talk.total, 0u) << group;
@@ -108,12 +124,18 @@ TEST_F(Answers, APressOnAClosedRollCallIsCountedNowhereAndThePersonIsTold) {
   const std::string user = "lw-s003";
   ASSERT_TRUE(wait_messages_to(user, 1));
   const json old_button = to(user).at(0)["actions"][0];
-  ASSERT_EQ(daemon_->post_json("/v1/rollcalls/" + first + "/close", json::object(), kOperator).status / 100, 2);
+  ASSERT_EQ(
+      daemon_->post_json("/v1/rollcalls/" + first + "/close", json::object(), kOperator).status /
+          100,
+      2);
   const std::string second = start_rollcall();
   ASSERT_TRUE(wait_messages_to(user, 2));
 
   // The old question's button, pressed now: the open roll call must not take it.
-  ASSERT_EQ(post_lineworks(daemon_->port(), button_press(user, old_button["text"], old_button["postback"]).dump()).status, 200);
+  ASSERT_EQ(post_lineworks(daemon_->port(),
+                           button_press(user, old_button["text"], old_button["postback"]).dump())
+                .status,
+            200);
   ASSERT_TRUE(wait_messages_to(user, 3));
   const json told = to(user).at(2);
   EXPECT_NE(text_of(told).find("締め切られています"), std::string::npos) << told.dump();

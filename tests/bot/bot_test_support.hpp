@@ -62,7 +62,8 @@ inline std::set<std::string> reachable_users(const std::string& dept,
                                              const std::set<std::string>& without = {}) {
   std::set<std::string> out;
   for (const config::Staff& s : sample_town().staff) {
-    if (s.department == dept && s.lineworks_user && !without.count(s.id)) out.insert(*s.lineworks_user);
+    if (s.department == dept && s.lineworks_user && !without.count(s.id))
+      out.insert(*s.lineworks_user);
   }
   return out;
 }
@@ -77,9 +78,12 @@ inline std::string text_of(const json& content) {
   }
   return {};
 }
-inline bool is_reminder(const json& content) { return text_of(content).find("【再送") != std::string::npos; }
+inline bool is_reminder(const json& content) {
+  return text_of(content).find("【再送") != std::string::npos;
+}
 inline bool is_question(const json& content) {
-  return content.is_object() && content.value("type", "") == "button_template" && !is_reminder(content);
+  return content.is_object() && content.value("type", "") == "button_template" &&
+         !is_reminder(content);
 }
 
 // Recipients (userIds, or channelIds for kind "channels") of the 201-answered messages that

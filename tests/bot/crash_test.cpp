@@ -10,11 +10,13 @@ namespace {
 
 // A copy of config/sample-town/town.json in `dir` that speaks to `tenant`, every relative
 // path made absolute.
-fs::path town_speaking_to(const fs::path& dir, const tools::LineWorksTenant& tenant, int per_minute) {
+fs::path town_speaking_to(const fs::path& dir, const tools::LineWorksTenant& tenant,
+                          int per_minute) {
   const fs::path sample = sample_town_json().parent_path();
   json town = json::parse(read_file(sample_town_json()));
   town["roster"] = (sample / town["roster"].get<std::string>()).string();
-  for (json& wall : town["walls"]) wall["layout"] = (sample / wall["layout"].get<std::string>()).string();
+  for (json& wall : town["walls"])
+    wall["layout"] = (sample / wall["layout"].get<std::string>()).string();
   town["lineworks_api"]["private_key_file"] =
       (sample / town["lineworks_api"]["private_key_file"].get<std::string>()).string();
   town["lineworks_api"]["auth_url"] = tenant.auth_url();
@@ -34,18 +36,21 @@ TEST(DistributionCrash, Kill9MidDistributionLeavesNobodyOutAndRepeatsOnlyTheSend
   std::string why;
   ASSERT_TRUE(child.start(&why)) << why;
   HttpResult r = http_request(child.port(), "POST", "/v1/rollcalls",
-                              json{{"title", "地震 安否確認"}, {"departments", {"soumu"}}}.dump(), bearer(kOperator));
+                              json{{"title", "地震 安否確認"}, {"departments", {"soumu"}}}.dump(),
+                              bearer(kOperator));
   ASSERT_EQ(r.status, 201) << r.body;
   const std::set<std::string> expected = reachable_users("soumu");
-  ASSERT_TRUE(tenant.wait_for([](const Requests& q) { return delivered_to(q, is_question).size() >= 4; }, 20s));
+  ASSERT_TRUE(tenant.wait_for(
+      [](const Requests& q) { return delivered_to(q, is_question).size() >= 4; }, 20s));
   child.kill9();
   const std::size_t before = distinct(delivered_to(tenant.message_requests(), is_question)).size();
   ASSERT_LT(before, expected.size()) << "the kill came mid-distribution";
 
   ASSERT_TRUE(child.start(&why)) << why;
-  ASSERT_TRUE(tenant.wait_for([&](const Requests& q) { return distinct(delivered_to(q, is_question)) == expected; }, 30s))
-      << "delivered to " << distinct(delivered_to(tenant.message_requests(), is_question)).size() << " of "
-      << expected.size();
+  ASSERT_TRUE(tenant.wait_for(
+      [&](const Requests& q) { return distinct(delivered_to(q, is_question)) == expected; }, 30s))
+      << "delivered to " << distinct(delivered_to(tenant.message_requests(), is_question)).size()
+      << " of " << expected.size();
   const auto questions = delivered_to(tenant.message_requests(), is_question);
   // The outbox hands at most 4 messages to the client at once: those may repeat, no more.
   EXPECT_LE(questions.size(), expected.size() + 4);

@@ -50,13 +50,17 @@ TEST_F(Distribution, EveryReachablePersonInScopeGetsTheQuestionAndNobodyElse) {
       if (s.id == "s001") s.lineworks_user.reset();
     }
   });
-  const std::string rc = start_rollcall({{"title", "地震 安否確認"}, {"drill", true}, {"departments", {"soumu"}}});
+  const std::string rc =
+      start_rollcall({{"title", "地震 安否確認"}, {"drill", true}, {"departments", {"soumu"}}});
   const std::set<std::string> expected = reachable_users("soumu", {"s001"});
   ASSERT_GT(expected.size(), 3u);
   ASSERT_TRUE(wait_requests([&](const Requests& r) {
     return distinct(delivered_to(r, is_question)).size() == expected.size() &&
-           delivered_to(r, [](const json&) { return true; }, "channels").size() == 1;
-  })) << "delivered: " << tenant_.delivered().size();
+           delivered_to(
+               r, [](const json&) { return true; }, "channels")
+                   .size() == 1;
+  })) << "delivered: "
+      << tenant_.delivered().size();
 
   const Requests requests = tenant_.message_requests();
   const auto questions = delivered_to(requests, is_question);
@@ -64,7 +68,8 @@ TEST_F(Distribution, EveryReachablePersonInScopeGetsTheQuestionAndNobodyElse) {
   EXPECT_EQ(questions.size(), expected.size()) << "nobody is asked twice";
   for (const auto& r : requests) {
     if (r.kind != "users") continue;
-    EXPECT_EQ(text_of(r.content).rfind("【訓練】", 0), 0u) << "a drill says so first: " << text_of(r.content);
+    EXPECT_EQ(text_of(r.content).rfind("【訓練】", 0), 0u)
+        << "a drill says so first: " << text_of(r.content);
     ASSERT_TRUE(r.content.contains("actions"));
     std::set<std::string> safeties;
     for (const json& action : r.content["actions"]) {
@@ -74,19 +79,27 @@ TEST_F(Distribution, EveryReachablePersonInScopeGetsTheQuestionAndNobodyElse) {
       EXPECT_EQ(answer->rollcall, rc);
       safeties.insert(std::string(model::to_string(answer->safety)));
     }
-    EXPECT_EQ(safeties, (std::set<std::string>{"safe", "minor_injury", "serious_injury", "needs_help"}));
+    EXPECT_EQ(safeties,
+              (std::set<std::string>{"safe", "minor_injury", "serious_injury", "needs_help"}));
   }
   // The announce room (hq → ch-hq) hears the start, with who the bot cannot reach.
-  const auto rooms = delivered_to(requests, [](const json&) { return true; }, "channels");
+  const auto rooms = delivered_to(
+      requests, [](const json&) { return true; }, "channels");
   EXPECT_EQ(rooms, (std::multiset<std::string>{"ch-hq"}));
   for (const auto& r : requests) {
     if (r.kind == "channels") {
-      EXPECT_NE(text_of(r.content).find("LINE WORKS なし 1 人"), std::string::npos) << text_of(r.content);
+      EXPECT_NE(text_of(r.content).find("LINE WORKS なし 1 人"), std::string::npos)
+          << text_of(r.content);
     }
   }
-  ASSERT_TRUE(wait_until([&] { return daemon_->metric("bcp_distribution_queued") == 0 &&
-                                      daemon_->metric("bcp_distribution_in_flight") == 0; }, 10s));
-  EXPECT_EQ(daemon_->metric("bcp_distribution_sent_total"), static_cast<double>(expected.size() + 1));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return daemon_->metric("bcp_distribution_queued") == 0 &&
+               daemon_->metric("bcp_distribution_in_flight") == 0;
+      },
+      10s));
+  EXPECT_EQ(daemon_->metric("bcp_distribution_sent_total"),
+            static_cast<double>(expected.size() + 1));
   EXPECT_EQ(daemon_->metric("bcp_distribution_failed_total"), 0);
 }
 
@@ -97,8 +110,9 @@ TEST_F(Distribution, RemindersGoOnlyToThoseWhoHaveNotAnswered) {
   const std::set<std::string> asked = reachable_users("soumu");
   std::set<std::string> answered_users;
   for (const char* staff : {"s002", "s003", "s004"}) {
-    HttpResult r = daemon_->post_json("/v1/rollcalls/" + rc + "/checkins",
-                                      {{"staff", staff}, {"safety", "safe"}, {"can_work", "yes"}}, kIngest);
+    HttpResult r =
+        daemon_->post_json("/v1/rollcalls/" + rc + "/checkins",
+                           {{"staff", staff}, {"safety", "safe"}, {"can_work", "yes"}}, kIngest);
     ASSERT_EQ(r.status, 200) << r.body;
     answered_users.insert(*sample_town().find_staff(staff)->lineworks_user);
   }
@@ -106,15 +120,19 @@ TEST_F(Distribution, RemindersGoOnlyToThoseWhoHaveNotAnswered) {
   std::set_difference(asked.begin(), asked.end(), answered_users.begin(), answered_users.end(),
                       std::inserter(silent, silent.end()));
   // Both marks pass: each silent person is reminded twice, the others never.
-  ASSERT_TRUE(wait_requests([&](const Requests& r) { return delivered_to(r, is_reminder).size() == 2 * silent.size(); }))
-      << "reminders: " << delivered_to(tenant_.message_requests(), is_reminder).size();
+  ASSERT_TRUE(wait_requests([&](const Requests& r) {
+    return delivered_to(r, is_reminder).size() == 2 * silent.size();
+  })) << "reminders: "
+      << delivered_to(tenant_.message_requests(), is_reminder).size();
   const auto reminders = delivered_to(tenant_.message_requests(), is_reminder);
   EXPECT_EQ(distinct(reminders), silent);
   for (const std::string& user : silent) EXPECT_EQ(reminders.count(user), 2u) << user;
   for (const auto& r : tenant_.message_requests()) {
     if (is_reminder(r.content)) {
       const std::string text = text_of(r.content);
-      EXPECT_TRUE(text.find("【再送 1】") != std::string::npos || text.find("【再送 2】") != std::string::npos) << text;
+      EXPECT_TRUE(text.find("【再送 1】") != std::string::npos ||
+                  text.find("【再送 2】") != std::string::npos)
+          << text;
     }
   }
 }
@@ -122,18 +140,27 @@ TEST_F(Distribution, RemindersGoOnlyToThoseWhoHaveNotAnswered) {
 TEST_F(Distribution, AClosedRollCallRemindsNobodyAndTheRoomHearsTheCount) {
   start({8});
   const std::string rc = start_rollcall({{"title", "安否確認"}, {"departments", {"soumu"}}});
-  ASSERT_EQ(daemon_->post_json("/v1/rollcalls/" + rc + "/checkins",
-                               {{"staff", "s002"}, {"safety", "minor_injury"}, {"can_work", "unknown"}}, kIngest).status, 200);
+  ASSERT_EQ(
+      daemon_
+          ->post_json("/v1/rollcalls/" + rc + "/checkins",
+                      {{"staff", "s002"}, {"safety", "minor_injury"}, {"can_work", "unknown"}},
+                      kIngest)
+          .status,
+      200);
   ASSERT_TRUE(wait_requests([&](const Requests& r) {
     return distinct(delivered_to(r, is_question)).size() == reachable_users("soumu").size() - 1;
   })) << "s002 answered before the bot reached them: not asked";
-  ASSERT_EQ(daemon_->post_json("/v1/rollcalls/" + rc + "/close", json::object(), kOperator).status, 200);
+  ASSERT_EQ(daemon_->post_json("/v1/rollcalls/" + rc + "/close", json::object(), kOperator).status,
+            200);
   ASSERT_TRUE(wait_requests([&](const Requests& r) {
-    return delivered_to(r, [](const json&) { return true; }, "channels").size() == 2;
+    return delivered_to(
+               r, [](const json&) { return true; }, "channels")
+               .size() == 2;
   }));
   std::string close_text;
   for (const auto& r : tenant_.message_requests()) {
-    if (r.kind == "channels" && text_of(r.content).find("締め切りました") != std::string::npos) close_text = text_of(r.content);
+    if (r.kind == "channels" && text_of(r.content).find("締め切りました") != std::string::npos)
+      close_text = text_of(r.content);
   }
   EXPECT_NE(close_text.find("回答 1/"), std::string::npos) << close_text;
   EXPECT_NE(close_text.find("軽傷 1"), std::string::npos) << close_text;
@@ -145,10 +172,12 @@ TEST_F(Distribution, AClosedRollCallRemindsNobodyAndTheRoomHearsTheCount) {
 TEST_F(Distribution, AnExpiredTokenIsRenewedOnceAndNothingIsLost) {
   start({}, 600);  // 100 ms apart: the expiry lands mid-distribution
   start_rollcall({{"title", "安否確認"}, {"departments", {"soumu"}}});
-  ASSERT_TRUE(wait_requests([](const Requests& r) { return !r.empty() && r.front().status == 201; }));
+  ASSERT_TRUE(
+      wait_requests([](const Requests& r) { return !r.empty() && r.front().status == 201; }));
   tenant_.expire_tokens();
   const std::set<std::string> expected = reachable_users("soumu");
-  ASSERT_TRUE(wait_requests([&](const Requests& r) { return distinct(delivered_to(r, is_question)) == expected; }));
+  ASSERT_TRUE(wait_requests(
+      [&](const Requests& r) { return distinct(delivered_to(r, is_question)) == expected; }));
   int refused = 0;
   for (const auto& r : tenant_.message_requests()) refused += r.status == 401;
   EXPECT_GE(refused, 1) << "the expiry was seen";
@@ -162,16 +191,19 @@ TEST_F(Distribution, A429IsWaitedOutForItsResetAndRetried) {
   start();
   start_rollcall({{"title", "安否確認"}, {"departments", {"soumu"}}});
   const std::set<std::string> expected = reachable_users("soumu");
-  ASSERT_TRUE(wait_requests([&](const Requests& r) { return distinct(delivered_to(r, is_question)) == expected; }));
+  ASSERT_TRUE(wait_requests(
+      [&](const Requests& r) { return distinct(delivered_to(r, is_question)) == expected; }));
   const Requests requests = tenant_.message_requests();
-  auto limited = std::find_if(requests.begin(), requests.end(), [](const auto& r) { return r.status == 429; });
+  auto limited =
+      std::find_if(requests.begin(), requests.end(), [](const auto& r) { return r.status == 429; });
   ASSERT_NE(limited, requests.end());
   // rateLimit-reset: 1 s. Nothing is asked of the tenant before it has passed.
   for (auto it = std::next(limited); it != requests.end(); ++it) {
     if (it->status == 429) continue;
     EXPECT_GE(it->at - limited->at, 900ms) << "the client waited out the reset";
   }
-  EXPECT_TRUE(wait_until([&] { return daemon_->metric("bcp_distribution_rate_limited_total") >= 2; }, 10s));
+  EXPECT_TRUE(
+      wait_until([&] { return daemon_->metric("bcp_distribution_rate_limited_total") >= 2; }, 10s));
   EXPECT_EQ(delivered_to(requests, is_question).size(), expected.size()) << "each exactly once";
 }
 
@@ -181,7 +213,8 @@ TEST_F(Distribution, ServerErrorsAndTimeoutsAreRetriedUntilDelivered) {
   start({}, 60'000, {}, [](DaemonOptions& o) { o.lineworks_client->timeout = 400ms; });
   start_rollcall({{"title", "安否確認"}, {"departments", {"soumu"}}});
   const std::set<std::string> expected = reachable_users("soumu");
-  ASSERT_TRUE(wait_requests([&](const Requests& r) { return distinct(delivered_to(r, is_question)) == expected; }));
+  ASSERT_TRUE(wait_requests(
+      [&](const Requests& r) { return distinct(delivered_to(r, is_question)) == expected; }));
   int errors = 0, hung = 0;
   for (const auto& r : tenant_.message_requests()) {
     errors += r.status == 500;
@@ -190,7 +223,8 @@ TEST_F(Distribution, ServerErrorsAndTimeoutsAreRetriedUntilDelivered) {
   EXPECT_EQ(errors, 2);
   EXPECT_EQ(hung, 1);
   EXPECT_EQ(delivered_to(tenant_.message_requests(), is_question).size(), expected.size());
-  EXPECT_TRUE(wait_until([&] { return daemon_->metric("bcp_distribution_retries_total") >= 3; }, 10s))
+  EXPECT_TRUE(
+      wait_until([&] { return daemon_->metric("bcp_distribution_retries_total") >= 3; }, 10s))
       << daemon_->metric("bcp_distribution_retries_total");
 }
 
@@ -203,7 +237,9 @@ TEST_F(Distribution, ADeadTenantNeverDelaysTheTalk) {
   // ... and the talk is answered as ever, every message, while they stay stuck.
   for (int i = 0; i < 20; ++i) {
     HttpResult r = daemon_->post_json(
-        "/v1/talk", {{"group", "hq"}, {"sender", {{"id", "s001"}}}, {"text", "本部 " + std::to_string(i)}}, kIngest);
+        "/v1/talk",
+        {{"group", "hq"}, {"sender", {{"id", "s001"}}}, {"text", "本部 " + std::to_string(i)}},
+        kIngest);
     ASSERT_EQ(r.status, 200) << r.body;
   }
   for (const auto& r : tenant_.message_requests()) EXPECT_EQ(r.status, 0) << "still hung";
@@ -217,11 +253,15 @@ TEST_F(Distribution, ARestartResumesWithoutAskingAnyoneTwice) {
   ASSERT_TRUE(wait_requests([](const Requests& r) { return r.size() >= 4; }));
   daemon_->restart();
   const std::set<std::string> expected = reachable_users("soumu");
-  ASSERT_TRUE(wait_requests([&](const Requests& r) { return distinct(delivered_to(r, is_question)) == expected; }));
+  ASSERT_TRUE(wait_requests(
+      [&](const Requests& r) { return distinct(delivered_to(r, is_question)) == expected; }));
   const auto questions = delivered_to(tenant_.message_requests(), is_question);
   // A graceful stop abandons at most the sends in flight (the outbox's window of 4).
   EXPECT_LE(questions.size(), expected.size() + 4);
-  EXPECT_EQ(delivered_to(tenant_.message_requests(), [](const json&) { return true; }, "channels").size(), 1u)
+  EXPECT_EQ(delivered_to(
+                tenant_.message_requests(), [](const json&) { return true; }, "channels")
+                .size(),
+            1u)
       << "the start is announced once";
 }
 
@@ -229,7 +269,8 @@ TEST_F(Distribution, AStopDoesNotWaitForTheNextReminderMark) {
   start({1200});  // the first reminder 5 minutes away (1200 × 250 ms)
   start_rollcall({{"title", "安否確認"}, {"departments", {"soumu"}}});
   auto stopped = std::async(std::launch::async, [&] { daemon_->stop(); });
-  EXPECT_EQ(stopped.wait_for(10s), std::future_status::ready) << "a pending reminder held the daemon";
+  EXPECT_EQ(stopped.wait_for(10s), std::future_status::ready)
+      << "a pending reminder held the daemon";
 }
 
 }  // namespace

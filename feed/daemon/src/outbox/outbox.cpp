@@ -31,7 +31,9 @@ model::Event messaged_event(const OutboxRow& row, bool sent, const std::string& 
   m.staff = row.staff;
   m.step = row.step == "question" ? model::MessageStep::question : model::MessageStep::reminder;
   m.outcome = sent ? model::SendOutcome::sent : model::SendOutcome::failed;
-  if (!sent) m.why = lineworks::first_chars(why.empty() ? "failed" : why, model::RollcallMessaged::kMaxWhyCharacters);
+  if (!sent)
+    m.why = lineworks::first_chars(why.empty() ? "failed" : why,
+                                   model::RollcallMessaged::kMaxWhyCharacters);
   model::Event e;
   e.at = at;
   e.body = std::move(m);
@@ -50,9 +52,9 @@ model::TimePoint to_model_time(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-Outbox::Outbox(Daemon::Core& core)
-    : core_(core), second_(core.options.reminder_second) {
-  lineworks::ClientOptions options = core.options.lineworks_client.value_or(lineworks::ClientOptions{});
+Outbox::Outbox(Daemon::Core& core) : core_(core), second_(core.options.reminder_second) {
+  lineworks::ClientOptions options =
+      core.options.lineworks_client.value_or(lineworks::ClientOptions{});
   options.log = [](lineworks::LogLevel level, std::string_view what) {
     log(level == lineworks::LogLevel::info ? LogLevel::info : LogLevel::warning, "lineworks-api",
         std::string(what));
@@ -83,15 +85,18 @@ Outbox::Outbox(Daemon::Core& core)
     const auto& marks = core.town.rollcall_distribution->reminders_after_seconds;
     for (const auto& [id, rollcall] : core.situation.rollcalls) {
       if (!rollcall.open()) continue;
-      std::vector<OutboxRow> rows = outbox::plan_announcements(rollcall, outbox::Announcement::start, core.town, now);
-      for (OutboxRow& r : outbox::plan_questions(rollcall, core.town, now)) rows.push_back(std::move(r));
+      std::vector<OutboxRow> rows =
+          outbox::plan_announcements(rollcall, outbox::Announcement::start, core.town, now);
+      for (OutboxRow& r : outbox::plan_questions(rollcall, core.town, now))
+        rows.push_back(std::move(r));
       // Only the newest mark already passed: two reminders at once would say nothing more.
       int passed = 0;
       for (std::size_t i = 0; i < marks.size(); ++i) {
         if (rollcall.started_at + marks[i] * second_ <= now) passed = static_cast<int>(i) + 1;
       }
       if (passed > 0) {
-        for (OutboxRow& r : outbox::plan_reminders(rollcall, passed, core.town, now)) rows.push_back(std::move(r));
+        for (OutboxRow& r : outbox::plan_reminders(rollcall, passed, core.town, now))
+          rows.push_back(std::move(r));
       }
       for (OutboxRow& r : rows) inbox_.to_add.push_back(std::move(r));
     }
@@ -135,8 +140,11 @@ void Outbox::on_committed(const std::vector<model::Event>& batch) {
     if (const auto* started = std::get_if<model::RollcallStarted>(&e.body)) {
       const auto rc = core_.situation.rollcalls.find(started->rollcall);
       if (!distributing || rc == core_.situation.rollcalls.end()) continue;
-      for (OutboxRow& r : outbox::plan_announcements(rc->second, outbox::Announcement::start, core_.town, now)) rows.push_back(std::move(r));
-      for (OutboxRow& r : outbox::plan_questions(rc->second, core_.town, now)) rows.push_back(std::move(r));
+      for (OutboxRow& r :
+           outbox::plan_announcements(rc->second, outbox::Announcement::start, core_.town, now))
+        rows.push_back(std::move(r));
+      for (OutboxRow& r : outbox::plan_questions(rc->second, core_.town, now))
+        rows.push_back(std::move(r));
       arm_reminder(rc->second);
     } else if (const auto* checkin = std::get_if<model::RollcallCheckin>(&e.body)) {
       answered.emplace_back(checkin->rollcall, checkin->staff);
@@ -150,7 +158,9 @@ void Outbox::on_committed(const std::vector<model::Event>& batch) {
       reminder_timers_.erase(close->rollcall);  // the timer's destructor cancels it
       const auto rc = core_.situation.rollcalls.find(close->rollcall);
       if (!distributing || rc == core_.situation.rollcalls.end()) continue;
-      for (OutboxRow& r : outbox::plan_announcements(rc->second, outbox::Announcement::close, core_.town, now)) rows.push_back(std::move(r));
+      for (OutboxRow& r :
+           outbox::plan_announcements(rc->second, outbox::Announcement::close, core_.town, now))
+        rows.push_back(std::move(r));
     }
   }
   if (rows.empty() && answered.empty() && closed.empty()) return;
@@ -168,11 +178,13 @@ void Outbox::answer_not_counted(const std::string& lineworks_user, const std::st
   // Any thread: the situation is read on the I/O thread.
   net::post(core_.ioc, [this, lineworks_user, staff, rollcall, problem] {
     const auto rc = core_.situation.rollcalls.find(rollcall);
-    const model::RollcallState* state = rc == core_.situation.rollcalls.end() ? nullptr : &rc->second;
+    const model::RollcallState* state =
+        rc == core_.situation.rollcalls.end() ? nullptr : &rc->second;
     const model::TimePoint now = core_.now();
     // Two presses are two replies: the key tells them apart by time and count.
     const std::string unique = model::format_time(now) + "#" + std::to_string(++presses_);
-    plan({outbox::plan_not_counted(lineworks_user, staff, rollcall, state, problem, unique, core_.town, now)});
+    plan({outbox::plan_not_counted(lineworks_user, staff, rollcall, state, problem, unique,
+                                   core_.town, now)});
   });
 }
 
@@ -221,7 +233,9 @@ void Outbox::submit_messaged(std::vector<model::Event> events) {
   net::post(core_.ioc, [this, events = std::move(events)]() mutable {
     if (core_.stopping || !core_.pipeline) return;
     core_.submit(std::move(events), [](std::vector<model::Event>, std::exception_ptr error) {
-      if (error) log(LogLevel::warning, "outbox", "a delivery record could not be journaled: " + submit_refusal(error).message);
+      if (error)
+        log(LogLevel::warning, "outbox",
+            "a delivery record could not be journaled: " + submit_refusal(error).message);
     });
   });
 }
@@ -362,17 +376,19 @@ void Outbox::dispatch() {
       message.content = nlohmann::json::parse(row.content);
     } catch (const std::exception&) {
       // Only this process writes the outbox; a row it cannot read is a bug, not input.
-      log(LogLevel::warning, "outbox", "outbox row " + std::to_string(row.id) + " has unreadable content");
+      log(LogLevel::warning, "outbox",
+          "outbox row " + std::to_string(row.id) + " has unreadable content");
       queue_.erase(it);
       continue;
     }
-    const bool taken = client_->send(std::move(message), [this, row](const lineworks::SendResult& r) {
-      {
-        std::lock_guard lock(mu_);
-        inbox_.finished.push_back({row, r});
-      }
-      wake_.notify_one();
-    });
+    const bool taken =
+        client_->send(std::move(message), [this, row](const lineworks::SendResult& r) {
+          {
+            std::lock_guard lock(mu_);
+            inbox_.finished.push_back({row, r});
+          }
+          wake_.notify_one();
+        });
     if (!taken) break;  // the client is full or stopping: offered again on the next wake
     queue_.erase(it);
     in_flight_++;

@@ -70,8 +70,9 @@ std::vector<OutboxRow> plan_questions(const model::RollcallState& rollcall,
                                       const config::TownConfig& town, model::TimePoint now) {
   std::vector<OutboxRow> rows;
   if (!rollcall.open()) return rows;
-  const nlohmann::json content = lineworks::safety_question(
-      rollcall.started.rollcall, question_text(rollcall), rollcall.started.drill, town.drill_prefix);
+  const nlohmann::json content =
+      lineworks::safety_question(rollcall.started.rollcall, question_text(rollcall),
+                                 rollcall.started.drill, town.drill_prefix);
   for (const config::Staff* staff : reach(rollcall, town).reachable) {
     if (answered(rollcall, staff->id)) continue;
     rows.push_back(person_row("q:" + rollcall.started.rollcall + ":" + staff->id, rollcall, *staff,
@@ -84,8 +85,8 @@ std::vector<OutboxRow> plan_reminders(const model::RollcallState& rollcall, int 
                                       const config::TownConfig& town, model::TimePoint now) {
   std::vector<OutboxRow> rows;
   if (!rollcall.open()) return rows;
-  const std::string text = "【再送 " + std::to_string(number) + "】まだ回答がありません。\n" +
-                           question_text(rollcall);
+  const std::string text =
+      "【再送 " + std::to_string(number) + "】まだ回答がありません。\n" + question_text(rollcall);
   const nlohmann::json content = lineworks::safety_question(
       rollcall.started.rollcall, text, rollcall.started.drill, town.drill_prefix);
   const std::string prefix = "r" + std::to_string(number) + ":" + rollcall.started.rollcall + ":";
@@ -102,8 +103,8 @@ std::optional<OutboxRow> plan_reply(const model::RollcallState& rollcall,
                                     const config::TownConfig& town, model::TimePoint now) {
   const config::Staff* staff = town.find_staff(checkin.staff);
   if (!staff || !staff->lineworks_user || staff->lineworks_user->empty()) return std::nullopt;
-  const std::string recorded =
-      "記録しました: " + rollcall.started.title + " — " + std::string(lineworks::safety_label(checkin.safety));
+  const std::string recorded = "記録しました: " + rollcall.started.title + " — " +
+                               std::string(lineworks::safety_label(checkin.safety));
   nlohmann::json content;
   if (checkin.can_work == model::CanWork::unknown && rollcall.open()) {
     content = lineworks::work_question(rollcall.started.rollcall, checkin.safety,
@@ -149,9 +150,8 @@ OutboxRow plan_not_counted(const std::string& lineworks_user, const std::string&
   return row;
 }
 
-std::vector<OutboxRow> plan_announcements(const model::RollcallState& rollcall,
-                                          Announcement which, const config::TownConfig& town,
-                                          model::TimePoint now) {
+std::vector<OutboxRow> plan_announcements(const model::RollcallState& rollcall, Announcement which,
+                                          const config::TownConfig& town, model::TimePoint now) {
   std::vector<OutboxRow> rows;
   if (!town.rollcall_distribution) return rows;
   const Reach r = reach(rollcall, town);

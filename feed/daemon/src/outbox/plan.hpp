@@ -51,8 +51,7 @@ OutboxRow plan_not_counted(const std::string& lineworks_user, const std::string&
                            const config::TownConfig& town, model::TimePoint now);
 // The start or the close in each `announce_groups` room.
 enum class Announcement { start, close };
-std::vector<OutboxRow> plan_announcements(const model::RollcallState& rollcall,
-                                          Announcement which, const config::TownConfig& town,
-                                          model::TimePoint now);
+std::vector<OutboxRow> plan_announcements(const model::RollcallState& rollcall, Announcement which,
+                                          const config::TownConfig& town, model::TimePoint now);
 
 }  // namespace bcp::daemon::outbox
