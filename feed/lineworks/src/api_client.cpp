@@ -1,7 +1,8 @@
-// The API client's thread: a queue of messages, `lanes` coroutines that each take one, pace
-// it, authorise it and send it on their own kept-alive connection, and the retry policy of
-// api_client.hpp. Everything below runs on that one thread, except send(), stop() and
-// stats(), which only post to it or read the counters under their mutex.
+// The API client's thread: a queue of messages and one of GETs, `lanes` coroutines that each
+// take one (a message first), pace it, authorise it and send it on their own kept-alive
+// connection, and the retry policy of api_client.hpp. Everything below runs on that one
+// thread, except send(), get(), stop() and stats(), which only post to it or read the counters
+// under their mutex.
 #include "bcp/lineworks/api_client.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -65,12 +66,19 @@ std::optional<std::chrono::seconds> reset_wait(const std::string& header) {
   return std::chrono::seconds(v);
 }
 
+bool is_redirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
 }  // namespace
 
 struct ApiClient::Impl {
   struct Job {
     OutgoingMessage message;
     Done done;
+    // A GET instead of a message (get()): `get_done` instead of `done`.
+    std::optional<GetRequest> get;
+    GetDone get_done;
     std::string key;  // the recipient's path: one message per recipient at a time, in order
     int attempts = 0;
     int failures = 0;
@@ -132,7 +140,9 @@ struct ApiClient::Impl {
     }
   }
 
-  void finish(Job& job, SendResult::Outcome outcome, int status, std::string error) {
+  void finish(Job& job, SendResult::Outcome outcome, int status, std::string error,
+              Response* answer = nullptr) {
+    if (job.get) return finish_get(job, outcome, status, std::move(error), answer);
     SendResult r;
     r.outcome = outcome;
     r.attempts = job.attempts;
@@ -160,18 +170,63 @@ struct ApiClient::Impl {
     job.done = nullptr;
   }
 
-  // The first queued job whose recipient has nothing in flight.
+  void finish_get(Job& job, SendResult::Outcome outcome, int status, std::string error,
+                  Response* answer) {
+    GetResult r;
+    r.outcome = outcome;
+    r.attempts = job.attempts;
+    r.status = status;
+    r.error = outcome == SendResult::Outcome::sent ? job.retried : std::move(error);
+    if (answer) {
+      r.content_type = std::move(answer->content_type);
+      if (outcome == SendResult::Outcome::sent) r.body = std::move(answer->body);
+    }
+    {
+      std::lock_guard lock(mutex);
+      if (outcome == SendResult::Outcome::sent) ++stats.fetched;
+      if (outcome == SendResult::Outcome::failed) {
+        ++stats.fetch_failed;
+        stats.last_error = r.error;
+      }
+    }
+    // The path only up to its query: a calendar's window is no secret, but ids are enough.
+    const std::string path = job.get->path.substr(0, job.get->path.find('?'));
+    if (outcome == SendResult::Outcome::failed)
+      say(LogLevel::warning, "GET " + path + " failed: " + r.error);
+    if (!job.get_done) return;
+    try {
+      job.get_done(r);
+    } catch (const std::exception& e) {
+      say(LogLevel::warning, std::string("a GET's done callback threw: ") + e.what());
+    } catch (...) {
+      say(LogLevel::warning, "a GET's done callback threw");
+    }
+    job.get_done = nullptr;
+  }
+
+  // GETs never take the last lane (unless there is only one), so a message always finds one.
+  std::size_t max_gets_in_flight() const {
+    return std::max<std::size_t>(connections.size() > 1 ? connections.size() - 1 : 1, 1);
+  }
+
+  // The first queued message whose recipient has nothing in flight; failing that, the first
+  // GET, when a lane may take one.
   std::optional<Job> take() {
-    for (auto it = queue.begin(); it != queue.end(); ++it) {
-      if (busy.contains(it->key)) continue;
+    auto taken = [this](std::deque<Job>& from, std::deque<Job>::iterator it) {
       Job job = std::move(*it);
-      queue.erase(it);
+      from.erase(it);
       busy.insert(job.key);
+      if (job.get) ++gets_in_flight;
       std::lock_guard lock(mutex);
       --stats.queued;
       ++stats.in_flight;
       return job;
+    };
+    for (auto it = queue.begin(); it != queue.end(); ++it) {
+      if (!busy.contains(it->key)) return taken(queue, it);
     }
+    if (!get_queue.empty() && gets_in_flight < max_gets_in_flight())
+      return taken(get_queue, get_queue.begin());
     return std::nullopt;
   }
 
@@ -191,6 +246,7 @@ struct ApiClient::Impl {
   }
 
   http::request<http::string_body> build(const Job& job, const std::string& token) const {
+    if (job.get) return build_get(api_url.target + job.get->path, token);
     http::request<http::string_body> req{http::verb::post,
                                          api_url.target + "/bots/" + percent_encode(api.bot_id) +
                                              "/" + job.message.to.path() + "/messages",
@@ -201,6 +257,43 @@ struct ApiClient::Impl {
     req.body() = nlohmann::json{{"content", job.message.content}}.dump(
         -1, ' ', false, nlohmann::json::error_handler_t::replace);
     return req;
+  }
+
+  static http::request<http::string_body> build_get(const std::string& target,
+                                                    const std::string& token) {
+    http::request<http::string_body> req{http::verb::get, target, 11};
+    req.set(http::field::user_agent, "bcp-feedd (BCP Wall LINE WORKS client)");
+    req.set(http::field::authorization, "Bearer " + token);
+    return req;
+  }
+
+  // Follows a GET's redirect once, on a one-off connection to the Location (any host, http or
+  // https: the same TLS checks and timeouts), with the Bearer again. A Location without a
+  // scheme is a path on api_url's host.
+  net::awaitable<Response> follow(const Job& job, const Response& redirect,
+                                  const std::string& token) {
+    Response out;
+    std::string location = redirect.location;
+    if (location.empty()) {
+      out.error = "HTTP " + std::to_string(redirect.status) + " without a Location";
+      co_return out;
+    }
+    if (location.front() == '/') location = api_url.origin() + location;
+    std::string why;
+    auto target = bcp::http::parse_http_url(location, &why);
+    if (!target) {
+      out.error = "HTTP " + std::to_string(redirect.status) + " to an unusable Location: " + why;
+      co_return out;
+    }
+    std::string path = target->target.empty() ? "/" : target->target;
+    Connection once(ioc, tls, *target, options.timeout);
+    redirects.insert(&once);  // stop() cuts it like the lanes' connections
+    // Named first: g++ 12 destroys a temporary inside a co_await expression twice.
+    http::request<http::string_body> req = build_get(path, token);
+    out = co_await once.request(std::move(req), job.get->max_bytes);
+    redirects.erase(&once);
+    once.close();
+    co_return out;
   }
 
   // A failure that may pass (no answer, 5xx, the token endpoint): true to try again after
@@ -239,10 +332,20 @@ struct ApiClient::Impl {
       }
       ++job.attempts;
       http::request<http::string_body> req = build(job, token);
-      const Response res = co_await connection.request(std::move(req));
+      const std::size_t limit = job.get ? job.get->max_bytes : Connection::kMaxAnswerBytes;
+      Response res = co_await connection.request(std::move(req), limit);
       if (stopped) break;
+      if (job.get && job.get->follow_redirect && is_redirect(res.status)) {
+        ++job.attempts;
+        res = co_await follow(job, res, token);
+        if (stopped) break;
+      }
+      if (res.too_large) {
+        finish(job, SendResult::Outcome::failed, res.status, res.error);
+        co_return;
+      }
       if (res.status >= 200 && res.status < 300) {
-        finish(job, SendResult::Outcome::sent, res.status, {});
+        finish(job, SendResult::Outcome::sent, res.status, {}, &res);
         co_return;
       }
       if (res.status == 401 && !job.renewed) {
@@ -291,7 +394,8 @@ struct ApiClient::Impl {
       // Any other answer will not change by repeating the same request.
       finish(
           job, SendResult::Outcome::failed, res.status,
-          http_error(res) + (job.renewed && res.status == 401 ? " after renewing the token" : ""));
+          http_error(res) + (job.renewed && res.status == 401 ? " after renewing the token" : ""),
+          &res);
       co_return;
     }
     finish(job, SendResult::Outcome::stopped, 0, "stopped");
@@ -312,6 +416,7 @@ struct ApiClient::Impl {
         finish(*job, SendResult::Outcome::failed, 0, std::string("client error: ") + e.what());
       }
       busy.erase(job->key);
+      if (job->get) --gets_in_flight;
       {
         std::lock_guard lock(mutex);
         --stats.in_flight;
@@ -327,7 +432,7 @@ struct ApiClient::Impl {
       --stats.queued;
       return;
     }
-    queue.push_back(std::move(job));
+    (job.get ? get_queue : queue).push_back(std::move(job));
     queue_signal.cancel();
   }
 
@@ -337,12 +442,15 @@ struct ApiClient::Impl {
     tokens->stop();
     for (auto& t : timers) t->cancel();
     for (auto& c : connections) c->shutdown();
+    for (Connection* c : redirects) c->shutdown();
     for (Job& job : queue) finish(job, SendResult::Outcome::stopped, 0, "stopped");
+    for (Job& job : get_queue) finish(job, SendResult::Outcome::stopped, 0, "stopped");
     {
       std::lock_guard lock(mutex);
-      stats.queued -= queue.size();
+      stats.queued -= queue.size() + get_queue.size();
     }
     queue.clear();
+    get_queue.clear();
     work.reset();
   }
 
@@ -357,7 +465,11 @@ struct ApiClient::Impl {
   std::vector<std::unique_ptr<net::steady_timer>> timers;  // one per lane
   net::steady_timer queue_signal;  // cancelled when a job arrives: wakes idle lanes
   net::executor_work_guard<net::io_context::executor_type> work;
-  std::deque<Job> queue;
+  std::deque<Job> queue;      // messages
+  std::deque<Job> get_queue;  // GETs: taken only when no message can be
+  std::size_t gets_in_flight = 0;
+  std::set<Connection*> redirects;  // one-off connections of redirects in flight
+  std::uint64_t get_counter = 0;    // makes each GET's busy key unique
   std::set<std::string> busy;
   bool stopped = false;  // client thread only
 
@@ -382,6 +494,22 @@ bool ApiClient::send(OutgoingMessage message, Done done) {
   // Checked and posted under the lock, so nothing is posted after stop()'s own post.
   if (!impl_->accepting || impl_->stats.queued + impl_->stats.in_flight >= impl_->options.max_queue)
     return false;
+  ++impl_->stats.queued;
+  net::post(impl_->ioc, [impl = impl_.get(), job = std::move(job)]() mutable {
+    impl->enqueue(std::move(job));
+  });
+  return true;
+}
+
+bool ApiClient::get(GetRequest request, GetDone done) {
+  Impl::Job job;
+  job.get = std::move(request);
+  job.get_done = std::move(done);
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->accepting || impl_->stats.queued + impl_->stats.in_flight >= impl_->options.max_queue)
+    return false;
+  // GETs have no order among themselves: each its own key (under the mutex, so unique).
+  job.key = "GET " + std::to_string(++impl_->get_counter);
   ++impl_->stats.queued;
   net::post(impl_->ioc, [impl = impl_.get(), job = std::move(job)]() mutable {
     impl->enqueue(std::move(job));

@@ -33,7 +33,10 @@ struct Response {
   int status = 0;  // 0: no answer, see `error`
   std::string body;
   std::string rate_limit_reset;  // the rateLimit-reset header, when there was one
+  std::string content_type;
+  std::string location;  // a redirect's Location, as sent
   std::string error;
+  bool too_large = false;  // the body went past the limit: repeating it will not help
 };
 
 class Connection {
@@ -44,9 +47,11 @@ class Connection {
   Connection(net::io_context& ioc, net::ssl::context& tls, bcp::http::HttpUrl origin,
              std::chrono::milliseconds timeout);
 
-  // Sends `req` (its Host and keep-alive are set here) and reads the answer. A kept-alive
-  // connection the server closed meanwhile is reopened once without counting as a failure.
-  net::awaitable<Response> request(beast::http::request<beast::http::string_body> req);
+  // Sends `req` (its Host and keep-alive are set here) and reads the answer, whose body may be
+  // at most `body_limit` bytes (checked while reading). A kept-alive connection the server
+  // closed meanwhile is reopened once without counting as a failure.
+  net::awaitable<Response> request(beast::http::request<beast::http::string_body> req,
+                                   std::size_t body_limit = kMaxAnswerBytes);
 
   // Cuts the connection and whatever is in flight on it; the next request opens a new one.
   void close();
@@ -58,7 +63,8 @@ class Connection {
   net::awaitable<void> connect();
   template <typename Stream>
   net::awaitable<Response> exchange(Stream& stream,
-                                    beast::http::request<beast::http::string_body>& req);
+                                    beast::http::request<beast::http::string_body>& req,
+                                    std::size_t body_limit);
   beast::tcp_stream& lowest();
 
   net::io_context& ioc_;

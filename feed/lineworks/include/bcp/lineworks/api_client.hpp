@@ -15,6 +15,12 @@
 //   other 4xx      failed at once (a wrong user id, a body LINE WORKS refuses, no permission).
 // Every request has a timeout on each step (resolve, connect, TLS, write, read). https is
 // checked against the system's CA store and the host name; http is for loopback (tests).
+//
+// GETs (get(): an attachment, a calendar) share the pacing, the token and the rules above
+// (2xx instead of 201), but wait BEHIND every queued message and never take the last free
+// lane, so a roll call's questions are never delayed by them. An attachment's 302 is followed
+// once, on a one-off connection to the Location (another host, or https), with the same
+// timeouts, TLS checks and Bearer. The body limit is enforced while reading.
 #pragma once
 
 #include <chrono>
@@ -74,6 +80,22 @@ struct SendResult {
   std::chrono::system_clock::time_point finished;
 };
 
+// One GET under api_url (get()).
+struct GetRequest {
+  std::string path;                  // after api_url: "/users/u1/calendar/events?from…"
+  std::size_t max_bytes = 1u << 20;  // a longer body fails ("larger than N bytes")
+  bool follow_redirect = false;      // attachments: one 302 to Location, Bearer sent again
+};
+
+struct GetResult {
+  SendResult::Outcome outcome = SendResult::Outcome::failed;  // sent = a 2xx body arrived
+  int attempts = 0;  // requests made, 429s, 401 retries and the redirect's own included
+  int status = 0;    // HTTP status of the last answer (the redirect target's), 0 when none came
+  std::string body;
+  std::string content_type;  // of the last answer, as sent
+  std::string error;         // why it failed (or, when it worked, what was retried); never content
+};
+
 struct ClientStats {
   std::size_t queued = 0;     // waiting for a lane
   std::size_t in_flight = 0;  // taken by a lane (pacing, retrying or requesting)
@@ -81,6 +103,8 @@ struct ClientStats {
   std::uint64_t failed = 0;
   std::uint64_t rate_limited = 0;  // 429 answers
   std::uint64_t retries = 0;       // requests repeated after an error, 401 or 429
+  std::uint64_t fetched = 0;       // GETs that got their 2xx body
+  std::uint64_t fetch_failed = 0;  // GETs given up
   std::uint64_t token_requests = 0;
   std::uint64_t token_failures = 0;
   std::string last_error;  // the newest failure of any kind, for /healthz; empty when none
@@ -89,6 +113,7 @@ struct ClientStats {
 class ApiClient {
  public:
   using Done = std::function<void(const SendResult&)>;
+  using GetDone = std::function<void(const GetResult&)>;
 
   // Throws std::invalid_argument when a URL or the private key is unusable (config/ has
   // checked them already for a loaded town).
@@ -101,6 +126,11 @@ class ApiClient {
   // (and `done` never runs) when the queue is full or the client is stopping: the caller
   // keeps the message and offers it again later.
   bool send(OutgoingMessage message, Done done);
+
+  // Any thread. Queues a GET of api_url + request.path BEHIND every queued send; `done` runs
+  // exactly once, on the client's thread (quick: hand the body over, never decode it there).
+  // False (and `done` never runs) when the queue is full or the client is stopping.
+  bool get(GetRequest request, GetDone done);
 
   // Any thread but the client's own (not from a `done`). Every queued or unfinished message
   // gets done(stopped); then the thread is joined. Idempotent.
