@@ -64,8 +64,8 @@ TEST(ApiClientGet, ReturnsTheBodyAndItsContentTypeWithTheBearer) {
   });
   ApiClient client(api_at(tenant, api), fast_options());
   GetResults results;
-  ASSERT_TRUE(client.get({"/users/u1/calendar/events?fromDateTime=a&untilDateTime=b"},
-                         results.callback()));
+  ASSERT_TRUE(
+      client.get({"/users/u1/calendar/events?fromDateTime=a&untilDateTime=b"}, results.callback()));
   ASSERT_TRUE(results.wait_for(1));
   const GetResult r = results.at(0);
   EXPECT_EQ(r.outcome, Outcome::sent) << r.error;
