@@ -83,8 +83,7 @@ net::awaitable<void> Connection::connect() {
 }
 
 template <typename Stream>
-net::awaitable<Response> Connection::exchange(Stream& stream,
-                                              http::request<http::string_body>& req,
+net::awaitable<Response> Connection::exchange(Stream& stream, http::request<http::string_body>& req,
                                               std::size_t body_limit) {
   lowest().expires_after(timeout_);
   co_await http::async_write(stream, req, use_awaitable);
@@ -158,7 +157,8 @@ std::string error_reason(const std::string& body, std::initializer_list<const ch
   if (j.is_object()) {
     for (const char* key : keys) {
       auto it = j.find(key);
-      if (it != j.end() && it->is_string()) out += (out.empty() ? "" : ": ") + it->get<std::string>();
+      if (it != j.end() && it->is_string())
+        out += (out.empty() ? "" : ": ") + it->get<std::string>();
     }
   }
   if (out.size() > 200) out.resize(200);
