@@ -143,6 +143,11 @@ std::optional<RollcallDistribution> read_rollcall_distribution(const json* secti
                                                                const TownConfig& cfg, bool has_api,
                                                                Errors& errors);
 
+// The "calendars" section (lineworks_api.cpp); the defaults when absent, and also when broken
+// (the error is collected).
+Calendars read_calendars(const json* section, const std::string& file, bool has_api,
+                         Errors& errors);
+
 // The token among `tokens` whose secret matches `presented` (lookup.cpp).
 const Token* match_token(const std::vector<Token>& tokens, std::string_view presented);
 

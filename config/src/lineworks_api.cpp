@@ -18,6 +18,8 @@ using detail::ObjectReader;
 constexpr std::int64_t kMaxMessagesPerMinute = 60'000;
 constexpr std::int64_t kMaxReminderSeconds = 7 * 24 * 3600;
 constexpr std::size_t kMaxReminders = 20;
+constexpr std::int64_t kMinCalendarPollSeconds = 60;
+constexpr std::int64_t kMaxCalendarPollSeconds = 86'400;
 
 // An endpoint URL: http(s), and plain http only on loopback, because the client secret and
 // the access tokens travel in these requests.
@@ -221,6 +223,42 @@ std::optional<RollcallDistribution> detail::read_rollcall_distribution(const jso
   }
   if (errors.count() != before) return std::nullopt;
   return d;
+}
+
+Calendars detail::read_calendars(const json* section, const std::string& file, bool has_api,
+                                 Errors& errors) {
+  Calendars c;
+  if (!section) return c;
+  if (!section->is_object()) {
+    errors.add(file, "/calendars", std::string("expected object, got ") + type_name(*section));
+    return c;
+  }
+  ObjectReader r(*section, "/calendars", file, errors);
+  if (auto source = r.string("source", false)) {
+    if (*source == "lineworks") {
+      c.source = Calendars::Source::lineworks;
+      if (!has_api) {
+        errors.add(file, r.at("source"),
+                   "\"lineworks\" needs the lineworks_api section: the calendars are read "
+                   "through the app's service account");
+      }
+    } else if (*source != "ics") {
+      errors.add(file, r.at("source"),
+                 "expected \"lineworks\" or \"ics\", got " + json_quote(*source));
+    }
+  }
+  if (auto poll = r.integer("poll_seconds", false)) {
+    if (*poll < kMinCalendarPollSeconds || *poll > kMaxCalendarPollSeconds) {
+      errors.add(file, r.at("poll_seconds"),
+                 "expected " + std::to_string(kMinCalendarPollSeconds) + " to " +
+                     std::to_string(kMaxCalendarPollSeconds) + " seconds, got " +
+                     std::to_string(*poll));
+    } else {
+      c.poll_seconds = static_cast<int>(*poll);
+    }
+  }
+  r.finish();
+  return c;
 }
 
 }  // namespace bcp::config

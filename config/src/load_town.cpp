@@ -406,6 +406,12 @@ LoadResult load_town(const std::filesystem::path& town_json) {
   cfg.lineworks_api = detail::read_lineworks_api(api, file, cfg.base_dir, cfg, errors);
   cfg.rollcall_distribution = detail::read_rollcall_distribution(
       root.any("rollcall_distribution", false), file, cfg, api != nullptr, errors);
+  // The issue that asked for the poll named it so once; the key is calendars.poll_seconds.
+  if (root.any("calendar_poll_seconds", false)) {
+    errors.add(file, "/calendar_poll_seconds",
+               "not a key: the poll interval is \"calendars\": {\"poll_seconds\": N}");
+  }
+  cfg.calendars = detail::read_calendars(root.any("calendars", false), file, api != nullptr, errors);
   root.finish();
   // Last, so that the roster's messages follow town.json's own.
   read_roster(roster, file, paths, errors, cfg);

@@ -107,6 +107,8 @@ std::vector<std::string> TownConfig::watched_sources() const {
   // The bot's sends: polled in effect (each send is an attempt that succeeds or fails).
   if (lineworks_api) out.emplace_back("lineworks_api");
   if (bridge) out.emplace_back("nats");
+  // Read from LINE WORKS every poll: an attempt that succeeds or fails, from the start.
+  if (lineworks_api && calendars.source == Calendars::Source::lineworks) out.emplace_back("calendar");
   return out;
 }
 

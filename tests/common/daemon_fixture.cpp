@@ -26,6 +26,8 @@ const config::TownConfig& sample_town() {
 config::TownConfig sample_town_without_bot_api() {
   config::TownConfig town = sample_town();
   town.lineworks_api.reset();
+  // Without the API, calendars can only come from .ics uploads (what load_town would demand).
+  town.calendars = config::Calendars{};
   return town;
 }
 

@@ -210,4 +210,55 @@ TEST_F(LineWorksSections, SectionsOfTheWrongTypeAreNamed) {
                               f() + ": /rollcall_distribution: expected object, got string"}));
 }
 
+// ---- "calendars" ----------------------------------------------------------------------
+
+TEST(SampleTownCalendars, AreReadFromLineWorksEvery900Seconds) {
+  const auto loaded = load_town("config/sample-town/town.json");
+  ASSERT_TRUE(loaded.config);
+  EXPECT_EQ(loaded.config->calendars.source, bcp::config::Calendars::Source::lineworks);
+  EXPECT_EQ(loaded.config->calendars.poll_seconds, 900);
+}
+
+TEST_F(LineWorksSections, CalendarsComeFromIcsUploadsUnlessToldOtherwise) {
+  // Not "lineworks" by default even with lineworks_api: the token would then ask for
+  // calendar.read, which fails the bot's own token until the app has that scope.
+  const auto loaded = load();
+  ASSERT_TRUE(loaded.config);
+  EXPECT_EQ(loaded.config->calendars.source, bcp::config::Calendars::Source::ics);
+  EXPECT_EQ(loaded.config->calendars.poll_seconds, 900);
+  town_["calendars"] = {{"source", "lineworks"}, {"poll_seconds", 60}};
+  const auto read = load();
+  ASSERT_TRUE(read.config) << read.errors[0].to_string();
+  EXPECT_EQ(read.config->calendars.source, bcp::config::Calendars::Source::lineworks);
+  EXPECT_EQ(read.config->calendars.poll_seconds, 60);
+}
+
+TEST_F(LineWorksSections, BrokenCalendarsKeysAreNamed) {
+  town_["calendars"] = {{"source", "google"}, {"poll_seconds", 59}, {"poll_second", 900}};
+  EXPECT_EQ(errors(),
+            (Errors{f() + ": /calendars/source: expected \"lineworks\" or \"ics\", got \"google\"",
+                    f() + ": /calendars/poll_seconds: expected 60 to 86400 seconds, got 59",
+                    f() + ": /calendars/poll_second: unknown field"}));
+  town_["calendars"] = {{"source", "ics"}, {"poll_seconds", 86401}};
+  EXPECT_EQ(errors(),
+            Errors{f() + ": /calendars/poll_seconds: expected 60 to 86400 seconds, got 86401"});
+  town_["calendars"] = {{"poll_seconds", "900"}};
+  EXPECT_EQ(errors(), Errors{f() + ": /calendars/poll_seconds: expected integer, got string"});
+  town_["calendars"] = "lineworks";
+  EXPECT_EQ(errors(), Errors{f() + ": /calendars: expected object, got string"});
+}
+
+TEST_F(LineWorksSections, LineWorksCalendarsNeedTheApiAndTheIssuesKeyIsPointedAtTheRealOne) {
+  town_.erase("lineworks_api");
+  town_.erase("rollcall_distribution");
+  town_["calendars"] = {{"source", "lineworks"}};
+  EXPECT_EQ(errors(), Errors{f() + ": /calendars/source: \"lineworks\" needs the lineworks_api "
+                                   "section: the calendars are read through the app's service "
+                                   "account"});
+  town_["calendars"] = {{"source", "ics"}};
+  town_["calendar_poll_seconds"] = 900;
+  EXPECT_EQ(errors(), Errors{f() + ": /calendar_poll_seconds: not a key: the poll interval is "
+                                   "\"calendars\": {\"poll_seconds\": N}"});
+}
+
 }  // namespace

@@ -177,7 +177,7 @@ TEST(SampleTown, CsvRosterMatchesJsonRoster) {
 
 // The outside sources a daemon watches and a wall lists (docs/protocol.md "Source health").
 TEST(WatchedSources, FollowTheConfiguredPollerBotsAndBridge) {
-  EXPECT_EQ(sample().watched_sources(), (std::vector<std::string>{"lineworks", "lineworks_api"}))
+  EXPECT_EQ(sample().watched_sources(), (std::vector<std::string>{"lineworks", "lineworks_api", "calendar"}))
       << "the sample town's bot listens and speaks";
   TownConfig c;
   EXPECT_TRUE(c.watched_sources().empty());

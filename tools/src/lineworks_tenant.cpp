@@ -22,6 +22,7 @@
 
 #include "bcp/lineworks/jwt.hpp"
 #include "bcp/lineworks/messages.hpp"
+#include "tenant_calendars.hpp"
 
 namespace bcp::tools {
 
@@ -320,6 +321,8 @@ struct LineWorksTenant::Impl {
   Reply handle(const http::request<http::string_body>& req,
                std::optional<MessageRequest>& delivered) {
     const std::string_view target = req.target();
+    if (req.method() == http::verb::get && target.starts_with(tenant_calendars::kUsersPrefix))
+      return calendar_events(req);
     if (req.method() != http::verb::post)
       return json_reply(405, {{"code", "METHOD_NOT_ALLOWED"}, {"description", "POST only"}});
     if (target == kTokenPath) return token(req);
@@ -390,6 +393,7 @@ struct LineWorksTenant::Impl {
     } catch (const std::exception&) {
     }
     tokens[access] = Clock::now() + std::chrono::seconds(lifetime);
+    token_scopes[access] = scope;
     token_log.push_back({Clock::now(), 200, {}});
     cv.notify_all();
     return json_reply(200, {{"access_token", access},
@@ -442,25 +446,8 @@ struct LineWorksTenant::Impl {
     if (record.content.is_object() && record.content.contains("content"))
       record.content = record.content["content"];
 
-    while (!faults.empty() && faults.front().times <= 0) faults.pop_front();
-    if (!faults.empty()) {
-      Fault& f = faults.front();
-      --f.times;
-      if (f.status == 0) return answer(Reply{0, {}, {}, true}, "hung (told to)");
-      if (f.reset_seconds >= 0) return answer(too_many(f.reset_seconds), "429 (told to)");
-      return answer(Reply{f.status, f.body, {{"Content-Type", "application/json"}}, false},
-                    std::to_string(f.status) + " (told to)");
-    }
-    if (limit > 0) {
-      const auto now = Clock::now();
-      while (!accepted.empty() && accepted.front() <= now - window) accepted.pop_front();
-      if (static_cast<int>(accepted.size()) >= limit) {
-        const auto left = accepted.front() + window - now;
-        const auto seconds =
-            std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(left).count());
-        return answer(too_many(static_cast<int>(seconds)), "over the rate limit");
-      }
-    }
+    std::string why;
+    if (auto fault = fault_or_limit(why)) return answer(*fault, why);
     if (!std::string_view(req[http::field::content_type]).starts_with("application/json"))
       return answer(json_reply(415, {{"code", "UNSUPPORTED_MEDIA_TYPE"},
                                      {"description", "expected application/json"}}),
@@ -483,6 +470,79 @@ struct LineWorksTenant::Impl {
     return answer(ok, {});
   }
 
+  // The next told-to fault, or a 429 over the rate limit, for a request with a valid token
+  // (the message and the calendar routes share both). Under the lock.
+  std::optional<Reply> fault_or_limit(std::string& why) {
+    while (!faults.empty() && faults.front().times <= 0) faults.pop_front();
+    if (!faults.empty()) {
+      Fault& f = faults.front();
+      --f.times;
+      if (f.status == 0) return why = "hung (told to)", Reply{0, {}, {}, true};
+      if (f.reset_seconds >= 0) return why = "429 (told to)", too_many(f.reset_seconds);
+      why = std::to_string(f.status) + " (told to)";
+      return Reply{f.status, f.body, {{"Content-Type", "application/json"}}, false};
+    }
+    if (limit > 0) {
+      const auto now = Clock::now();
+      while (!accepted.empty() && accepted.front() <= now - window) accepted.pop_front();
+      if (static_cast<int>(accepted.size()) >= limit) {
+        const auto left = accepted.front() + window - now;
+        const auto seconds =
+            std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(left).count());
+        why = "over the rate limit";
+        return too_many(static_cast<int>(seconds));
+      }
+    }
+    return std::nullopt;
+  }
+
+  // GET /v1.0/users/{userId}/calendar/events (tenant_calendars.hpp judges the rest).
+  Reply calendar_events(const http::request<http::string_body>& req) {
+    std::lock_guard lock(mutex);
+    CalendarRequest record;
+    record.at = Clock::now();
+    auto answer = [&](Reply reply, std::string error) {
+      record.status = reply.hang ? 0 : reply.status;
+      record.error = std::move(error);
+      calendar_log.push_back(std::move(record));
+      cv.notify_all();
+      return reply;
+    };
+    const std::string_view target = req.target();
+    const auto question = target.find('?');
+    const auto path = decode(target.substr(tenant_calendars::kUsersPrefix.size(),
+                                           question == std::string_view::npos
+                                               ? std::string_view::npos
+                                               : question - tenant_calendars::kUsersPrefix.size()),
+                             false);
+    std::optional<std::map<std::string, std::string>> query;
+    if (question != std::string_view::npos) query = parse_form(target.substr(question + 1));
+    if (query) {
+      if (auto f = query->find("fromDateTime"); f != query->end()) record.from = f->second;
+      if (auto u = query->find("untilDateTime"); u != query->end()) record.until = u->second;
+    }
+    std::string_view auth = req[http::field::authorization];
+    if (auth.starts_with("Bearer ")) record.token = std::string(auth.substr(7));
+    auto token = tokens.find(record.token);
+    if (token == tokens.end() || Clock::now() >= token->second)
+      return answer(
+          json_reply(401, {{"code", "UNAUTHORIZED"}, {"description", "Authentication failed"}}),
+          "no valid token");
+    const std::string& scope = token_scopes[record.token];
+    if ((" " + scope + " ").find(" calendar.read ") == std::string::npos &&
+        (" " + scope + " ").find(" calendar ") == std::string::npos)
+      return answer(json_reply(403, {{"code", "FORBIDDEN"},
+                                     {"description", "the token's scope has no calendar.read"}}),
+                    "no calendar scope");
+    std::string why;
+    if (auto fault = fault_or_limit(why)) return answer(*fault, why);
+    if (!path) return answer(json_reply(404, {{"code", "NOT_FOUND"}, {"description", "bad path"}}), "bad path");
+    tenant_calendars::Answer a =
+        tenant_calendars::answer(*path, query, calendars, settings.users, record.user);
+    if (a.status == 200) accepted.push_back(Clock::now());
+    return answer(json_reply(a.status, a.body), a.error);
+  }
+
   Reply too_many(int reset_seconds) {
     Reply r = json_reply(
         429, {{"code", "TOO_MANY_REQUESTS"}, {"description", "API rate limit exceeded"}});
@@ -503,6 +563,9 @@ struct LineWorksTenant::Impl {
   mutable std::condition_variable cv;
   std::deque<Fault> faults;
   std::map<std::string, Clock::time_point> tokens;  // issued -> expires
+  std::map<std::string, std::string> token_scopes;   // issued -> the scope asked for
+  std::map<std::string, json> calendars;             // userId -> events response
+  std::vector<CalendarRequest> calendar_log;
   std::vector<TokenRequest> token_log;
   std::vector<MessageRequest> message_log;
   int limit = 0;
@@ -559,6 +622,23 @@ void LineWorksTenant::set_rate_limit(int limit, std::chrono::milliseconds window
 void LineWorksTenant::set_expires_in(std::string seconds) {
   std::lock_guard lock(impl_->mutex);
   impl_->settings.expires_in = std::move(seconds);
+}
+
+void LineWorksTenant::set_calendar(std::string user_id, json events_response) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->calendars.insert_or_assign(std::move(user_id), std::move(events_response));
+}
+
+std::vector<LineWorksTenant::CalendarRequest> LineWorksTenant::calendar_requests() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->calendar_log;
+}
+
+bool LineWorksTenant::wait_for_calendar_requests(
+    const std::function<bool(const std::vector<CalendarRequest>&)>& done,
+    std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(impl_->mutex);
+  return impl_->cv.wait_for(lock, timeout, [&] { return done(impl_->calendar_log); });
 }
 
 std::vector<LineWorksTenant::TokenRequest> LineWorksTenant::token_requests() const {

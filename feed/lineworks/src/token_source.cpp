@@ -89,7 +89,7 @@ std::string TokenSource::form_body() const {
          "&grant_type=" + percent_encode("urn:ietf:params:oauth:grant-type:jwt-bearer") +
          "&client_id=" + percent_encode(api_.client_id) +
          "&client_secret=" + percent_encode(api_.client_secret) +
-         "&scope=" + percent_encode(kScope);
+         "&scope=" + percent_encode(options_.scope);
 }
 
 net::awaitable<void> TokenSource::exchange() {

@@ -114,6 +114,19 @@ struct RollcallDistribution {
   std::vector<std::string> announce_groups;  // group ids whose rooms hear start and close
 };
 
+// "calendars": where staff calendars come from (docs/operations.md "Staff calendars").
+//   ics        uploaded .ics files (PUT /v1/staff/{id}/calendar), the default when the key is
+//              absent: asking LINE WORKS for calendar.read fails the bot's token until the
+//              scope is enabled in the Developer Console, so reading calendars is opted into.
+//   lineworks  each roster member with a lineworks_user has their default LINE WORKS calendar
+//              read every poll_seconds through lineworks_api (which must then be configured);
+//              the token then also asks for calendar.read.
+struct Calendars {
+  enum class Source { ics, lineworks };
+  Source source = Source::ics;
+  int poll_seconds = 900;  // 60 to 86400
+};
+
 struct TownConfig {
   std::filesystem::path file;      // town.json as given
   std::filesystem::path base_dir;  // its directory; relative paths resolve against it
@@ -144,6 +157,7 @@ struct TownConfig {
   // Absent: the bot only listens.
   std::optional<LineWorksApi> lineworks_api;
   std::optional<RollcallDistribution> rollcall_distribution;
+  Calendars calendars;
 
   const Staff* find_staff(std::string_view id) const;
   const Staff* find_staff_by_lineworks(std::string_view user_id) const;

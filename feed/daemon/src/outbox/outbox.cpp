@@ -60,6 +60,9 @@ Outbox::Outbox(Daemon::Core& core) : core_(core), second_(core.options.reminder_
         std::string(what));
   };
   if (core.options.clock && !options.clock) options.clock = core.options.clock;
+  if (core.town.calendars.source == config::Calendars::Source::lineworks) {
+    options.scope = std::string(lineworks::kScope) + " " + std::string(lineworks::kCalendarScope);
+  }
   client_ = std::make_unique<lineworks::ApiClient>(*core.town.lineworks_api, std::move(options));
 
   // What is still queued from before a restart, less what is no longer owed.

@@ -60,6 +60,8 @@ class Outbox final : public EventSink, public BotReplies {
                           const std::string& rollcall, AnswerProblem problem) override;
 
   const BotStats& stats() const { return stats_; }
+  // The bot's API client, for the other readers that share its token and rate (calendars).
+  lineworks::ApiClient& client() { return *client_; }
 
  private:
   struct Finished {

@@ -50,6 +50,7 @@ class JmaPoller;
 class TownBridge;
 class RegionService;
 class Outbox;
+class LineWorksCalendars;
 
 // One open TCP connection, counted in metrics.connections (and against
 // options.max_connections) from accept until its socket is gone, whether it serves HTTP or
@@ -115,6 +116,10 @@ struct Daemon::Core {
   // The LINE WORKS bot's outbox (outbox/outbox.hpp); null unless town.json has lineworks_api.
   // Stopped by Daemon::stop and ~Daemon before the pipeline; destroyed before the journal.
   std::unique_ptr<Outbox> outbox;
+  // Reads staff calendars through the outbox's client (lineworks_calendars.hpp); null unless
+  // calendars.source is "lineworks". Its replies reach it through a weak pointer, so it may go
+  // before the client.
+  std::shared_ptr<LineWorksCalendars> calendar_reader;
   // Whom the LINE WORKS callback route tells that an answer was not counted:
   // options.bot_replies when a test set one, else the outbox; null when neither exists.
   BotReplies* bot_replies = nullptr;

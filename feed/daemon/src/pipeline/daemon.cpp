@@ -26,6 +26,7 @@
 #include "stream/stream_hub.hpp"
 #include "bridge/town_bridge.hpp"
 #include "outbox/outbox.hpp"
+#include "sources/lineworks_calendars.hpp"
 
 namespace bcp::daemon {
 
@@ -108,8 +109,10 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
     if (source == "lineworks") sources->add(source, SourceMonitor::Kind::pushed);
     if (source == "lineworks_api") sources->add(source, SourceMonitor::Kind::polled);
     if (source == "nats") sources->add_probe(source, [this] { return bridge_probe(); });
+    if (source == "calendar") sources->add(source, SourceMonitor::Kind::polled);
   }
-  if (calendars->has_calendars()) sources->add("calendar", SourceMonitor::Kind::polled);
+  if (calendars->has_calendars() && !sources->has("calendar"))
+    sources->add("calendar", SourceMonitor::Kind::polled);
   sources->restore(situation.sources);
 
   for (const config::Wall& wall : town.walls) metrics.wall_subscribers[wall.id] = 0;
@@ -129,6 +132,26 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
     pipeline->add_sink(*outbox, SinkThread::io);
   }
   bot_replies = options.bot_replies ? options.bot_replies : outbox.get();
+  // Calendars read through the bot's client (lineworks_calendars.hpp), started by run().
+  if (outbox && town.calendars.source == config::Calendars::Source::lineworks) {
+    lineworks::ApiClient& client = outbox->client();
+    auto get = [&client](std::string path, std::function<void(LineWorksCalendars::Reply)> done) {
+      lineworks::GetRequest request;
+      request.path = std::move(path);
+      return client.get(std::move(request),
+                        [done = std::move(done)](const lineworks::GetResult& r) {
+                          done({r.outcome == lineworks::SendResult::Outcome::sent, r.status,
+                                r.attempts, r.body, r.error});
+                        });
+
+    };
+    const auto period = options.calendar_poll_period.value_or(
+        std::chrono::seconds(town.calendars.poll_seconds));
+    // Two reads per messages_per_minute slot at most: half the rate limit (see the header).
+    const auto spacing = std::chrono::milliseconds(120'000 / town.lineworks_api->messages_per_minute);
+    calendar_reader = std::make_shared<LineWorksCalendars>(*this, *calendars, std::move(get),
+                                                          period, spacing);
+  }
   pipeline->add_sink(*hub, SinkThread::io);  // last: the walls see what the others took in
   if (options.before_commit) pipeline->set_before_commit(options.before_commit);
 
@@ -236,6 +259,7 @@ void Daemon::run() {
   core_->hub->start_heartbeat();
   core_->calendars->start();
   if (core_->outbox) core_->outbox->start();
+  if (core_->calendar_reader) core_->calendar_reader->start();
   if (core_->region) core_->region->start();
   core_->sources->start();
   if (const auto& poller = core_->alert_sources->jma.poller) {
@@ -259,6 +283,7 @@ void Daemon::stop() {
   net::post(c.ioc, [&c] {
     c.stopping = true;
     c.calendars->stop();
+    if (c.calendar_reader) c.calendar_reader->stop();
     c.sources->stop();
     boost::system::error_code ignored;
     c.acceptor.close(ignored);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 
+#include "bcp/calendar/lineworks_events.hpp"
 #include "bcp/daemon/log.hpp"
 #include "bcp/model/codec.hpp"
 
@@ -48,6 +49,7 @@ CalendarService::~CalendarService() {
   cancel_ = true;
   importer_.join();
   refresher_.join();
+  poll_evaluator_.join();
   store_.join();
 }
 
@@ -185,6 +187,8 @@ void CalendarService::arm(std::chrono::milliseconds delay) {
 void CalendarService::refresh(model::TimePoint now) {
   std::vector<Pending> batch;
   for (auto& [staff, entry] : calendars_) {
+    // A LINE WORKS calendar is refreshed by its next poll, not from a text kept here.
+    if (entry.polled || !entry.ics) continue;
     if (entry.broken || entry.evaluating || now < entry.retry_at) continue;
     if (entry.timeline && now < entry.timeline->from + kRefreshEvery) continue;
     entry.evaluating = true;
@@ -245,13 +249,24 @@ void CalendarService::on_refreshed(const std::vector<Pending>& batch,
 }
 
 void CalendarService::report_health() {
-  std::size_t left_out = 0, retrying = 0;
+  std::size_t left_out = 0, retrying = 0, unread = 0, polled = 0;
+  const std::string* first_problem = nullptr;
   for (const auto& [staff, entry] : calendars_) {
-    if (entry.broken) ++left_out;
-    else if (entry.backoff.count() > 0) ++retrying;
+    if (entry.polled) ++polled;
+    if (entry.polled && !entry.read_problem.empty()) {
+      if (unread++ == 0) first_problem = &entry.read_problem;
+    } else if (entry.broken) {
+      ++left_out;
+    } else if (entry.backoff.count() > 0) {
+      ++retrying;
+    }
   }
   const std::string of = " of " + std::to_string(calendars_.size()) + " stored calendars";
-  if (left_out > 0) {
+  if (unread > 0) {
+    core_.sources->failed("calendar", std::to_string(unread) + " of " + std::to_string(polled) +
+                                          " LINE WORKS calendars could not be read (" +
+                                          *first_problem + "); their last known states stay");
+  } else if (left_out > 0) {
     core_.sources->failed("calendar", std::to_string(left_out) + of +
                                           " left out (cannot be used; import again)");
   } else if (retrying > 0) {
@@ -265,6 +280,12 @@ void CalendarService::report_health() {
 // ---- imports ----------------------------------------------------------------------------------
 
 void CalendarService::import(RequestContext ctx, std::string staff, std::string ics) {
+  if (read_from_lineworks(staff)) {
+    return ctx.refuse(http::status::conflict, RefusalReason::conflict,
+                      "the calendar of " + staff +
+                          " is read from LINE WORKS (calendars.source \"lineworks\"); an .ics "
+                          "upload would contradict it");
+  }
   if (imports_in_flight_ >= kMaxImportsInFlight) {
     return ctx.refuse(http::status::too_many_requests, RefusalReason::rate_limited,
                       "too many calendar imports in progress; retry in a few seconds");
@@ -357,6 +378,78 @@ void CalendarService::finish_import(const RequestContext& ctx, const std::string
   // The new calendar may change sooner than the timer was set for (changes() took its
   // `until` into next_change_).
   schedule(now);
+}
+
+// ---- calendars read from LINE WORKS ---------------------------------------------------------
+
+bool CalendarService::read_from_lineworks(const std::string& staff) const {
+  if (core_.town.calendars.source != config::Calendars::Source::lineworks) return false;
+  const config::Staff* s = core_.town.find_staff(staff);
+  return s && s->lineworks_user;
+}
+
+void CalendarService::take_polled(std::string staff, std::string user, std::string body) {
+  if (stopped_) return;
+  const model::TimePoint now = core_.now();
+  boost::asio::post(poll_evaluator_, [this, staff = std::move(staff), user = std::move(user),
+                                      body = std::move(body),
+                                      options = evaluation_options(now, false)]() mutable {
+    std::string problem;
+    std::optional<std::string> ics;
+    calendar::Evaluation evaluation;
+    if (auto converted = calendar::lineworks_calendar_to_ics(body, user, problem)) {
+      ics = std::move(converted->ics);
+      evaluation = calendar::evaluate_isolated({*ics}, options, &cancel_)[0];
+    }
+    boost::asio::post(core_.ioc, [this, staff = std::move(staff), ics = std::move(ics),
+                                  evaluation = std::move(evaluation),
+                                  problem = std::move(problem)]() mutable {
+      on_polled(staff, std::move(ics), std::move(evaluation), std::move(problem));
+    });
+  });
+}
+
+void CalendarService::on_polled(const std::string& staff, std::optional<std::string> ics,
+                                calendar::Evaluation evaluation, std::string problem) {
+  if (stopped_) return;
+  using Outcome = calendar::Evaluation::Outcome;
+  if (ics && evaluation.outcome != Outcome::ok) problem = evaluation.error;
+  if (!ics || evaluation.outcome != Outcome::ok) {
+    // What LINE WORKS said cannot be used: never guess, keep what was said last.
+    read_failed(staff, "the answer cannot be used: " + problem);
+    return;
+  }
+  Entry& entry = calendars_[staff];
+  const bool was_failing = !entry.read_problem.empty();
+  entry = Entry{};
+  entry.polled = true;
+  entry.ics = std::make_shared<const std::string>(std::move(*ics));
+  entry.version = ++versions_;
+  entry.timeline = std::move(evaluation.timeline);
+  if (was_failing) log(LogLevel::info, "calendar", "calendar of " + staff + " read from LINE WORKS again");
+  if (entry.timeline->truncated) {
+    entry.warned_truncated = true;
+    log(LogLevel::warning, "calendar",
+        "calendar of " + staff + " is followed only partly: " + entry.timeline->truncated_at);
+  }
+  report_health();
+  const model::TimePoint now = core_.now();
+  submit(changes(now, &staff), nullptr);
+  schedule(now);
+}
+
+void CalendarService::read_failed(const std::string& staff, std::string why) {
+  if (stopped_) return;
+  Entry& entry = calendars_[staff];
+  entry.polled = true;
+  if (entry.read_problem.empty()) {
+    // Once per failing run of this person; the source's state says the rest.
+    log(LogLevel::warning, "calendar",
+        "calendar of " + staff + " could not be read from LINE WORKS (" + why +
+            "); the last known state stays");
+  }
+  entry.read_problem = std::move(why);
+  report_health();
 }
 
 }  // namespace bcp::daemon

@@ -9,11 +9,16 @@
 // takes microseconds, so neither an import nor a start-up nor a tick can stall /healthz or
 // ingest, whatever the calendars hold.
 //
-// Threads: the service's state belongs to the I/O thread. Two threads of its own drive the
-// worker processes, one for imports and one for the stored calendars (so an import never
-// waits behind the evaluation of everyone's calendar); they get copies of the texts and post
-// their results back. SQLite writes of an import run on a third thread, so a disk flush
-// never holds up the walls either.
+// Calendars read from LINE WORKS (calendars.source "lineworks", lineworks_calendars.hpp) take
+// the same path: each answer is turned into a VCALENDAR (bcp/calendar/lineworks_events.hpp)
+// and evaluated like a stored .ics, so the same rules decide availability. They are not
+// stored: the next poll reads them again, and what was journaled last stands meanwhile.
+//
+// Threads: the service's state belongs to the I/O thread. Three threads of its own drive the
+// worker processes, one for imports, one for the stored calendars and one for the calendars
+// read from LINE WORKS (so an import never waits behind the evaluation of everyone's
+// calendar); they get copies of the texts and post their results back. SQLite writes of an
+// import run on a fourth thread, so a disk flush never holds up the walls either.
 #pragma once
 
 #include <atomic>
@@ -62,6 +67,17 @@ class CalendarService : public EventSink {
   // before, and answers after both commits.
   void import(RequestContext ctx, std::string staff, std::string ics);
 
+  // LINE WORKS calendars (I/O thread). `body` is the events answer for `staff`, whose userId
+  // is `user`: converted and evaluated off the I/O thread; then their availability is
+  // journaled if it changed. An answer that cannot be used leaves the last known state and
+  // marks the "calendar" source, like read_failed.
+  void take_polled(std::string staff, std::string user, std::string body);
+  // The API did not give `staff`'s calendar (`why`: a status or transport error, no content):
+  // the last known state stays, and the "calendar" source is degraded until it is read again.
+  void read_failed(const std::string& staff, std::string why);
+  // Staff whose calendar comes from LINE WORKS: an .ics import for them is refused (409).
+  bool read_from_lineworks(const std::string& staff) const;
+
  private:
   struct Entry {
     std::shared_ptr<const std::string> ics;
@@ -72,6 +88,8 @@ class CalendarService : public EventSink {
     model::TimePoint retry_at{};  // after an evaluation that failed for time
     std::chrono::seconds backoff{0};
     bool warned_truncated = false;
+    bool polled = false;       // read from LINE WORKS, not stored
+    std::string read_problem;  // polled: why the last read failed (empty when it worked)
   };
   struct Pending {  // a stored calendar handed to the refresh thread
     std::string staff;
@@ -96,6 +114,8 @@ class CalendarService : public EventSink {
   void finish_import(const RequestContext& ctx, const std::string& staff,
                      std::shared_ptr<const std::string> ics, calendar::Evaluation evaluation,
                      std::exception_ptr stored_error);
+  void on_polled(const std::string& staff, std::optional<std::string> ics,
+                 calendar::Evaluation evaluation, std::string problem);
   void tick();
   void schedule(model::TimePoint now);
   void arm(std::chrono::milliseconds delay);  // the tick timer
@@ -112,6 +132,7 @@ class CalendarService : public EventSink {
   std::atomic<bool> cancel_{false};  // read by the worker-driving threads
   boost::asio::thread_pool importer_{1};
   boost::asio::thread_pool refresher_{1};
+  boost::asio::thread_pool poll_evaluator_{1};
   boost::asio::thread_pool store_{1};
 };
 

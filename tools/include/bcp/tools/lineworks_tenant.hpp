@@ -16,7 +16,12 @@
 //                             checked like the real API (text ≤ 2000, button_template with ≤ 10
 //                             message actions, quickReply ≤ 13 with postback actions, labels
 //                             ≤ 20, data ≤ 300, no unknown properties); 201 when all is well.
-// It can be told to answer the next message requests 429 (with rateLimit-reset), 500, or not
+//   GET /v1.0/users/{userId}/calendar/events?fromDateTime=…&untilDateTime=…
+//                             a token it issued whose scope has calendar.read (else 403);
+//                             both parameters YYYY-MM-DDThh:mm:ssTZD (`+` as %2B), a window
+//                             of at most 31 days (else 400); answers what set_calendar gave
+//                             for that user, {"events": []} without one (tenant_calendars.hpp).
+// It can be told to answer the next message (and calendar) requests 429 (with rateLimit-reset), 500, or not
 // at all (a hang the client must time out), to expire its tokens (401), and to enforce a
 // request limit per window. It records every request and what it answered.
 #pragma once
@@ -64,7 +69,9 @@ class LineWorksTenant {
   void hang_next(int times);  // read the request, never answer; the connection stays open
   // From now on every token issued so far answers 401 (as after its expiry).
   void expire_tokens();
-  // At most `limit` accepted message requests per sliding `window`, 429 beyond (0 = off).
+  // At most `limit` accepted message and calendar requests together per sliding `window`,
+  // 429 beyond (0 = off). Stricter than LINE WORKS, which counts each API on its own: the
+  // daemon's client paces all its requests together, so this is what it must keep to.
   void set_rate_limit(int limit, std::chrono::milliseconds window);
   // New tokens expire after this many seconds (the string is sent as is).
   void set_expires_in(std::string seconds);
@@ -83,6 +90,22 @@ class LineWorksTenant {
     int status = 0;     // what it answered (0: it hung)
     std::string error;  // why it was not 201
   };
+  // The events response GET .../users/{user_id}/calendar/events answers from now on.
+  void set_calendar(std::string user_id, nlohmann::json events_response);
+  struct CalendarRequest {
+    Clock::time_point at;
+    std::string user;         // the userId of the path, decoded (empty when unreadable)
+    std::string from, until;  // fromDateTime and untilDateTime, decoded
+    std::string token;
+    int status = 0;     // what it answered (0: it hung)
+    std::string error;  // why it was not 200
+  };
+  std::vector<CalendarRequest> calendar_requests() const;
+  // Blocks until `done(calendar_requests())` holds or `timeout` passes; returns whether it held.
+  bool wait_for_calendar_requests(
+      const std::function<bool(const std::vector<CalendarRequest>&)>& done,
+      std::chrono::milliseconds timeout) const;
+
   std::vector<TokenRequest> token_requests() const;
   std::vector<MessageRequest> message_requests() const;
   std::vector<MessageRequest> delivered() const;  // answered 201

@@ -67,6 +67,8 @@ struct DaemonOptions {
   // How long one second of rollcall_distribution.reminders_after_seconds lasts (tests
   // shorten it, so a reminder mark of 300 s comes after 300 of these).
   std::chrono::milliseconds reminder_second{1000};
+  // Replaces calendars.poll_seconds (tests poll every few hundred milliseconds).
+  std::optional<std::chrono::milliseconds> calendar_poll_period;
   // Where the LINE WORKS callback route tells a person that their answer was not counted
   // (closed or unknown roll call, none open): a test's recorder. Null: the outbox, when the
   // town has lineworks_api (else nobody is told; the answer is still kept as a notice). Not

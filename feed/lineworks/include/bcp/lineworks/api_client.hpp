@@ -40,6 +40,10 @@ namespace bcp::lineworks {
 
 // The scopes the client asks for: sending as the bot, and reading users (names, ids).
 inline constexpr std::string_view kScope = "bot user.read";
+// Added (ClientOptions::scope) only when the town reads calendars from LINE WORKS
+// (calendars.source "lineworks"): a scope the app has not enabled in the Developer Console
+// makes the token request fail (invalid_scope), which would silence the bot as well.
+inline constexpr std::string_view kCalendarScope = "calendar.read";
 
 enum class LogLevel { info, warning };
 
@@ -52,6 +56,8 @@ struct ClientOptions {
   int max_rate_limited = 50;  // 429s of one message before it is failed
   std::chrono::seconds max_rate_limit_wait{120};  // a longer rateLimit-reset is cut to this
   std::chrono::seconds jwt_lifetime{3600};        // LINE WORKS takes at most 60 min
+  // The token request's `scope`: kScope, plus kCalendarScope where calendars are read.
+  std::string scope{kScope};
   int lanes = 2;  // requests in flight at once, each on its own kept-alive connection
   std::size_t max_queue = 100'000;  // send() refuses beyond this
   // Trust this PEM CA file instead of the system store (a test tenant's own certificate).
