@@ -117,7 +117,8 @@ const std::vector<std::optional<model::Availability>> kFirstStates = {
 TEST_F(LineWorksCalendarsE2E, ThePollJournalsEachPersonsStatusAndNoTitleAnywhere) {
   start();
   ASSERT_TRUE(wait_statuses(kFirstStates)) << "reads: " << tenant_.calendar_requests().size();
-  for (const json& e : availability_events()) EXPECT_EQ(e.value("source", ""), "calendar") << e.dump();
+  for (const json& e : availability_events())
+    EXPECT_EQ(e.value("source", ""), "calendar") << e.dump();
 
   // Asked as LINE WORKS wants it (the tenant answered 200, so both times were well-formed and
   // the window at most 31 days), with a token that has calendar.read.
@@ -147,8 +148,8 @@ TEST_F(LineWorksCalendarsE2E, AnUnchangedCalendarJournalsNothingOnTheNextPolls) 
   // ...then one change, which the single evaluation thread takes after every earlier answer:
   // once it is journaled, the unchanged rounds before it have been evaluated too.
   tenant_.set_calendar("lw-s001", calendar_of({}));
-  ASSERT_TRUE(wait_statuses({model::Availability::unknown, model::Availability::leave,
-                             model::Availability::trip}));
+  ASSERT_TRUE(wait_statuses(
+      {model::Availability::unknown, model::Availability::leave, model::Availability::trip}));
   const auto events = availability_events();
   ASSERT_EQ(events.size(), first + 1) << "unchanged calendars journaled something";
   EXPECT_EQ(events.back().value("staff", ""), "s001");
@@ -173,8 +174,8 @@ TEST_F(LineWorksCalendarsE2E, AFailingApiKeepsTheLastStateAndMarksTheSource) {
   EXPECT_EQ(calendar_status("s001"), model::Availability::meeting) << "the last known state";
   EXPECT_EQ(availability_events().size(), events);
   // The API answers again: the new state, and the source is ok.
-  ASSERT_TRUE(wait_statuses({model::Availability::unknown, model::Availability::leave,
-                             model::Availability::trip}));
+  ASSERT_TRUE(wait_statuses(
+      {model::Availability::unknown, model::Availability::leave, model::Availability::trip}));
   EXPECT_TRUE(wait_until([&] { return calendar_state() == "ok"; }, 20s)) << calendar_state();
 
   // Garbage instead of JSON is a failed read too: the state stays.
@@ -199,7 +200,8 @@ TEST_F(LineWorksCalendarsE2E, ReadsAndTheBotsMessagesTogetherKeepToTheRateLimit)
   const std::size_t seen = answered_reads();
   ASSERT_TRUE(wait_until([&] { return answered_reads() >= seen + 6; }, 20s));
   for (const auto& m : tenant_.message_requests()) EXPECT_EQ(m.status, 201) << m.error;
-  for (const auto& c : tenant_.calendar_requests()) EXPECT_NE(c.status, 429) << "a read over the limit";
+  for (const auto& c : tenant_.calendar_requests())
+    EXPECT_NE(c.status, 429) << "a read over the limit";
 }
 
 }  // namespace

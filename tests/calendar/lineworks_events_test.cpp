@@ -26,8 +26,8 @@ json timed(const char* start, const char* end, const char* zone = "Asia/Tokyo") 
 
 json answer(std::vector<json> components) {
   json events = json::array();
-  for (json& c : components) events.push_back({{"eventComponents", json::array({c})},
-                                               {"organizerCalendarId", "cal-1"}});
+  for (json& c : components)
+    events.push_back({{"eventComponents", json::array({c})}, {"organizerCalendarId", "cal-1"}});
   return {{"events", events}};
 }
 
@@ -57,7 +57,8 @@ class LineWorksCalendarRead : public ::testing::Test {
 };
 
 TEST_F(LineWorksCalendarRead, AnAllDayEventIsLeaveForThatDayInTheTownsOffset) {
-  json day = {{"summary", "x"}, {"start", {{"date", "2026-12-03"}}}, {"end", {{"date", "2026-12-04"}}}};
+  json day = {
+      {"summary", "x"}, {"start", {{"date", "2026-12-03"}}}, {"end", {{"date", "2026-12-04"}}}};
   const json body = answer({day});
   EXPECT_EQ(at(body, "2026-12-02T14:59:00Z"), std::nullopt);  // 23:59 JST on the 2nd
   EXPECT_EQ(at(body, "2026-12-02T15:00:00Z"), model::Availability::leave);
@@ -151,7 +152,8 @@ TEST_F(LineWorksCalendarRead, UnusableAnswersAreRefusedNamingThePointerAndNoText
   EXPECT_EQ(error_of(answer({bad}).dump()),
             "/events/0/eventComponents/0/end: all day where start is not, or not where it is");
   bad = timed("2026-12-03T10:00:00", "2026-12-03T11:00:00", "Asia/Tokyo\r\nSUMMARY:x");
-  EXPECT_EQ(error_of(answer({bad}).dump()).rfind("/events/0/eventComponents/0/start/timeZone: ", 0), 0u);
+  EXPECT_EQ(error_of(answer({bad}).dump()).rfind("/events/0/eventComponents/0/start/timeZone: ", 0),
+            0u);
   bad = timed("2026-12-03T10:00:00", "2026-12-03T11:00:00");
   bad["summary"] = 7;
   EXPECT_EQ(error_of(answer({bad}).dump()),
@@ -164,11 +166,13 @@ TEST_F(LineWorksCalendarRead, UnusableAnswersAreRefusedNamingThePointerAndNoText
   bad.erase("transparency");
   // A line break would end the RRULE and start a property of the sender's choosing.
   bad["recurrence"] = {"RRULE:FREQ=DAILY\r\nSUMMARY:極秘"};
-  EXPECT_EQ(error_of(answer({bad}).dump()),
-            "/events/0/eventComponents/0/recurrence/0: expected printable ASCII (one property line)");
+  EXPECT_EQ(
+      error_of(answer({bad}).dump()),
+      "/events/0/eventComponents/0/recurrence/0: expected printable ASCII (one property line)");
   bad["recurrence"] = {"SUMMARY:secret"};
   const std::string not_a_rule = error_of(answer({bad}).dump());
-  EXPECT_EQ(not_a_rule, "/events/0/eventComponents/0/recurrence/0: expected an RRULE, EXDATE or RDATE line");
+  EXPECT_EQ(not_a_rule,
+            "/events/0/eventComponents/0/recurrence/0: expected an RRULE, EXDATE or RDATE line");
   EXPECT_EQ(not_a_rule.find("secret"), std::string::npos);
   bad["recurrence"] = json::array();
   for (int i = 0; i < 101; ++i) bad["recurrence"].push_back("RDATE:20261203T010000Z");

@@ -29,16 +29,17 @@ class TenantCalendars : public ::testing::Test {
   std::string access_token(const std::string& scope) {
     const RsaKey key = *RsaKey::private_from_pem(sample_private_key());
     const auto now = std::chrono::system_clock::now();
-    const std::string jwt = sign_jwt(
-        service_account_claims("test-client", "test.serviceaccount@example-town", now,
-                               std::chrono::seconds(3600)),
-        key);
-    const auto r = http.request("POST", "/oauth2/v2.0/token",
-                                "assertion=" + jwt +
-                                    "&grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-"
-                                    "bearer&client_id=test-client&client_secret=test-secret&scope=" +
-                                    percent_encode(scope),
-                                {{"Content-Type", "application/x-www-form-urlencoded"}});
+    const std::string jwt =
+        sign_jwt(service_account_claims("test-client", "test.serviceaccount@example-town", now,
+                                        std::chrono::seconds(3600)),
+                 key);
+    const auto r =
+        http.request("POST", "/oauth2/v2.0/token",
+                     "assertion=" + jwt +
+                         "&grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-"
+                         "bearer&client_id=test-client&client_secret=test-secret&scope=" +
+                         percent_encode(scope),
+                     {{"Content-Type", "application/x-www-form-urlencoded"}});
     EXPECT_EQ(r.status, 200) << r.body;
     return json::parse(r.body)["access_token"].get<std::string>();
   }
@@ -53,10 +54,11 @@ class TenantCalendars : public ::testing::Test {
 };
 
 TEST_F(TenantCalendars, AnswersTheCalendarSetForTheUserAndLogsTheWindow) {
-  const json calendar = {{"events", {{{"eventComponents",
-                                       {{{"eventId", "e1"},
-                                         {"start", {{"date", "2026-12-03"}}},
-                                         {"end", {{"date", "2026-12-04"}}}}}}}}}};
+  const json calendar = {{"events",
+                          {{{"eventComponents",
+                             {{{"eventId", "e1"},
+                               {"start", {{"date", "2026-12-03"}}},
+                               {"end", {{"date", "2026-12-04"}}}}}}}}}};
   tenant.set_calendar("u1", calendar);
   const std::string token = access_token("bot user.read calendar.read");
   auto r = events(token);
@@ -81,13 +83,17 @@ TEST_F(TenantCalendars, RefusesWhatLineWorksRefuses) {
   const std::string token = access_token("bot user.read calendar.read");
   EXPECT_EQ(refusal(events(token, "u1", "untilDateTime=2027-01-02T09:00:00%2B09:00")),
             "400 fromDateTime: required");
-  EXPECT_EQ(refusal(events(token, "u1",
-                           "fromDateTime=2026-12-02T09:00:00+09:00&untilDateTime=2027-01-02T09:00:00%2B09:00")),
-            "400 fromDateTime: expected YYYY-MM-DDThh:mm:ssTZD (+ sent as %2B), got "
-            "\"2026-12-02T09:00:00 09:00\"");
-  EXPECT_EQ(refusal(events(token, "u1",
-                           "fromDateTime=2026-12-01T09:00:00%2B09:00&untilDateTime=2027-01-02T09:00:00%2B09:00")),
-            "400 the window is longer than 31 days");
+  EXPECT_EQ(
+      refusal(events(
+          token, "u1",
+          "fromDateTime=2026-12-02T09:00:00+09:00&untilDateTime=2027-01-02T09:00:00%2B09:00")),
+      "400 fromDateTime: expected YYYY-MM-DDThh:mm:ssTZD (+ sent as %2B), got "
+      "\"2026-12-02T09:00:00 09:00\"");
+  EXPECT_EQ(
+      refusal(events(
+          token, "u1",
+          "fromDateTime=2026-12-01T09:00:00%2B09:00&untilDateTime=2027-01-02T09:00:00%2B09:00")),
+      "400 the window is longer than 31 days");
   EXPECT_EQ(refusal(events(token, "u1",
                            "fromDateTime=2026-12-02T09:00:00Z&untilDateTime=2026-12-02T08:00:00Z")),
             "400 untilDateTime is not after fromDateTime");

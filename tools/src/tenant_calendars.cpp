@@ -41,9 +41,10 @@ std::optional<std::int64_t> read_api_time(std::string_view s) {
   } else {
     return std::nullopt;
   }
-  const std::chrono::year_month_day ymd{std::chrono::year{value_at(s, 0, 4)},
-                                        std::chrono::month{static_cast<unsigned>(value_at(s, 5, 2))},
-                                        std::chrono::day{static_cast<unsigned>(value_at(s, 8, 2))}};
+  const std::chrono::year_month_day ymd{
+      std::chrono::year{value_at(s, 0, 4)},
+      std::chrono::month{static_cast<unsigned>(value_at(s, 5, 2))},
+      std::chrono::day{static_cast<unsigned>(value_at(s, 8, 2))}};
   if (!ymd.ok() || value_at(s, 11, 2) > 23 || value_at(s, 14, 2) > 59 || value_at(s, 17, 2) > 59)
     return std::nullopt;
   const std::int64_t days = std::chrono::sys_days{ymd}.time_since_epoch().count();
@@ -65,22 +66,26 @@ Answer answer(std::string_view path, const std::optional<std::map<std::string, s
   std::optional<std::int64_t> from, until;
   for (const char* key : {"fromDateTime", "untilDateTime"}) {
     auto it = query->find(key);
-    if (it == query->end()) return refused(400, "INVALID_PARAMETER", std::string(key) + ": required");
+    if (it == query->end())
+      return refused(400, "INVALID_PARAMETER", std::string(key) + ": required");
     auto t = read_api_time(it->second);
     if (!t)
       return refused(400, "INVALID_PARAMETER",
-                     std::string(key) + ": expected YYYY-MM-DDThh:mm:ssTZD (+ sent as %2B), got \"" +
-                         it->second + "\"");
+                     std::string(key) +
+                         ": expected YYYY-MM-DDThh:mm:ssTZD (+ sent as %2B), got \"" + it->second +
+                         "\"");
     (std::string_view(key) == "fromDateTime" ? from : until) = t;
   }
   for (const auto& [key, value] : *query) {
     if (key != "fromDateTime" && key != "untilDateTime")
       return refused(400, "INVALID_PARAMETER", key + ": unknown parameter");
   }
-  if (*until <= *from) return refused(400, "INVALID_PARAMETER", "untilDateTime is not after fromDateTime");
+  if (*until <= *from)
+    return refused(400, "INVALID_PARAMETER", "untilDateTime is not after fromDateTime");
   if (*until - *from > 31 * 86400)
     return refused(400, "INVALID_PARAMETER", "the window is longer than 31 days");
-  if (user == "me") return refused(400, "INVALID_PARAMETER", "me cannot be used with a service account");
+  if (user == "me")
+    return refused(400, "INVALID_PARAMETER", "me cannot be used with a service account");
   if (!users.empty() && !users.contains(user)) return refused(404, "NOT_FOUND", "user not found");
   auto it = calendars.find(user);
   return Answer{200, it == calendars.end() ? json{{"events", json::array()}} : it->second, {}};

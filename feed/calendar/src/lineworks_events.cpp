@@ -6,8 +6,8 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
-#include <vector>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "bcp/model/strict_json.hpp"
 #include "classify.hpp"
@@ -30,12 +30,18 @@ struct Refused {
 
 const char* type_of(const json& j) {
   switch (j.type()) {
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "a string";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::null: return "null";
-    default: return "a number";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::null:
+      return "null";
+    default:
+      return "a number";
   }
 }
 
@@ -52,8 +58,7 @@ const json& require(const json& obj, const std::string& at, const char* key) {
 }
 
 const json& expect(const json& j, const std::string& at, json::value_t type, const char* name) {
-  if (j.type() != type)
-    refuse(at, std::string("expected ") + name + ", got " + type_of(j));
+  if (j.type() != type) refuse(at, std::string("expected ") + name + ", got " + type_of(j));
   return j;
 }
 
@@ -80,8 +85,7 @@ std::optional<std::string> ical_date(std::string_view s) {
       !digits(s, 8, 2))
     return std::nullopt;
   const int month = number(s, 5, 2), day = number(s, 8, 2);
-  if (number(s, 0, 4) < 1900 || month < 1 || month > 12 || day < 1 || day > 31)
-    return std::nullopt;
+  if (number(s, 0, 4) < 1900 || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
   return std::string(s.substr(0, 4)) + std::string(s.substr(5, 2)) + std::string(s.substr(8, 2));
 }
 
@@ -90,8 +94,8 @@ std::optional<std::string> ical_date(std::string_view s) {
 bool zone_name(std::string_view s) {
   if (s.empty() || s.size() > 64) return false;
   for (char c : s) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' ||
-                    c == '-' || c == '+';
+    const bool ok =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+';
     if (!ok) return false;
   }
   return true;
@@ -126,14 +130,14 @@ When read_when(const json& j, const std::string& at) {
                           digits(offset, 1, 2) && offset[3] == ':' && digits(offset, 4, 2) &&
                           number(offset, 1, 2) < 24 && number(offset, 4, 2) < 60);
   if (!d || !clock || !offset_ok)
-    refuse(at + "/dateTime",
-           "expected \"YYYY-MM-DDThh:mm:ss\" (with timeZone), got " + model::describe_json(*date_time));
+    refuse(at + "/dateTime", "expected \"YYYY-MM-DDThh:mm:ss\" (with timeZone), got " +
+                                 model::describe_json(*date_time));
   const std::string local = *d + "T" + s.substr(11, 2) + s.substr(14, 2) + s.substr(17, 2);
   if (!offset.empty()) {
     // An instant with its own offset: written in UTC, the timeZone is then only a label.
     std::int64_t days = days_from_civil(number(s, 0, 4), number(s, 5, 2), number(s, 8, 2));
-    std::int64_t seconds = days * 86400 + number(s, 11, 2) * 3600 + number(s, 14, 2) * 60 +
-                           number(s, 17, 2);
+    std::int64_t seconds =
+        days * 86400 + number(s, 11, 2) * 3600 + number(s, 14, 2) * 60 + number(s, 17, 2);
     if (offset != "Z") {
       const int sign = offset[0] == '-' ? -1 : 1;
       seconds -= sign * (number(offset, 1, 2) * 3600 + number(offset, 4, 2) * 60);
@@ -149,8 +153,8 @@ When read_when(const json& j, const std::string& at) {
   if (const json* zone = member(j, "timeZone")) {
     const std::string& z = text(*zone, at + "/timeZone");
     if (!zone_name(z))
-      refuse(at + "/timeZone", "expected a zone name like \"Asia/Tokyo\", got " +
-                                   model::describe_json(*zone));
+      refuse(at + "/timeZone",
+             "expected a zone name like \"Asia/Tokyo\", got " + model::describe_json(*zone));
     return {false, ";TZID=" + z + ":" + local};
   }
   return {false, ":" + local};  // floating: the town's offset, as in an .ics
@@ -199,10 +203,14 @@ bool declined_by(const json& component, const std::string& at, std::string_view 
 
 const char* category_of(Kind kind) {
   switch (kind) {
-    case Kind::leave: return "leave";
-    case Kind::trip: return "trip";
-    case Kind::remote: return "remote";
-    default: return nullptr;  // a meeting needs no word
+    case Kind::leave:
+      return "leave";
+    case Kind::trip:
+      return "trip";
+    case Kind::remote:
+      return "remote";
+    default:
+      return nullptr;  // a meeting needs no word
   }
 }
 
@@ -212,13 +220,14 @@ void write_component(const json& c, const std::string& at, std::size_t number,
   expect(c, at, json::value_t::object, "an object");
   const When start = read_when(require(c, at, "start"), at + "/start");
   const When end = read_when(require(c, at, "end"), at + "/end");
-  if (start.all_day != end.all_day) refuse(at + "/end", "all day where start is not, or not where it is");
+  if (start.all_day != end.all_day)
+    refuse(at + "/end", "all day where start is not, or not where it is");
   bool transparent = false;
   if (const json* t = member(c, "transparency")) {
     const std::string& v = text(*t, at + "/transparency");
     if (v != "OPAQUE" && v != "TRANSPARENT")
-      refuse(at + "/transparency", "expected \"OPAQUE\" or \"TRANSPARENT\", got " +
-                                       model::describe_json(*t));
+      refuse(at + "/transparency",
+             "expected \"OPAQUE\" or \"TRANSPARENT\", got " + model::describe_json(*t));
     transparent = v == "TRANSPARENT";
   }
   std::vector<const std::string*> recurrence;
@@ -228,7 +237,8 @@ void write_component(const json& c, const std::string& at, std::size_t number,
       refuse(at + "/recurrence",
              "more than " + std::to_string(limits.max_recurrence_lines) + " lines");
     for (std::size_t i = 0; i < r->size(); ++i)
-      recurrence.push_back(&recurrence_line((*r)[i], at + "/recurrence/" + std::to_string(i), limits));
+      recurrence.push_back(
+          &recurrence_line((*r)[i], at + "/recurrence/" + std::to_string(i), limits));
   }
   // Read for its meaning only (classify.hpp); the text itself is never written.
   std::string_view summary;
@@ -265,7 +275,8 @@ std::optional<LineWorksCalendar> lineworks_calendar_to_ics(std::string_view body
   out.ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//BCP Wall//LINE WORKS calendar//EN\r\n";
   try {
     const json& root = expect(*parsed.value, "", json::value_t::object, "an object");
-    const json& events = expect(require(root, "", "events"), "/events", json::value_t::array, "an array");
+    const json& events =
+        expect(require(root, "", "events"), "/events", json::value_t::array, "an array");
     for (std::size_t i = 0; i < events.size(); ++i) {
       const std::string at = "/events/" + std::to_string(i);
       const json& e = expect(events[i], at, json::value_t::object, "an object");
@@ -274,8 +285,8 @@ std::optional<LineWorksCalendar> lineworks_calendar_to_ics(std::string_view body
       for (std::size_t k = 0; k < components.size(); ++k) {
         if (out.events >= limits.max_events)
           refuse("/events", "more than " + std::to_string(limits.max_events) + " events");
-        write_component(components[k], at + "/eventComponents/" + std::to_string(k),
-                        out.events, user_id, limits, out);
+        write_component(components[k], at + "/eventComponents/" + std::to_string(k), out.events,
+                        user_id, limits, out);
         ++out.events;
       }
     }

@@ -43,8 +43,8 @@ LineWorksCalendars::LineWorksCalendars(Daemon::Core& core, CalendarService& cale
 }
 
 std::string LineWorksCalendars::api_time(model::TimePoint t, int utc_offset_minutes) {
-  const auto local = std::chrono::floor<std::chrono::seconds>(t) +
-                     std::chrono::minutes(utc_offset_minutes);
+  const auto local =
+      std::chrono::floor<std::chrono::seconds>(t) + std::chrono::minutes(utc_offset_minutes);
   const auto day = std::chrono::floor<std::chrono::days>(local);
   const std::chrono::year_month_day ymd{day};
   const std::chrono::hh_mm_ss clock{local - day};
@@ -63,8 +63,7 @@ std::string LineWorksCalendars::events_path(const std::string& user, model::Time
                                             int utc_offset_minutes) {
   // percent_encode keeps only unreserved characters: the offset's '+' goes as %2B, as LINE
   // WORKS requires (a bare '+' would be read as a space), and ':' as the equivalent %3A.
-  return "/users/" + lineworks::percent_encode(user) +
-         "/calendar/events?fromDateTime=" +
+  return "/users/" + lineworks::percent_encode(user) + "/calendar/events?fromDateTime=" +
          lineworks::percent_encode(api_time(now - kWindowBack, utc_offset_minutes)) +
          "&untilDateTime=" +
          lineworks::percent_encode(api_time(now + kWindowAhead, utc_offset_minutes));
@@ -72,7 +71,8 @@ std::string LineWorksCalendars::events_path(const std::string& user, model::Time
 
 void LineWorksCalendars::start() {
   if (people_.empty()) {
-    log(LogLevel::info, "calendar", "no staff with a lineworks_user: no LINE WORKS calendar to read");
+    log(LogLevel::info, "calendar",
+        "no staff with a lineworks_user: no LINE WORKS calendar to read");
     return;
   }
   log(LogLevel::info, "calendar",
@@ -111,17 +111,15 @@ void LineWorksCalendars::next() {
     round_started_ = now;
   }
   // Evenly over the period, never closer than min_spacing; the first round at min_spacing.
-  const auto spacing = first_round_
-                           ? min_spacing_
-                           : std::max<milliseconds>(min_spacing_, period_ / people_.size());
+  const auto spacing =
+      first_round_ ? min_spacing_ : std::max<milliseconds>(min_spacing_, period_ / people_.size());
   if (last_asked_ != Steady::time_point{} && now < last_asked_ + spacing)
     return arm(last_asked_ + spacing);
 
   const std::size_t index = next_++;
   last_asked_ = now;
   const Person& person = people_[index];
-  const std::string path =
-      events_path(person.user, core_.now(), core_.town.utc_offset_minutes);
+  const std::string path = events_path(person.user, core_.now(), core_.town.utc_offset_minutes);
   auto done = [weak = weak_from_this(), &ioc = core_.ioc, index](Reply reply) {
     // The client's thread: only hand the reply over.
     boost::asio::post(ioc, [weak, index, reply = std::move(reply)]() mutable {

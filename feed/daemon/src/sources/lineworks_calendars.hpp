@@ -68,7 +68,7 @@ class LineWorksCalendars : public std::enable_shared_from_this<LineWorksCalendar
     std::string staff;
     std::string user;
   };
-  void next();                  // asks the next person, or waits for the next round
+  void next();  // asks the next person, or waits for the next round
   void arm(std::chrono::steady_clock::time_point at);
   void on_reply(std::size_t index, Reply reply);
 
@@ -78,7 +78,7 @@ class LineWorksCalendars : public std::enable_shared_from_this<LineWorksCalendar
   std::chrono::milliseconds period_, min_spacing_;
   std::vector<Person> people_;
   boost::asio::steady_timer timer_;
-  std::size_t next_ = 0;             // index of the next person in this round
+  std::size_t next_ = 0;  // index of the next person in this round
   // Pacing runs on the steady clock (a test's fixed daemon clock only dates the window).
   std::chrono::steady_clock::time_point round_started_{}, last_asked_{};
   bool first_round_ = true;

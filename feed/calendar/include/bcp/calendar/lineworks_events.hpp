@@ -30,7 +30,7 @@
 namespace bcp::calendar {
 
 struct LineWorksCalendarLimits {
-  std::size_t max_events = 10'000;        // event components in one answer, all together
+  std::size_t max_events = 10'000;         // event components in one answer, all together
   std::size_t max_recurrence_lines = 100;  // per component (LINE WORKS allows 100)
   std::size_t max_line_bytes = 1'000;      // one recurrence line
   std::size_t max_attendees = 1'000;       // per component
@@ -46,9 +46,8 @@ struct LineWorksCalendar {
 // declines count). nullopt when the answer cannot be used, with `error` naming the JSON
 // pointer and what is wrong, e.g. `/events/0/eventComponents/1/start/dateTime: expected
 // "YYYY-MM-DDThh:mm:ss", got "2026-12-03 10:00"` (never a summary or other free text).
-std::optional<LineWorksCalendar> lineworks_calendar_to_ics(std::string_view body,
-                                                           std::string_view user_id,
-                                                           std::string& error,
-                                                           const LineWorksCalendarLimits& limits = {});
+std::optional<LineWorksCalendar> lineworks_calendar_to_ics(
+    std::string_view body, std::string_view user_id, std::string& error,
+    const LineWorksCalendarLimits& limits = {});
 
 }  // namespace bcp::calendar
