@@ -113,6 +113,7 @@ void encode_fields(const TalkHidden& v, json& out);
 void encode_fields(const Notice& v, json& out);
 void encode_fields(const SourceState& v, json& out);
 void encode_fields(const RollcallMessaged& v, json& out);
+void encode_fields(const TalkPhoto& v, json& out);
 
 void decode_fields(ObjectReader& in, TalkMessage& v);
 void decode_fields(ObjectReader& in, StaffAvailability& v);
@@ -127,6 +128,7 @@ void decode_fields(ObjectReader& in, TalkHidden& v);
 void decode_fields(ObjectReader& in, Notice& v);
 void decode_fields(ObjectReader& in, SourceState& v);
 void decode_fields(ObjectReader& in, RollcallMessaged& v);
+void decode_fields(ObjectReader& in, TalkPhoto& v);
 
 // A whole object holding exactly one payload's fields (used by the snapshot codec).
 template <typename T>

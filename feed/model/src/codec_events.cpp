@@ -2,6 +2,8 @@
 // fields side by side, as in DESIGN.md's vocabulary table.
 #include "codec_detail.hpp"
 
+#include <algorithm>
+
 namespace bcp::model {
 
 namespace detail {
@@ -32,6 +34,7 @@ json encode_attachment(const Attachment& v) {
   put_optional(out, "lat", v.lat);
   put_optional(out, "lon", v.lon);
   put_optional(out, "address", v.address);
+  put_optional(out, "ref", v.ref);
   return out;
 }
 
@@ -52,6 +55,9 @@ Attachment decode_attachment(const json& value, const std::string& pointer) {
   v.lat = coordinate(in, "lat", 90);
   v.lon = coordinate(in, "lon", 180);
   v.address = in.optional_string("address");
+  v.ref = in.optional_string("ref");
+  if (v.ref && !is_photo_ref(*v.ref)) fail(in.pointer_of("ref"), "not a photo ref (32 lowercase hex characters)");
+  if (v.ref && v.kind != AttachmentKind::image) fail(in.pointer_of("ref"), "only an image has a photo ref");
   in.finish();
   return v;
 }
@@ -305,7 +311,40 @@ void decode_fields(ObjectReader& in, RollcallMessaged& v) {
   }
 }
 
+void encode_fields(const TalkPhoto& v, json& out) {
+  out["group"] = v.group;
+  out["message_id"] = v.message_id;
+  out["attachment"] = v.attachment;
+  out["ref"] = v.ref;
+  out["width"] = v.width;
+  out["height"] = v.height;
+}
+
+void decode_fields(ObjectReader& in, TalkPhoto& v) {
+  v.group = in.id("group");
+  v.message_id = in.id("message_id");
+  const auto in_range = [&](std::string_view key, std::int64_t low, std::int64_t high) {
+    const std::int64_t n = in.integer(key);
+    if (n < low || n > high) {
+      fail(in.pointer_of(key), "out of range (expected " + std::to_string(low) + ".." +
+                                   std::to_string(high) + ")");
+    }
+    return static_cast<int>(n);
+  };
+  v.attachment = in_range("attachment", 0, 1000);
+  v.ref = in.string("ref");
+  if (!is_photo_ref(v.ref)) fail(in.pointer_of("ref"), "not a photo ref (32 lowercase hex characters)");
+  v.width = in_range("width", 1, TalkPhoto::kMaxSide);
+  v.height = in_range("height", 1, TalkPhoto::kMaxSide);
+}
+
 }  // namespace detail
+
+bool is_photo_ref(std::string_view ref) {
+  return ref.size() == 32 && std::all_of(ref.begin(), ref.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
 
 namespace {
 

@@ -41,7 +41,8 @@ constexpr std::array<std::string_view, std::variant_size_v<Payload>> kPayloadTyp
     "talk.hidden",
     "notice",
     "source.state",
-    "rollcall.messaged"};
+    "rollcall.messaged",
+    "talk.photo"};
 
 // A table that is too short for its enum would index out of bounds; catch it here.
 static_assert(kAvailability.size() == std::size_t(Availability::unknown) + 1);

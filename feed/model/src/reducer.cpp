@@ -206,6 +206,23 @@ class Reducer {
     }
   }
 
+  // The photo service journals this once the image is stored. A message that has left the
+  // history (or was hidden) meanwhile has nothing to fold into; neither has a ref naming an
+  // attachment that is not an image.
+  void operator()(const TalkPhoto& p) {
+    auto group = s_.talk.find(p.group);
+    if (group == s_.talk.end()) return;
+    for (TalkEntry& entry : group->second.recent) {
+      if (entry.message.message_id != p.message_id) continue;
+      auto& attachments = entry.message.attachments;
+      const auto index = static_cast<std::size_t>(p.attachment);
+      if (index < attachments.size() && attachments[index].kind == AttachmentKind::image) {
+        attachments[index].ref = p.ref;
+      }
+      return;
+    }
+  }
+
   // Only the daemon journals these, one per configured source; the cap keeps a foreign
   // journal or stream from growing the map without bound.
   void operator()(const SourceState& v) {

@@ -17,7 +17,21 @@ std::optional<Refusal> check_against_situation(const GateView& gate, const model
                    "rollcall.messaged: journaled by the daemon's outbox only, not accepted from "
                    "outside"};
   }
+  if (std::holds_alternative<model::TalkPhoto>(event.body)) {
+    return Refusal{400, RefusalReason::malformed,
+                   "talk.photo: journaled by the daemon's photo service only, not accepted from "
+                   "outside"};
+  }
   if (const auto* talk = std::get_if<model::TalkMessage>(&event.body)) {
+    // A ref names a photo this daemon fetched and stored; a poster cannot claim one.
+    for (std::size_t i = 0; i < talk->attachments.size(); ++i) {
+      if (talk->attachments[i].ref) {
+        return Refusal{400, RefusalReason::malformed,
+                       "/attachments/" + std::to_string(i) +
+                           "/ref: set by the daemon when it has fetched the photo, not accepted "
+                           "from outside"};
+      }
+    }
     return check_group(gate.town, talk->group);
   }
   if (const auto* checkin = std::get_if<model::RollcallCheckin>(&event.body)) {

@@ -93,6 +93,11 @@ struct FieldWalk {
     on.text("/staff", m.staff, L::kId);
     opt("/why", m.why, L::kReason);
   }
+  // Written by the photo service only; the codec checks the ref's shape and the numbers.
+  void operator()(model::TalkPhoto& p) {
+    on.text("/group", p.group, L::kId);
+    on.text("/message_id", p.message_id, L::kId);
+  }
 };
 
 template <typename On>

@@ -32,6 +32,9 @@ struct Attachment {
   std::optional<double> lat;
   std::optional<double> lon;
   std::optional<std::string> address;
+  // An image the daemon fetched and re-encoded (`talk.photo`): GET /v1/attachments/{ref}.
+  // 32 lowercase hex characters; set by the reducer, never accepted from outside.
+  std::optional<std::string> ref;
   bool operator==(const Attachment&) const = default;
 };
 
@@ -197,9 +200,30 @@ struct RollcallMessaged {
   bool operator==(const RollcallMessaged&) const = default;
 };
 
+// ---- talk.photo ---------------------------------------------------------------------
+// The daemon fetched an image attachment of a talk message through the LINE WORKS API,
+// re-encoded it (no EXIF, long side at most 1920 px) and stored it under `ref` (DESIGN.md
+// "LINE WORKS both ways", Photos). The reducer folds `ref` into that attachment. Journaled by
+// the daemon's photo service only, never accepted from a route.
+struct TalkPhoto {
+  std::string group;
+  std::string message_id;
+  int attachment = 0;  // index into the message's attachments
+  std::string ref;     // 32 lowercase hex characters (is_photo_ref)
+  int width = 0;       // pixels of the re-encoded image
+  int height = 0;
+  static constexpr int kMaxSide = 1 << 15;
+  bool operator==(const TalkPhoto&) const = default;
+};
+
+// A photo ref names a file in the daemon's attachments folder: only this shape is ever
+// stored or served, so no ref can name a path outside it.
+bool is_photo_ref(std::string_view ref);
+
 using Payload = std::variant<TalkMessage, StaffAvailability, RollcallStarted, RollcallCheckin,
                              RollcallClosed, AlertRaised, AlertUpdated, AlertCancelled,
-                             AlertAcknowledged, TalkHidden, Notice, SourceState, RollcallMessaged>;
+                             AlertAcknowledged, TalkHidden, Notice, SourceState, RollcallMessaged,
+                             TalkPhoto>;
 
 // One journaled (or about to be journaled) event. seq == 0 means "not yet journaled".
 struct Event {
