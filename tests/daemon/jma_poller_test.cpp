@@ -242,6 +242,27 @@ TEST_F(JmaPollerTest, FailuresAreLoggedWithoutContentAndPollingRecovers) {
   EXPECT_EQ(log.find("SECRET"), std::string::npos) << "content reached the log:\n" << log;
 }
 
+TEST_F(JmaPollerTest, AFeedOverItsSizeLimitIsRefusedBeforeItIsRead) {
+  constexpr std::size_t kMaxFeedBytes = 8 * 1024 * 1024;  // JmaPoller::kMaxFeedBytes
+  // A readable feed one byte over the 8 MiB limit (a comment after the root pads it): Boost
+  // 1.74 alone would read it whole and raise its alerts. Refused, logged, and the next normal
+  // answer is taken.
+  const std::string atom = read_text(kFixtures / "atom-eqvol.xml");
+  std::string padded = atom + "\n<!--";
+  padded += std::string(kMaxFeedBytes + 1 - padded.size() - 3, 'x') + "-->";
+  ASSERT_EQ(padded.size(), kMaxFeedBytes + 1);
+  server_->set_feed(atom, kFirstModified);
+  server_->fail_feed(200, padded);
+
+  LogCapture capture(dir_.path() / "log.txt");
+  PollingDaemon d(polling_town(server_->feed_url()), dir_.path() / "data");
+  const std::string why = "answer larger than " + std::to_string(kMaxFeedBytes) + " bytes";
+  EXPECT_TRUE(capture.wait_for("feed " + server_->feed_url() + ": " + why)) << capture.text();
+  EXPECT_TRUE(wait_until([&] { return d.has_alert(kQuakeAlert); }, 10s)) << capture.text();
+  EXPECT_EQ(server_->feed_requests().front().status, 200);
+  EXPECT_GE(server_->feed_requests().size(), 2u);
+}
+
 TEST_F(JmaPollerTest, UnreachableFeedIsLoggedAndTheDaemonKeepsServing) {
   // A port nobody listens on: bind, note it, close.
   std::uint16_t dead_port = free_port();

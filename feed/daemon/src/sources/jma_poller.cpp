@@ -15,8 +15,8 @@
 
 #include "bcp/alerts/outcome.hpp"
 #include "bcp/daemon/log.hpp"
-#include "pipeline/core.hpp"
 #include "http/routes.hpp"
+#include "pipeline/core.hpp"
 
 namespace bcp::daemon {
 namespace {
@@ -206,7 +206,14 @@ net::awaitable<JmaPoller::Fetched> JmaPoller::exchange(Stream& stream, const Htt
   parser.header_limit(16 * 1024);
   parser.body_limit(max_body);
   tcp.expires_after(timeout);  // the whole answer, header and body, within the timeout
-  co_await beast::http::async_read(stream, buffer, parser, use_awaitable);
+  // Boost 1.74 does not hold a response with a Content-Length to body_limit (a body of any
+  // declared length is read, and string_body reserves it first): the header is judged here
+  // before a byte of body is taken, and the size again after.
+  co_await beast::http::async_read_header(stream, buffer, parser, use_awaitable);
+  const auto too_large = [] { return boost::system::system_error(beast::http::error::body_limit); };
+  if (parser.content_length() && *parser.content_length() > max_body) throw too_large();
+  if (!parser.is_done()) co_await beast::http::async_read(stream, buffer, parser, use_awaitable);
+  if (parser.get().body().size() > max_body) throw too_large();
   Fetched out;
   out.status = static_cast<int>(parser.get().result_int());
   out.last_modified = std::string(parser.get()[beast::http::field::last_modified]);
