@@ -38,6 +38,7 @@ using lineworks::count_chars;
 
 constexpr std::string_view kTokenPath = "/oauth2/v2.0/token";
 constexpr std::string_view kApiPrefix = "/v1.0/bots/";
+constexpr std::string_view kDownloadPrefix = "/download/";
 constexpr std::string_view kJwtBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 // ---- the body rules of the message endpoints ------------------------------------------
@@ -323,6 +324,9 @@ struct LineWorksTenant::Impl {
     const std::string_view target = req.target();
     if (req.method() == http::verb::get && target.starts_with(tenant_calendars::kUsersPrefix))
       return calendar_events(req);
+    if (req.method() == http::verb::get && target.starts_with(kApiPrefix)) return attachment(req);
+    if (req.method() == http::verb::get && target.starts_with(kDownloadPrefix))
+      return download(req);
     if (req.method() != http::verb::post)
       return json_reply(405, {{"code", "METHOD_NOT_ALLOWED"}, {"description", "POST only"}});
     if (target == kTokenPath) return token(req);
@@ -431,13 +435,8 @@ struct LineWorksTenant::Impl {
                     "bad path");
     record.kind = std::string(parts[1]);
     record.to = *to;
-    std::string_view auth = req[http::field::authorization];
-    if (auth.starts_with("Bearer ")) record.token = std::string(auth.substr(7));
-    auto token = tokens.find(record.token);
-    if (token == tokens.end() || Clock::now() >= token->second)
-      return answer(
-          json_reply(401, {{"code", "UNAUTHORIZED"}, {"description", "Authentication failed"}}),
-          "no valid token");
+    record.token = bearer_of(req);
+    if (!issued(record.token)) return answer(unauthorized(), "no valid token");
     if (decode(parts[0], false) != settings.bot_id)
       return answer(json_reply(404, {{"code", "NOT_FOUND"}, {"description", "bot not found"}}),
                     "unknown bot");
@@ -468,6 +467,75 @@ struct LineWorksTenant::Impl {
                      std::to_string(std::max<int>(0, limit - static_cast<int>(accepted.size())))}};
     }
     return answer(ok, {});
+  }
+
+  static std::string bearer_of(const http::request<http::string_body>& req) {
+    const std::string_view auth = req[http::field::authorization];
+    return auth.starts_with("Bearer ") ? std::string(auth.substr(7)) : std::string();
+  }
+  // A token this tenant issued that has not expired. Under the lock.
+  bool issued(const std::string& token) const {
+    auto it = tokens.find(token);
+    return it != tokens.end() && Clock::now() < it->second;
+  }
+  static Reply unauthorized() {
+    return json_reply(401, {{"code", "UNAUTHORIZED"}, {"description", "Authentication failed"}});
+  }
+
+  // GET /v1.0/bots/{botId}/attachments/{fileId}: 302 to this tenant's /download/<opaque>.
+  Reply attachment(const http::request<http::string_body>& req) {
+    std::lock_guard lock(mutex);
+    AttachmentRequest record{Clock::now(), std::string(req.target()), 0, false};
+    auto answer = [&](Reply reply) {
+      record.status = reply.hang ? 0 : reply.status;
+      attachment_log.push_back(record);
+      cv.notify_all();
+      return reply;
+    };
+    record.had_token = issued(bearer_of(req));
+    if (!record.had_token) return answer(unauthorized());
+    std::string why;
+    if (auto fault = fault_or_limit(why)) return answer(*fault);
+    // {botId}/attachments/{fileId}, no query
+    const std::string_view rest = req.target().substr(kApiPrefix.size());
+    const auto slash = rest.find('/');
+    const std::string_view middle = "/attachments/";
+    const auto bot = decode(rest.substr(0, slash), false);
+    const auto file_id =
+        slash == std::string_view::npos || rest.substr(slash, middle.size()) != middle
+            ? std::nullopt
+            : decode(rest.substr(slash + middle.size()), false);
+    if (!bot || *bot != settings.bot_id || !file_id || file_id->empty() ||
+        file_id->find_first_of("/?") != std::string::npos)
+      return answer(json_reply(404, {{"code", "NOT_FOUND"}, {"description", "no such endpoint"}}));
+    auto file = attachments.find(*file_id);
+    if (file == attachments.end())
+      return answer(json_reply(404, {{"code", "NOT_FOUND"}, {"description", "file not found"}}));
+    accepted.push_back(Clock::now());
+    Reply found{302, {}, {}, false};
+    found.headers.push_back({"Location", "http://127.0.0.1:" + std::to_string(port) + "/download/" +
+                                             file->second.opaque});
+    return answer(found);
+  }
+
+  // GET /download/<opaque>: the bytes, with the Bearer again (as LINE WORKS' download URL).
+  Reply download(const http::request<http::string_body>& req) {
+    std::lock_guard lock(mutex);
+    AttachmentRequest record{Clock::now(), std::string(req.target()), 0, false};
+    auto answer = [&](Reply reply) {
+      record.status = reply.status;
+      attachment_log.push_back(record);
+      cv.notify_all();
+      return reply;
+    };
+    record.had_token = issued(bearer_of(req));
+    if (!record.had_token) return answer(unauthorized());
+    const std::string_view opaque = req.target().substr(kDownloadPrefix.size());
+    for (const auto& [id, file] : attachments) {
+      if (file.opaque == opaque)
+        return answer(Reply{200, file.bytes, {{"Content-Type", file.content_type}}, false});
+    }
+    return answer(json_reply(404, {{"code", "NOT_FOUND"}, {"description", "file not found"}}));
   }
 
   // The next told-to fault, or a 429 over the rate limit, for a request with a valid token
@@ -521,13 +589,8 @@ struct LineWorksTenant::Impl {
       if (auto f = query->find("fromDateTime"); f != query->end()) record.from = f->second;
       if (auto u = query->find("untilDateTime"); u != query->end()) record.until = u->second;
     }
-    std::string_view auth = req[http::field::authorization];
-    if (auth.starts_with("Bearer ")) record.token = std::string(auth.substr(7));
-    auto token = tokens.find(record.token);
-    if (token == tokens.end() || Clock::now() >= token->second)
-      return answer(
-          json_reply(401, {{"code", "UNAUTHORIZED"}, {"description", "Authentication failed"}}),
-          "no valid token");
+    record.token = bearer_of(req);
+    if (!issued(record.token)) return answer(unauthorized(), "no valid token");
     const std::string& scope = token_scopes[record.token];
     if ((" " + scope + " ").find(" calendar.read ") == std::string::npos &&
         (" " + scope + " ").find(" calendar ") == std::string::npos)
@@ -536,7 +599,9 @@ struct LineWorksTenant::Impl {
                     "no calendar scope");
     std::string why;
     if (auto fault = fault_or_limit(why)) return answer(*fault, why);
-    if (!path) return answer(json_reply(404, {{"code", "NOT_FOUND"}, {"description", "bad path"}}), "bad path");
+    if (!path)
+      return answer(json_reply(404, {{"code", "NOT_FOUND"}, {"description", "bad path"}}),
+                    "bad path");
     tenant_calendars::Answer a =
         tenant_calendars::answer(*path, query, calendars, settings.users, record.user);
     if (a.status == 200) accepted.push_back(Clock::now());
@@ -563,9 +628,14 @@ struct LineWorksTenant::Impl {
   mutable std::condition_variable cv;
   std::deque<Fault> faults;
   std::map<std::string, Clock::time_point> tokens;  // issued -> expires
-  std::map<std::string, std::string> token_scopes;   // issued -> the scope asked for
-  std::map<std::string, json> calendars;             // userId -> events response
+  std::map<std::string, std::string> token_scopes;  // issued -> the scope asked for
+  std::map<std::string, json> calendars;            // userId -> events response
   std::vector<CalendarRequest> calendar_log;
+  struct StoredFile {
+    std::string bytes, content_type, opaque;
+  };
+  std::map<std::string, StoredFile> attachments;  // fileId -> the file
+  std::vector<AttachmentRequest> attachment_log;
   std::vector<TokenRequest> token_log;
   std::vector<MessageRequest> message_log;
   int limit = 0;
@@ -622,6 +692,22 @@ void LineWorksTenant::set_rate_limit(int limit, std::chrono::milliseconds window
 void LineWorksTenant::set_expires_in(std::string seconds) {
   std::lock_guard lock(impl_->mutex);
   impl_->settings.expires_in = std::move(seconds);
+}
+
+void LineWorksTenant::add_attachment(std::string file_id, std::string bytes,
+                                     std::string content_type) {
+  std::lock_guard lock(impl_->mutex);
+  // The download URL names no fileId (LINE WORKS' does not either): a counter is enough here.
+  std::string opaque = "f" + std::to_string(impl_->attachments.size() + 1) + "-" +
+                       std::to_string(std::hash<std::string>{}(file_id) % 1000000007u);
+  impl_->attachments.insert_or_assign(
+      std::move(file_id),
+      Impl::StoredFile{std::move(bytes), std::move(content_type), std::move(opaque)});
+}
+
+std::vector<LineWorksTenant::AttachmentRequest> LineWorksTenant::attachment_requests() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->attachment_log;
 }
 
 void LineWorksTenant::set_calendar(std::string user_id, json events_response) {

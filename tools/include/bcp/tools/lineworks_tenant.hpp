@@ -21,9 +21,9 @@
 //                             both parameters YYYY-MM-DDThh:mm:ssTZD (`+` as %2B), a window
 //                             of at most 31 days (else 400); answers what set_calendar gave
 //                             for that user, {"events": []} without one (tenant_calendars.hpp).
-// It can be told to answer the next message (and calendar) requests 429 (with rateLimit-reset), 500, or not
-// at all (a hang the client must time out), to expire its tokens (401), and to enforce a
-// request limit per window. It records every request and what it answered.
+// It can be told to answer the next message (and calendar) requests 429 (with rateLimit-reset),
+// 500, or not at all (a hang the client must time out), to expire its tokens (401), and to enforce
+// a request limit per window. It records every request and what it answered.
 #pragma once
 
 #include <chrono>
@@ -105,6 +105,19 @@ class LineWorksTenant {
   bool wait_for_calendar_requests(
       const std::function<bool(const std::vector<CalendarRequest>&)>& done,
       std::chrono::milliseconds timeout) const;
+
+  // Files of image and file messages: GET .../bots/{botId}/attachments/{fileId} answers 302
+  // to /download/<opaque> on this tenant, which answers `bytes` as `content_type`; both need a
+  // token this tenant issued (401 otherwise), an unknown fileId is 404. Faults and the rate
+  // limit apply to the first hop as to messages. Thread-safe.
+  void add_attachment(std::string file_id, std::string bytes, std::string content_type);
+  struct AttachmentRequest {
+    Clock::time_point at;
+    std::string path;        // the request target
+    int status = 0;          // what it answered (0: it hung)
+    bool had_token = false;  // a valid token of this tenant
+  };
+  std::vector<AttachmentRequest> attachment_requests() const;
 
   std::vector<TokenRequest> token_requests() const;
   std::vector<MessageRequest> message_requests() const;
