@@ -4,7 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <future>
+#include <mutex>
 
 #include "bcp/model/codec.hpp"
 #include "bot_test_support.hpp"
@@ -271,6 +275,64 @@ TEST_F(Distribution, AStopDoesNotWaitForTheNextReminderMark) {
   auto stopped = std::async(std::launch::async, [&] { daemon_->stop(); });
   EXPECT_EQ(stopped.wait_for(10s), std::future_status::ready)
       << "a pending reminder held the daemon";
+}
+
+TEST_F(Distribution, ARollCallCommittedWhileTheDaemonStopsArmsNoReminder) {
+  // The roll call's commit is held on the committer thread until stop() has begun (the
+  // listener closed, the timers cancelled); it lands afterwards and must not arm a reminder
+  // an hour away that would keep the I/O thread running. A JMA bulletin raising a roll call
+  // just before SIGTERM did this.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool hold = false, held = false, release = false;
+  start({14'400}, 60'000, {}, [&](DaemonOptions& o) {
+    o.before_commit = [&] {
+      std::unique_lock lock(mu);
+      if (!hold) return;
+      hold = false;
+      held = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return release; });
+    };
+  });
+  {
+    std::lock_guard lock(mu);
+    hold = true;
+  }
+  auto posted = std::async(std::launch::async, [&] {
+    return daemon_->post_json("/v1/rollcalls", {{"title", "安否確認"}, {"departments", {"soumu"}}},
+                              kOperator);
+  });
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, 10s, [&] { return held; })) << "the roll call never committed";
+  }
+  auto stopped = std::async(std::launch::async, [&] { daemon_->stop(); });
+  // stop() has begun on the I/O thread once the listener is closed.
+  const std::uint16_t port = daemon_->port();
+  const bool listener_closed = wait_until(
+      [&] {
+        boost::asio::io_context ioc;
+        boost::asio::ip::tcp::socket socket(ioc);
+        boost::system::error_code ec;
+        socket.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+        return ec == boost::asio::error::connection_refused;
+      },
+      10s);
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  EXPECT_TRUE(listener_closed);
+  const bool ended = stopped.wait_for(10s) == std::future_status::ready;
+  if (!ended) {
+    // The daemon's thread would hold this process until the reminder is due: say why and go.
+    ADD_FAILURE() << "a reminder armed after stop() held the daemon's I/O thread";
+    std::fflush(stdout);
+    std::_Exit(1);
+  }
+  posted.wait();
 }
 
 }  // namespace

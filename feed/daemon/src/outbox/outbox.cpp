@@ -201,6 +201,10 @@ void Outbox::plan(std::vector<OutboxRow> rows) {
 }
 
 void Outbox::arm_reminder(const model::RollcallState& rollcall) {
+  // A roll call whose commit lands while the daemon stops (its answer still in flight when
+  // stop() cancelled the timers) must not arm one again: the pending timer would hold the
+  // I/O thread's run() until the reminder is due, minutes after SIGTERM.
+  if (core_.stopping) return;
   const auto& distribution = core_.town.rollcall_distribution;
   if (!distribution || !distribution->enabled) return;
   const auto& marks = distribution->reminders_after_seconds;
