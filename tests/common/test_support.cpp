@@ -83,6 +83,8 @@ HttpResult http_request(std::uint16_t port, const std::string& method, const std
             result.body = res.body();
             result.content_type = std::string(res[http::field::content_type]);
             result.retry_after = std::string(res[http::field::retry_after]);
+            result.cache_control = std::string(res[http::field::cache_control]);
+            result.etag = std::string(res[http::field::etag]);
           });
         });
       });

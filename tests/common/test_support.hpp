@@ -58,6 +58,8 @@ struct HttpResult {
   std::string body;
   std::string content_type;
   std::string retry_after;      // the Retry-After header, "" when absent
+  std::string cache_control;    // the Cache-Control header
+  std::string etag;             // the ETag header
   std::string error;            // why status is 0
   nlohmann::json json() const;  // the body parsed; a discarded value when it is not JSON
 };

@@ -123,7 +123,7 @@ TEST_F(JournalTest, AppendAssignsSeqsAndReadReturnsThemInOrder) {
 TEST_F(JournalTest, NewFileIsWalWithSchemaVersionAndApplicationId) {
   open_sqlite_journal(file_);
   EXPECT_EQ(pragma("journal_mode"), "wal");
-  EXPECT_EQ(pragma("user_version"), "3");  // 2: calendars table, 3: the bot's outbox
+  EXPECT_EQ(pragma("user_version"), "4");  // 2: calendars, 3: the bot's outbox, 4: photo jobs
   EXPECT_EQ(pragma("application_id"), std::to_string(0x42435057));
 }
 
@@ -247,7 +247,7 @@ TEST_F(JournalTest, NewerSchemaIsRefused) {
   }
   sql(file_, "PRAGMA user_version = 7;");
   EXPECT_EQ(open_error(file_),
-            file_.string() + ": schema version 7 is newer than this build supports (3)");
+            file_.string() + ": schema version 7 is newer than this build supports (4)");
 }
 
 TEST_F(JournalTest, MissingDirectoryGivesAClearError) {

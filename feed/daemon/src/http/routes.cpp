@@ -406,6 +406,9 @@ void handle_request(Daemon::Core& core, Request&& req, const net::ip::address& p
     if (!ctx.require({Role::display, Role::operator_})) return;
     return ctx.reply(http::status::ok, model::situation_to_json(core.situation));
   }
+  if (get && is({"v1", "attachments", "*"})) {
+    return ctx.require({Role::display, Role::operator_}) ? route_attachment(ctx, s[2]) : void();
+  }
   if (m == http::verb::put && is({"v1", "staff", "*", "calendar"})) {
     return ctx.require({Role::ingest, Role::operator_}) ? route_calendar_import(ctx, s[2]) : void();
   }

@@ -90,6 +90,7 @@ void route_drill_stop(RequestContext& ctx);
 void route_talk_hide(RequestContext& ctx, std::string_view message_id);
 void route_cap(RequestContext& ctx);
 void route_jma(RequestContext& ctx);
+void route_attachment(RequestContext& ctx, std::string_view ref);
 
 // What ingesting one alert document came to: the HTTP answer of POST /v1/jma, or a line in
 // the JMA poller's log.

@@ -8,6 +8,7 @@
 #include "bcp/daemon/outbox/bot_replies.hpp"
 #include "bcp/model/codec.hpp"
 #include "http/routes.hpp"
+#include "photos/photo_fetcher.hpp"
 
 namespace bcp::daemon {
 namespace {
@@ -80,7 +81,26 @@ struct LineworksCommit {
   // journaled as this notice instead, and the person told.
   std::optional<model::Event> fallback;
   std::optional<UncountedAnswer> fallback_not_counted;
+  // An image from a room the gate let through: fetched once the message is journaled.
+  std::optional<PhotoJob> photo;
 };
+
+// The photo job of a taken image message, when the callback carried a fileId.
+std::optional<PhotoJob> photo_job(const LineworksItem& item, const model::Event& event) {
+  const auto* talk = std::get_if<model::TalkMessage>(&event.body);
+  if (!item.file_id || item.file_id->empty() || !talk) return std::nullopt;
+  for (std::size_t i = 0; i < talk->attachments.size(); ++i) {
+    if (talk->attachments[i].kind != model::AttachmentKind::image) continue;
+    PhotoJob job;
+    job.group = talk->group;
+    job.message_id = talk->message_id;
+    job.attachment = static_cast<int>(i);
+    job.file_id = *item.file_id;
+    job.created = event.at;
+    return job;
+  }
+  return std::nullopt;
+}
 
 // Journals a callback's events and answers 200. Only a journal failure is not 200 (503: the
 // callback is not stored, and the operator can resend it; nobody is told anything yet).
@@ -94,6 +114,8 @@ void submit_lineworks(const RequestContext& ctx, LineworksCommit commit) {
                                                            std::exception_ptr error) mutable {
         if (!error) {
           if (commit.not_counted) tell_not_counted(ctx.core, *commit.not_counted);
+          // Queued only: the 200 never waits for a photo.
+          if (commit.photo && ctx.core.photos) ctx.core.photos->take(std::move(*commit.photo));
           return answer_lineworks(ctx);
         }
         const Refusal r = submit_refusal(error);
@@ -202,6 +224,7 @@ void route_lineworks(RequestContext& ctx) {
   commit.not_counted = std::move(admitted.not_counted);
   commit.fallback = std::move(admitted.fallback);
   commit.fallback_not_counted = std::move(admitted.fallback_not_counted);
+  commit.photo = photo_job(item, commit.events.front());
   submit_lineworks(ctx, std::move(commit));
 }
 

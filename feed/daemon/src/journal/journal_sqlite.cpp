@@ -84,8 +84,27 @@ void migrate_2_to_3(sqlite3* db, const std::string& where) {
   exec(db, "CREATE INDEX outbox_queued ON outbox (state, id)", where);
 }
 
-constexpr std::array<Migration, 3> kMigrations = {&migrate_0_to_1, &migrate_1_to_2,
-                                                  &migrate_2_to_3};
+void migrate_3_to_4(sqlite3* db, const std::string& where) {
+  // Talk photos to fetch from LINE WORKS: one row per image attachment of a taken callback,
+  // pending until the photo is kept (ref) or given up (error).
+  exec(db,
+       "CREATE TABLE photo_fetch ("
+       " id INTEGER PRIMARY KEY,"
+       " message_id TEXT NOT NULL,"
+       " attachment INTEGER NOT NULL,"
+       " grp TEXT NOT NULL,"
+       " file_id TEXT NOT NULL,"
+       " created TEXT NOT NULL,"
+       " state TEXT NOT NULL,"
+       " failures INTEGER NOT NULL DEFAULT 0,"
+       " note TEXT NOT NULL DEFAULT '',"
+       " UNIQUE (message_id, attachment))",
+       where);
+  exec(db, "CREATE INDEX photo_fetch_pending ON photo_fetch (state, id)", where);
+}
+
+constexpr std::array<Migration, 4> kMigrations = {&migrate_0_to_1, &migrate_1_to_2,
+                                                  &migrate_2_to_3, &migrate_3_to_4};
 constexpr int kSchemaVersion = static_cast<int>(kMigrations.size());
 
 // ---- small RAII helpers -------------------------------------------------------------
@@ -326,6 +345,16 @@ class SqliteJournal final : public Journal {
                              " content, priority, created FROM outbox WHERE state = 'queued'"
                              " ORDER BY id",
                              where_);
+    add_photo_ = prepare(wdb_.get(),
+                         "INSERT OR IGNORE INTO photo_fetch (message_id, attachment, grp, file_id,"
+                         " created, state) VALUES (?, ?, ?, ?, ?, 'pending')",
+                         where_);
+    update_photo_ = prepare(
+        wdb_.get(), "UPDATE photo_fetch SET state = ?, failures = ?, note = ? WHERE id = ?", where_);
+    select_photos_ = prepare(rdb_.get(),
+                             "SELECT id, message_id, attachment, grp, file_id, created, failures"
+                             " FROM photo_fetch WHERE state = 'pending' ORDER BY id",
+                             where_);
   }
 
   ~SqliteJournal() override {
@@ -336,6 +365,9 @@ class SqliteJournal final : public Journal {
     add_outbox_.reset();
     finish_outbox_.reset();
     select_outbox_.reset();
+    add_photo_.reset();
+    update_photo_.reset();
+    select_photos_.reset();
     insert_.reset();
     begin_.reset();
     commit_.reset();
@@ -509,6 +541,65 @@ class SqliteJournal final : public Journal {
     }
   }
 
+  std::optional<PhotoJob> add_photo_job(PhotoJob job) override {
+    std::lock_guard lock(write_mu_);
+    const std::string created = model::format_time(job.created);
+    sqlite3_stmt* s = add_photo_.get();
+    StmtReset reset(s);
+    bind(s, 1, job.message_id);
+    sqlite3_bind_int(s, 2, job.attachment);
+    bind(s, 3, job.group);
+    bind(s, 4, job.file_id);
+    bind(s, 5, created);
+    // One statement in autocommit: durable (synchronous=FULL) when it is done.
+    if (sqlite3_step(s) != SQLITE_DONE)
+      fail(where_, "cannot add a photo to fetch (" + errmsg(wdb_.get()) + ")");
+    if (sqlite3_changes(wdb_.get()) != 1) return std::nullopt;
+    job.id = sqlite3_last_insert_rowid(wdb_.get());
+    return job;
+  }
+
+  void update_photo_job(std::int64_t id, PhotoJobState state, int failures,
+                        const std::string& note) override {
+    std::lock_guard lock(write_mu_);
+    const char* name = state == PhotoJobState::done     ? "done"
+                       : state == PhotoJobState::failed ? "failed"
+                                                        : "pending";
+    sqlite3_stmt* s = update_photo_.get();
+    StmtReset reset(s);
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, failures);
+    bind(s, 3, note);
+    sqlite3_bind_int64(s, 4, id);
+    if (sqlite3_step(s) != SQLITE_DONE)
+      fail(where_, "cannot mark photo job " + std::to_string(id) + " (" + errmsg(wdb_.get()) + ")");
+  }
+
+  std::vector<PhotoJob> pending_photo_jobs() const override {
+    std::lock_guard lock(read_mu_);
+    sqlite3_stmt* s = select_photos_.get();
+    StmtReset reset(s);
+    std::vector<PhotoJob> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      PhotoJob job;
+      job.id = sqlite3_column_int64(s, 0);
+      job.message_id = text_column(s, 1);
+      job.attachment = sqlite3_column_int(s, 2);
+      job.group = text_column(s, 3);
+      job.file_id = text_column(s, 4);
+      try {
+        job.created = model::parse_time(text_column(s, 5));
+      } catch (const std::exception& e) {
+        fail(where_, "photo job " + std::to_string(job.id) + " has a bad time (" + e.what() + ")");
+      }
+      job.failures = sqlite3_column_int(s, 6);
+      out.push_back(std::move(job));
+    }
+    if (rc != SQLITE_DONE) fail(where_, "cannot read photo jobs (" + errmsg(rdb_.get()) + ")");
+    return out;
+  }
+
   std::vector<OutboxRow> queued_in_outbox() const override {
     std::lock_guard lock(read_mu_);
     sqlite3_stmt* s = select_outbox_.get();
@@ -575,6 +666,7 @@ class SqliteJournal final : public Journal {
   StmtPtr select_;
   StmtPtr put_calendar_, select_calendars_;
   StmtPtr add_outbox_, finish_outbox_, select_outbox_;
+  StmtPtr add_photo_, update_photo_, select_photos_;
   std::mutex write_mu_;
   mutable std::mutex read_mu_;
   std::atomic<model::Seq> last_seq_{0};
@@ -592,6 +684,14 @@ std::vector<OutboxRow> Journal::add_to_outbox(std::vector<OutboxRow>) {
 
 void Journal::finish_in_outbox(const std::vector<OutboxOutcome>&) {
   throw JournalError("this journal has no outbox");
+}
+
+std::optional<PhotoJob> Journal::add_photo_job(PhotoJob) {
+  throw JournalError("this journal keeps no photo jobs");
+}
+
+void Journal::update_photo_job(std::int64_t, PhotoJobState, int, const std::string&) {
+  throw JournalError("this journal keeps no photo jobs");
 }
 
 std::unique_ptr<Journal> open_sqlite_journal(const std::filesystem::path& file) {

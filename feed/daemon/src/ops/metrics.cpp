@@ -124,6 +124,20 @@ std::string Metrics::prometheus_text() const {
         << "# TYPE bcp_distribution_retries_total counter\n"
         << "bcp_distribution_retries_total " << bot->retries.load() << "\n";
   }
+  if (photos) {
+    out << "# HELP bcp_photos_pending Talk photos taken from LINE WORKS callbacks and not yet kept or given up.\n"
+        << "# TYPE bcp_photos_pending gauge\n"
+        << "bcp_photos_pending " << photos->pending.load() << "\n"
+        << "# HELP bcp_photos_fetched_total Talk photos fetched, re-encoded and kept (their ref journaled).\n"
+        << "# TYPE bcp_photos_fetched_total counter\n"
+        << "bcp_photos_fetched_total " << photos->fetched.load() << "\n"
+        << "# HELP bcp_photos_failed_total Talk photos given up (not an image, or the fetch kept failing).\n"
+        << "# TYPE bcp_photos_failed_total counter\n"
+        << "bcp_photos_failed_total " << photos->failed.load() << "\n"
+        << "# HELP bcp_photos_retries_total Talk photo fetches tried again after a failure.\n"
+        << "# TYPE bcp_photos_retries_total counter\n"
+        << "bcp_photos_retries_total " << photos->retries.load() << "\n";
+  }
   write_process_metrics(out);
   return out.str();
 }

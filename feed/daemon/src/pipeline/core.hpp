@@ -51,6 +51,7 @@ class TownBridge;
 class RegionService;
 class Outbox;
 class LineWorksCalendars;
+class PhotoFetcher;
 
 // One open TCP connection, counted in metrics.connections (and against
 // options.max_connections) from accept until its socket is gone, whether it serves HTTP or
@@ -120,6 +121,9 @@ struct Daemon::Core {
   // calendars.source is "lineworks". Its replies reach it through a weak pointer, so it may go
   // before the client.
   std::shared_ptr<LineWorksCalendars> calendar_reader;
+  // Fetches talk photos through the outbox's client (photos/photo_fetcher.hpp); null unless
+  // town.json has lineworks_api. After the outbox: destroyed before the client it uses.
+  std::unique_ptr<PhotoFetcher> photos;
   // Whom the LINE WORKS callback route tells that an answer was not counted:
   // options.bot_replies when a test set one, else the outbox; null when neither exists.
   BotReplies* bot_replies = nullptr;

@@ -26,6 +26,7 @@
 #include "stream/stream_hub.hpp"
 #include "bridge/town_bridge.hpp"
 #include "outbox/outbox.hpp"
+#include "photos/photo_fetcher.hpp"
 #include "sources/lineworks_calendars.hpp"
 
 namespace bcp::daemon {
@@ -152,6 +153,20 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
     calendar_reader = std::make_shared<LineWorksCalendars>(*this, *calendars, std::move(get),
                                                           period, spacing);
   }
+  // Talk photos through the same client (photo_fetcher.hpp), started by run().
+  if (outbox) {
+    lineworks::ApiClient& client = outbox->client();
+    auto get = [&client](lineworks::GetRequest request,
+                         std::function<void(lineworks::GetResult)> done) {
+      return client.get(std::move(request),
+                        [done = std::move(done)](const lineworks::GetResult& r) { done(r); });
+    };
+    PhotoFetcher::Retry retry;
+    if (!options.photo_retry_delays.empty()) retry.delays = options.photo_retry_delays;
+    if (options.photo_max_failures > 0) retry.max_failures = options.photo_max_failures;
+    photos = std::make_unique<PhotoFetcher>(*this, std::move(get), town.lineworks_api->bot_id, retry);
+    metrics.photos = &photos->stats();
+  }
   pipeline->add_sink(*hub, SinkThread::io);  // last: the walls see what the others took in
   if (options.before_commit) pipeline->set_before_commit(options.before_commit);
 
@@ -246,6 +261,7 @@ Daemon::Daemon(const config::RegionConfig& region, DaemonOptions options)
 }
 
 Daemon::~Daemon() {
+  if (core_ && core_->photos) core_->photos->stop();
   if (core_ && core_->outbox) core_->outbox->stop();
   if (core_ && core_->pipeline) core_->pipeline->stop();
 }
@@ -260,6 +276,7 @@ void Daemon::run() {
   core_->calendars->start();
   if (core_->outbox) core_->outbox->start();
   if (core_->calendar_reader) core_->calendar_reader->start();
+  if (core_->photos) core_->photos->start();
   if (core_->region) core_->region->start();
   core_->sources->start();
   if (const auto& poller = core_->alert_sources->jma.poller) {
@@ -291,7 +308,9 @@ void Daemon::stop() {
     if (c.jma_poller) c.jma_poller->stop();
     if (c.outbox) c.outbox->cancel_timers();
   });
-  // The bot sends no more; what is queued stays journaled for the next start.
+  // The bot sends no more; what is queued stays journaled for the next start. Photos first:
+  // their fetches go through the bot's client.
+  if (c.photos) c.photos->stop();
   if (c.outbox) c.outbox->stop();
   // A region: the consumer finishes and acks its batch, the towns' journals are committed.
   if (c.region) c.region->stop();

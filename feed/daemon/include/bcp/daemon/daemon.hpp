@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <vector>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -67,6 +68,10 @@ struct DaemonOptions {
   // How long one second of rollcall_distribution.reminders_after_seconds lasts (tests
   // shorten it, so a reminder mark of 300 s comes after 300 of these).
   std::chrono::milliseconds reminder_second{1000};
+  // Waits before a failed talk photo fetch is tried again (the last repeats) and the failures
+  // after which it is given up; empty / 0: 1, 5 and 30 minutes, 14 (about six hours).
+  std::vector<std::chrono::milliseconds> photo_retry_delays;
+  int photo_max_failures = 0;
   // Replaces calendars.poll_seconds (tests poll every few hundred milliseconds).
   std::optional<std::chrono::milliseconds> calendar_poll_period;
   // Where the LINE WORKS callback route tells a person that their answer was not counted

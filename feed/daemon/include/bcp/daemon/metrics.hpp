@@ -43,6 +43,14 @@ struct BotStats {
   std::atomic<std::uint64_t> retries{0};       // requests repeated after an error, 401 or 429
 };
 
+// Talk photos fetched from LINE WORKS (photos/photo_fetcher.hpp). Written by its worker thread.
+struct PhotoStats {
+  std::atomic<std::int64_t> pending{0};     // taken, not yet kept or given up
+  std::atomic<std::uint64_t> fetched{0};    // kept: re-encoded, stored, ref journaled
+  std::atomic<std::uint64_t> failed{0};     // given up (refused as an image, or fetch failures)
+  std::atomic<std::uint64_t> retries{0};    // fetches tried again after a failure
+};
+
 struct Metrics {
   std::atomic<std::uint64_t> accepted{0};
   std::array<std::atomic<std::uint64_t>, kRefusalReasons> refused{};
@@ -60,6 +68,8 @@ struct Metrics {
   const CommitStats* commits = nullptr;
   // The bot's outbox, when the town has lineworks_api.
   const BotStats* bot = nullptr;
+  // Talk photos, when the town has lineworks_api.
+  const PhotoStats* photos = nullptr;
   // Subscribers by configured wall id, every configured wall listed (0 when none). I/O
   // thread only. Walls naming an unknown id are not counted here: a label per name a
   // client sends would let anyone grow the scrape without bound.

@@ -9,6 +9,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <optional>
 #include <vector>
 
 #include "bcp/model/events.hpp"
@@ -51,6 +52,21 @@ struct OutboxOutcome {
   model::TimePoint finished{};
 };
 
+// One talk photo to fetch from LINE WORKS (photos/photo_fetcher.hpp): stored when the callback
+// is taken, marked when the photo is kept (its ref journaled as talk.photo) or given up, so a
+// restart resumes what is still pending. file_id is LINE WORKS's handle of the file: it stays in
+// this table, never in an event.
+enum class PhotoJobState { pending, done, failed };
+struct PhotoJob {
+  std::int64_t id = 0;  // assigned when added
+  std::string group;
+  std::string message_id;
+  int attachment = 0;  // index into the message's attachments
+  std::string file_id;
+  model::TimePoint created{};
+  int failures = 0;  // fetches that failed so far
+};
+
 class Journal {
  public:
   virtual ~Journal() = default;
@@ -77,6 +93,15 @@ class Journal {
   virtual void finish_in_outbox(const std::vector<OutboxOutcome>& outcomes);
   // Every row still queued, in id order (a restart resumes them).
   virtual std::vector<OutboxRow> queued_in_outbox() const { return {}; }
+
+  // Talk photos to fetch, in the same file. Durable on return (JournalError otherwise).
+  // add_photo_job returns the job with its id, or nullopt when that attachment of that message
+  // is already there (in any state). `note` is the ref when done, why when failed.
+  virtual std::optional<PhotoJob> add_photo_job(PhotoJob job);
+  virtual void update_photo_job(std::int64_t id, PhotoJobState state, int failures,
+                                const std::string& note);
+  // Every job still pending, in id order.
+  virtual std::vector<PhotoJob> pending_photo_jobs() const { return {}; }
 };
 
 // SQLite, WAL, synchronous=FULL, one file `<dir>/journal.sqlite3`. Schema version kept in
