@@ -32,10 +32,12 @@ signed LINE WORKS callbacks. Prints one line per step; exits 0 when every step g
   --operator-token T     operator token (default operator-sample)
   --config FILE          town config for staff, groups and the bot (default
                          config/sample-town/town.json)
-  --base DIR             where `jma` step files are found (default .)
+  --base DIR             where `jma` step files and `image` photos are found (default .)
   --tenant 127.0.0.1:P   play the town's LINE WORKS tenant there while the scenario runs: the
                          token endpoint (checking the JWT with the public key beside the
-                         config's private_key_file) and the bot's message endpoints. The
+                         config's private_key_file), the bot's message endpoints and the
+                         files of the scenario's image steps (fetched like LINE WORKS
+                         attachments: a 302, then the download, the Bearer on both). The
                          scenario's bot_staff answer what the bot sends them with signed
                          callbacks to the daemon (once the bot has asked them, the
                          check-ins of checkins.spread steps marked skip_with_bot_staff
@@ -203,7 +205,8 @@ int main(int argc, char** argv) {
       try {
         tenant = std::make_unique<bcp::tools::SimTenant>(
             scenario, *loaded.config,
-            bcp::tools::SimTenantOptions{*tenant_port, options.server, options.speed, options.out});
+            bcp::tools::SimTenantOptions{*tenant_port, options.server, options.speed, options.out,
+                                         options.base_dir});
       } catch (const bcp::tools::SimTenantError& e) {
         // Asked for by --tenant: an error. Taken from the config: the scenario still plays, as
         // without a tenant (e.g. a second demo on the machine while the first holds the port).

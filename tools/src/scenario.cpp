@@ -1,3 +1,4 @@
+#include <cctype>
 #include "bcp/tools/scenario.hpp"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <thread>
 
 #include "bcp/tools/bot_staff.hpp"
+#include "bcp/tools/sim_calendars.hpp"
 #include "scenario_internal.hpp"
 
 namespace bcp::tools {
@@ -182,6 +184,7 @@ class Player {
   }
 
   HttpResponse lineworks(const json& step, std::string& what) {
+    std::string what_image;
     json source = {{"userId", lineworks_user(step)}, {"domainId", 1}};
     if (auto ch = channel(step); !ch.empty()) source["channelId"] = ch;
     json body = {{"source", source}};
@@ -194,12 +197,17 @@ class Player {
       if (step.contains("content")) {
         body["content"] = step["content"];
       } else if (step.contains("image")) {
-        body["content"] = {{"type", "image"}, {"fileName", str(step, "image")}, {"resourceId", "sim-" + issued_time()}};
+        // As LINE WORKS sends it: the file is fetched with its fileId (the tenant serves it).
+        const std::string image = str(step, "image");
+        if (!std::filesystem::is_regular_file(o_.base_dir / image))
+          throw StepError("cannot read " + (o_.base_dir / image).string());
+        body["content"] = {{"type", "image"}, {"fileId", scenario_image_file_id(image)}};
+        what_image = image;
       } else {
         body["content"] = {{"type", "text"}, {"text", str(step, "text")}};
       }
       what = source.value("channelId", "") + " " + body["content"]["type"].get<std::string>() + " " +
-             body["content"].value("text", body["content"].value("fileName", ""));
+             body["content"].value("text", what_image);
     }
     what = source["userId"].get<std::string>() + " " + what;
     return send_callback(std::move(body));
@@ -258,6 +266,8 @@ std::vector<PlannedStep> plan_scenario(const json& scenario, const config::TownC
     throw ScenarioError("/steps: missing or not an array");
   }
   if (scenario.contains("bot_staff")) parse_bot_staff(scenario["bot_staff"]);
+  // Judged here too, so a bad section is named whether or not a tenant plays.
+  scenario_calendars(scenario, town, std::chrono::system_clock::now());
   std::vector<PlannedStep> plan;
   std::size_t index = 0;
   for (const auto& step : scenario["steps"]) {
@@ -337,6 +347,25 @@ PlayResult play_scenario(const json& scenario, const config::TownConfig& town, c
     player.remember(p.step, res);
   }
   return result;
+}
+
+std::string scenario_image_file_id(const std::string& image) {
+  std::string id = "sim-file-";
+  for (char c : image) id += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_';
+  return id;
+}
+
+std::vector<std::string> scenario_images(const json& scenario) {
+  std::vector<std::string> out;
+  if (!scenario.is_object() || !scenario.contains("steps") || !scenario["steps"].is_array()) return out;
+  for (const json& step : scenario["steps"]) {
+    if (!step.is_object() || step.value("do", "") != "lineworks") continue;
+    auto image = step.find("image");
+    if (image == step.end() || !image->is_string()) continue;
+    const std::string name = image->get<std::string>();
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
 }
 
 }  // namespace bcp::tools

@@ -8,6 +8,8 @@
 #include <system_error>
 
 #include "bcp/http/url.hpp"
+#include "bcp/tools/scenario.hpp"
+#include "bcp/tools/sim_calendars.hpp"
 
 namespace bcp::tools {
 
@@ -39,6 +41,9 @@ void check_paths(const config::LineWorksApi& api) {
 }
 
 }  // namespace
+
+// A scenario photo is a phone's photo at most; LINE WORKS itself takes larger files.
+constexpr std::uintmax_t kMaxImageBytes = 10u << 20;
 
 std::optional<std::uint16_t> loopback_tenant_port(const config::TownConfig& town) {
   if (!town.lineworks_api) return std::nullopt;
@@ -113,6 +118,21 @@ SimTenant::SimTenant(const nlohmann::json& scenario, const config::TownConfig& t
   if (staff_) {
     BotStaff* staff = staff_.get();
     tenant_->on_delivered([staff](const LineWorksTenant::MessageRequest& m) { staff->deliver(m); });
+  }
+  // The scenario's calendars, as of now: what the daemon's calendar reads get.
+  for (auto& [user, events] :
+       scenario_calendars(scenario, town, std::chrono::system_clock::now()))
+    tenant_->set_calendar(user, std::move(events));
+  // The photos staff post: the daemon fetches each by its fileId, as from LINE WORKS.
+  for (const std::string& image : scenario_images(scenario)) {
+    const std::filesystem::path file = options.base_dir / image;
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    if (ec) throw SimTenantError("cannot read " + file.string() + ": " + ec.message());
+    if (size > kMaxImageBytes)
+      throw SimTenantError(file.string() + " is larger than " + std::to_string(kMaxImageBytes) + " bytes");
+    const std::string type = file.extension() == ".png" ? "image/png" : "image/jpeg";
+    tenant_->add_attachment(scenario_image_file_id(image), read_whole_file(file), type);
   }
 }
 

@@ -60,4 +60,11 @@ PlayResult play_scenario(const nlohmann::json& scenario, const config::TownConfi
 
 nlohmann::json load_scenario(const std::filesystem::path& file);  // throws ScenarioError
 
+// A `lineworks` step's "image" (a JPEG or PNG, relative to PlayOptions::base_dir like `jma`
+// files): the fileId its callback carries, the same for every step naming that file, and which
+// bcp-sim's tenant serves that file under (sim_tenant.hpp).
+std::string scenario_image_file_id(const std::string& image);
+// Every image a scenario's lineworks steps name, in step order, without repeats.
+std::vector<std::string> scenario_images(const nlohmann::json& scenario);
+
 }  // namespace bcp::tools

@@ -42,6 +42,9 @@ struct SimTenantOptions {
   ServerUrl daemon;        // where the staff's callbacks go
   double speed = 1.0;
   std::ostream* out = nullptr;
+  // Where the scenario's image files are (PlayOptions::base_dir): each is served as the
+  // attachment its steps' callbacks name (scenario_image_file_id).
+  std::filesystem::path base_dir = ".";
 };
 
 class SimTenant {
