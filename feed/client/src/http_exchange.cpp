@@ -24,7 +24,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     req_.target(r.target);
     req_.set(http::field::host, r.host + ":" + r.port);
     if (!r.token.empty()) req_.set(http::field::authorization, "Bearer " + r.token);
-    req_.set(http::field::accept, "application/json");
+    req_.set(http::field::accept, r.accept);
     req_.set(http::field::user_agent, r.user_agent);
     if (!r.body.empty() || req_.method() == http::verb::post) {
       req_.set(http::field::content_type, "application/json");
@@ -60,6 +60,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
                      beast::bind_front_handler(&Exchange::on_read, shared_from_this()));
   }
   void on_read(beast::error_code ec, std::size_t) {
+    // Boost 1.74's parser let a body longer than body_limit through: the size is checked
+    // again on what arrived.
+    if (!ec && parser_.get().body().size() > r_.max_body) ec = http::error::body_limit;
     if (ec == http::error::body_limit) {
       out_.too_large = true;
       out_.error = "the answer from " + r_.host + ":" + r_.port + " is over " +
@@ -68,6 +71,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     }
     if (ec) return fail(ec, "no answer from");
     out_.status = static_cast<int>(parser_.get().result_int());
+    out_.content_type = std::string(parser_.get()[http::field::content_type]);
     out_.body = std::move(parser_.get().body());
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
