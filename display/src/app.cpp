@@ -124,6 +124,7 @@ std::optional<WallSetup> prepare(const Options& o, std::string& error) {
       }
     }
     s.feed_url = co.url;
+    s.display_token = co.token;
     split_address(co.url, s.daemon_host, s.daemon_port);
     if (o.operator_token) {
       s.operator_token = *o.operator_token;

@@ -6,7 +6,7 @@
 namespace bcp::display {
 namespace {
 
-constexpr std::string_view kPanelNames[] = {"header", "alerts", "talk", "rollcall", "staff"};
+constexpr std::string_view kPanelNames[] = {"header", "alerts", "talk", "rollcall", "staff", "photos"};
 
 // Shares: non-positive or missing ones split what the given ones leave (or an even share
 // when the given ones already exceed 1); the result is scaled to sum to 1.

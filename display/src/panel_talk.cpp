@@ -1,8 +1,10 @@
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <string>
 #include <string_view>
 
+#include "bcp/client/attachment_fetch.hpp"
 #include "bcp/display/labels.hpp"
 #include "panels.hpp"
 #include "ui_words.hpp"
@@ -29,11 +31,11 @@ bool matches_keyword(const Frame& f, const std::string& text) {
 }
 
 struct Measured {
-  float head = 0, body = 0, attach = 0;
+  float head = 0, body = 0, attach = 0, photos = 0;
   // The message text as drawn: cut to its share of the panel when it is longer.
   bool clipped = false;
   std::string clipped_text;
-  float total() const { return head + body + attach; }
+  float total() const { return head + body + attach + photos; }
   std::string_view text(const model::TalkMessage& m) const {
     return clipped ? std::string_view(clipped_text) : std::string_view(m.text);
   }
@@ -43,12 +45,22 @@ struct Measured {
 // a very long one never pushes every other message out of the panel.
 constexpr float kMaxMessageShare = 0.45f;
 
-// The attachments line, e.g. "[写真] [位置 札幌市中央区…]".
-void attachments_line(const model::TalkMessage& m, char* buf, std::size_t n) {
+// A photo the daemon fetched (it has a ref): shown as a thumbnail instead of its marker.
+bool has_photo(const model::Attachment& a) {
+  return a.kind == model::AttachmentKind::image && a.ref && client::is_attachment_ref(*a.ref);
+}
+
+// Thumbnails are about 3.5 lines of the talk font high, 4:3 boxes.
+float thumbnail_height(const Frame& f) { return std::round(f.fonts->body->FontSize * 1.25f * 3.5f); }
+
+// The attachments line, e.g. "[写真] [位置 札幌市中央区…]", without the photos shown as
+// thumbnails. Returns whether anything is on it.
+bool attachments_line(const model::TalkMessage& m, char* buf, std::size_t n) {
   std::size_t used = 0;
   buf[0] = 0;
   for (const auto& a : m.attachments) {
     if (used >= n) break;
+    if (has_photo(a)) continue;
     std::string_view mark = attachment_marker(a.kind);
     if (a.kind == model::AttachmentKind::location && a.address) {
       used += std::snprintf(buf + used, n - used, "[位置 %s] ", a.address->c_str());
@@ -59,6 +71,7 @@ void attachments_line(const model::TalkMessage& m, char* buf, std::size_t n) {
           std::snprintf(buf + used, n - used, "%.*s ", static_cast<int>(mark.size()), mark.data());
     }
   }
+  return used > 0;
 }
 
 Measured measure(const Frame& f, const model::TalkEntry& e, float w, float panel_h) {
@@ -69,7 +82,11 @@ Measured measure(const Frame& f, const model::TalkEntry& e, float w, float panel
   std::string_view shown = clip_wrapped(bf, e.message.text, w, max_body, m.clipped_text);
   m.clipped = shown.data() != e.message.text.data() || shown.size() != e.message.text.size();
   m.body = measure_wrapped(bf, m.text(e.message), w);
-  if (!e.message.attachments.empty()) m.attach = f.fonts->body->FontSize * 1.25f;
+  bool marked = false, photo = false;
+  for (const auto& a : e.message.attachments) (has_photo(a) ? photo : marked) = true;
+  if (marked) m.attach = f.fonts->body->FontSize * 1.25f;
+  // The thumbnails' row is there from the start, loaded or not: the talk does not jump.
+  if (photo) m.photos = thumbnail_height(f) + f.unit * 0.3f;
   return m;
 }
 
@@ -114,6 +131,16 @@ void draw_entry(const Frame& f, const model::TalkEntry& e, const GroupRef* group
     char buf[256];
     attachments_line(msg, buf, sizeof buf);
     text_fit(f, bf, {x + indent, ty + m.body}, color::kOrange, buf, w - indent);
+  }
+  if (m.photos > 0) {
+    const float th = thumbnail_height(f), tw = std::round(th * 4.0f / 3.0f);
+    float px = x + indent;
+    const float py = ty + m.body + m.attach;
+    for (const auto& a : msg.attachments) {
+      if (!has_photo(a)) continue;
+      if (px + tw > x + w) break;  // the others would be cut: the marker line says enough
+      px += draw_photo(f, *a.ref, {px, py, tw, th}, /*left=*/true) + f.unit * 0.4f;
+    }
   }
 }
 

@@ -10,6 +10,12 @@ void draw_alerts(const Frame& f, const Rect& r, const PanelSpec& spec);
 void draw_talk(const Frame& f, const Rect& r, const PanelSpec& spec);
 void draw_rollcall(const Frame& f, const Rect& r, const PanelSpec& spec);
 void draw_staff(const Frame& f, const Rect& r, const PanelSpec& spec);
+// The latest photos of the talk, the newest large (panel_photos.cpp).
+void draw_photos(const Frame& f, const Rect& r, const PanelSpec& spec);
+// A photo fitted into `box` (its aspect kept; centred, or at the box's left when `left`), or
+// the [写真] marker on a dark box while it loads, failed, or nothing loads photos. Returns the
+// width used.
+float draw_photo(const Frame& f, std::string_view ref, const Rect& box, bool left = false);
 
 // Full-screen states: connecting, auth failure, protocol mismatch.
 void draw_fullscreen_state(const Frame& f, const Rect& r);

@@ -80,6 +80,9 @@ inline constexpr std::string_view kSourceFailing = "取得失敗";
 inline constexpr std::string_view kSourceLastOk = "最終成功";
 inline constexpr std::string_view kSourceRegion = "地域連携";
 inline constexpr std::string_view kSourceCalendar = "予定表";
+// The photos panel.
+inline constexpr std::string_view kPhotos = "写真";
+inline constexpr std::string_view kNoPhotos = "写真はまだありません";
 
 inline constexpr std::string_view kAll[] = {kDrill,
                                             kDrillBand,
@@ -149,6 +152,8 @@ inline constexpr std::string_view kAll[] = {kDrill,
                                             kSourceLastOk,
                                             kSourceRegion,
                                             kSourceCalendar,
+                                            kPhotos,
+                                            kNoPhotos,
                                             "JMA LINE WORKS API",
                                             "0123456789:%/()[]・—…〜、。「」＋－"};
 

@@ -31,6 +31,7 @@ WallSettings settings_from_json(const nlohmann::json& d, std::vector<std::string
   num("chime_repeat_seconds", s.chime_repeat_seconds, 2);
   num("list_page_seconds", s.list_page_seconds, 1);
   num("drill_stopped_seconds", s.drill_stopped_seconds, 0);
+  num("photo_cache_mib", s.photo_cache_mib, 4);
   double scale = s.text_scale;
   num("text_scale", scale, 0.5);
   s.text_scale = static_cast<float>(scale);
@@ -176,6 +177,9 @@ void draw_wall(ImDrawList* dl, const Fonts& fonts, const model::Situation& s, co
         break;
       case PanelKind::staff:
         draw_staff(f, r, *p.panel);
+        break;
+      case PanelKind::photos:
+        draw_photos(f, r, *p.panel);
         break;
     }
     dl->PopClipRect();

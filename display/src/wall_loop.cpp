@@ -11,6 +11,7 @@
 
 #include "bcp/display/chime_policy.hpp"
 #include "bcp/display/controls.hpp"
+#include "bcp/display/photo_cache.hpp"
 #include "chime.hpp"
 #include "draw.hpp"
 #include "frame_stats.hpp"
@@ -61,6 +62,7 @@ class WallLoop {
     return start_ + std::chrono::microseconds(static_cast<long long>(seconds * 1e6));
   }
   void force_redraw() { drawn_key_ = ~0ull; }
+  void update_photos(const model::Situation& s, Clock::time_point now);
 
   const Options& o_;
   WallSetup& setup_;
@@ -88,6 +90,11 @@ class WallLoop {
   std::uint64_t written_serial_ = 0;
   Clock::time_point last_atlas_build_;
   std::uint64_t drawn_key_ = ~0ull;
+  // The talk's photos, for a live wall only (a snapshot or a replay has no daemon to ask).
+  std::unique_ptr<PhotoCache> photos_;
+  std::uint64_t photos_seen_revision_ = ~0ull;
+  Clock::time_point photos_logged_;
+  std::uint64_t photos_logged_uploads_ = 0;
   std::string error_;
 };
 
@@ -109,6 +116,15 @@ WallLoop::WallLoop(const Options& o, WallSetup& setup, Screen& screen)
   rot_.reset(setup.layout.pages.size(), setup.layout.rotate_seconds, 0);
   view_.feed_url = setup.feed_url;
   view_.acked_locally = &controls_.acked();
+  if (src_.live() && !setup.daemon_host.empty()) {
+    PhotoCacheOptions po;
+    po.byte_budget =
+        photo_budget_for_screen(screen.width(), screen.height(), setup.settings.photo_cache_mib);
+    photos_ = std::make_unique<PhotoCache>(
+        screen.sdl_renderer(),
+        http_photo_fetch(setup.daemon_host, setup.daemon_port, setup.display_token), po);
+    view_.photos = photos_.get();
+  }
 }
 
 int WallLoop::run() {
@@ -130,6 +146,7 @@ std::optional<int> WallLoop::frame() {
   }
   src_.poll(screen_.atlas(), t.steady);
   const model::Situation& s = src_.situation();
+  if (photos_) update_photos(s, t.steady);
   rot_.tick(t.mono);
   const bool flashing = flash_and_chime(s, t);
   fill_view(t);
@@ -147,6 +164,30 @@ std::optional<int> WallLoop::frame() {
   // A bench draws frames back to back.
   if (!bench) wait_until(next_change(flashing));
   return std::nullopt;
+}
+
+// The photos follow the talk (a hidden message's photo leaves memory), then the cache takes
+// what its workers decoded and uploads a few. A summary line at most every 10 s.
+void WallLoop::update_photos(const model::Situation& s, Clock::time_point now) {
+  if (src_.revision() != photos_seen_revision_) {
+    photos_seen_revision_ = src_.revision();
+    photos_->situation_changed(s);
+  }
+  photos_->update(now);
+  if (photos_->uploads_total() != photos_logged_uploads_ &&
+      now - photos_logged_ >= std::chrono::seconds(10)) {
+    photos_logged_ = now;
+    photos_logged_uploads_ = photos_->uploads_total();
+    std::fprintf(stderr,
+                 "bcp-wall: photos %zu textures, %.1f of %.0f MiB, %llu uploaded, %llu evicted, "
+                 "%llu failed, at most %d uploads a frame\n",
+                 photos_->textures(), static_cast<double>(photos_->texture_bytes()) / 1048576.0,
+                 static_cast<double>(photos_->byte_budget()) / 1048576.0,
+                 static_cast<unsigned long long>(photos_->uploads_total()),
+                 static_cast<unsigned long long>(photos_->evictions_total()),
+                 static_cast<unsigned long long>(photos_->failures_total()),
+                 photos_->max_uploads_per_update());
+  }
 }
 
 FrameTime WallLoop::read_clocks() const {
@@ -192,6 +233,7 @@ void WallLoop::handle_event(const SDL_Event& e, FrameTime& t) {
     case SDL_RENDER_TARGETS_RESET:
     case SDL_RENDER_DEVICE_RESET:
       screen_.invalidate_textures();
+      if (photos_) photos_->drop_textures();
       screen_.ensure_fonts(nullptr);
       force_redraw();
       break;
@@ -326,7 +368,8 @@ std::uint64_t WallLoop::picture_key(const FrameTime& t, bool flashing) const {
                       (static_cast<std::uint64_t>(view_.shift_y + 64) << 32) ^
                       (controls_.muted() ? 1ull << 62 : 0) ^
                       (controls_.asking_to_quit() ? 1ull << 61 : 0) ^
-                      (rot_.paused() ? 1ull << 60 : 0) ^ (controls_.acked().size() << 24);
+                      (rot_.paused() ? 1ull << 60 : 0) ^ (controls_.acked().size() << 24) ^
+                      (photos_ ? photos_->revision() * 0x9E3779B97F4A7C15ull : 0);
   if (replay_) key ^= replay_redraw_bits(replay_status_);
   return key;
 }
@@ -337,6 +380,7 @@ void WallLoop::draw_if_changed(const model::Situation& s, const FrameTime& t, bo
   std::uint64_t key = picture_key(t, flashing);
   if (key == drawn_key_ && !capture_due && !bench) return;
   auto t0 = Clock::now();
+  if (photos_) photos_->begin_frame();
   // Only what differs from the last frame is rasterised; a bench measures whole frames.
   auto drawn = screen_.render(s, view_, setup_.settings, setup_.layout, t.now, t.mono, bench);
   trace_.frame_finished(s.last_seq);
@@ -389,6 +433,9 @@ Clock::time_point WallLoop::next_change(bool flashing) const {
   }
   if (screen_.atlas().dirty())
     deadline = std::min(deadline, last_atlas_build_ + std::chrono::seconds(1));
+  if (photos_) {
+    if (auto due = photos_->next_due(Clock::now())) deadline = std::min(deadline, *due);
+  }
   return deadline;
 }
 

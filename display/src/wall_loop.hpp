@@ -2,8 +2,9 @@
 // config is read and the screen is open.
 // Threads: the loop runs on the main thread and owns everything it keeps. Three others work
 // beside it, each behind its own class: the live Source's stream client thread (drained
-// through its queue, source.hpp), HideSender's worker per hide request (hide_sender.hpp) and
-// SDL's audio thread, which plays what Chime queued.
+// through its queue, source.hpp), HideSender's worker per hide request (hide_sender.hpp), the
+// photo cache's loader threads (photo_cache.hpp: fetch and decode, pixels handed back under
+// its mutex) and SDL's audio thread, which plays what Chime queued.
 #pragma once
 
 #include <chrono>
@@ -31,6 +32,8 @@ struct WallSetup {
   std::string feed_url;
   // Where the H key sends its hide requests, and with which operator token ("" = none).
   std::string daemon_host, daemon_port, operator_token;
+  // The stream's display token: the talk's photos are fetched from the same daemon with it.
+  std::string display_token;
 };
 
 // Draws frames on `screen` until quit, a signal, a finished capture or bench, or a fatal

@@ -10,7 +10,7 @@
 
 namespace bcp::display {
 
-enum class PanelKind { header, alerts, talk, rollcall, staff };
+enum class PanelKind { header, alerts, talk, rollcall, staff, photos };
 std::optional<PanelKind> panel_kind_from_string(std::string_view name);
 std::string_view to_string(PanelKind kind);
 

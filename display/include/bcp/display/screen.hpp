@@ -83,6 +83,8 @@ class Screen {
   void refresh_size();      // after a resize or display change
   bool is_headless() const { return surface_ != nullptr; }
   SDL_Window* sdl_window() const { return window_; }
+  // For textures of the picture's own (the talk's photos); valid as long as the screen.
+  SDL_Renderer* sdl_renderer() const { return renderer_; }
 
  private:
   Screen() = default;

@@ -19,6 +19,7 @@ namespace bcp::display {
 
 struct ReplayStatus;  // replay_session.hpp
 struct HidePick;      // controls.hpp
+class PhotoCache;     // photo_cache.hpp
 
 // The config's "display" section (all optional), plus command-line overrides.
 struct WallSettings {
@@ -33,6 +34,7 @@ struct WallSettings {
   double pixel_shift_period_seconds = 600;  // "pixel_shift_period_seconds"
   std::string clock_format = "%H:%M:%S";    // "clock_format": strftime, town time
   double drill_stopped_seconds = 600;       // "drill_stopped_seconds": the 訓練中止 band
+  double photo_cache_mib = 0;  // "photo_cache_mib": decoded photos' budget, 0 = by screen size
   // Not from "display": the sources the town's daemon watches (TownConfig::watched_sources),
   // listed in the header as 正常 until the journal says otherwise.
   std::vector<std::string> watched_sources;
@@ -60,6 +62,9 @@ struct WallView {
   const HidePick* hide_pick = nullptr;   // the H key's list while it is open (controls.hpp)
   bool hide_can_send = false;            // this PC holds an operator token
   std::string hide_status;               // the last hide request's outcome, shown a while
+  // The talk's photos, loaded off the UI thread (photo_cache.hpp); without it (a snapshot, a
+  // test) every photo is its [写真] marker.
+  PhotoCache* photos = nullptr;
 };
 
 // The band across the top (DESIGN.md "Drill and actual on one wall"), most serious first:

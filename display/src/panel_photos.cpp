@@ -1,0 +1,174 @@
+// The photos panel: the latest photos of the talk (every group the wall shows is a level-C
+// room: the daemon admits no other talk), the newest large, each with its group and time under
+// it, so a bear on the riverbank reads from the back of the room. Layout option "count"
+// (1–12, default 5) and "groups" (as the talk panel's).
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "bcp/client/attachment_fetch.hpp"
+#include "bcp/display/labels.hpp"
+#include "bcp/display/photo_cache.hpp"
+#include "panels.hpp"
+#include "ui_words.hpp"
+
+namespace bcp::display {
+namespace {
+
+constexpr std::size_t kMaxPhotos = 12;
+constexpr std::size_t kMaxPhotoGroups = 16;
+
+struct PhotoItem {
+  const model::TalkEntry* entry = nullptr;
+  std::string_view ref;
+  std::size_t index = 0;  // the attachment's place in its message
+  std::string_view group;
+};
+
+bool photo_newer(const PhotoItem& a, const PhotoItem& b) {
+  if (a.entry->at != b.entry->at) return a.entry->at > b.entry->at;
+  if (a.entry->seq != b.entry->seq) return a.entry->seq > b.entry->seq;
+  return a.index > b.index;
+}
+
+// The newest `limit` photos, newest first, in `out` (a fixed array: nothing allocates).
+class NewestPhotos {
+ public:
+  explicit NewestPhotos(std::size_t limit) : limit_(std::min(limit, kMaxPhotos)) {}
+  // Walks one group from its newest message back until it cannot add anything newer.
+  void add_group(const model::GroupTalk& talk, std::string_view group) {
+    std::size_t taken = 0;
+    for (auto it = talk.recent.rbegin(); it != talk.recent.rend() && taken < limit_; ++it) {
+      const auto& atts = it->message.attachments;
+      for (std::size_t i = atts.size(); i-- > 0;) {
+        const auto& a = atts[i];
+        if (a.kind != model::AttachmentKind::image || !a.ref || !client::is_attachment_ref(*a.ref))
+          continue;
+        insert({&*it, *a.ref, i, group});
+        ++taken;
+      }
+    }
+  }
+  std::size_t size() const { return size_; }
+  const PhotoItem& operator[](std::size_t i) const { return items_[i]; }
+
+ private:
+  void insert(const PhotoItem& p) {
+    std::size_t at = size_;
+    while (at > 0 && photo_newer(p, items_[at - 1])) --at;
+    if (at >= limit_) return;
+    if (size_ < limit_) ++size_;
+    for (std::size_t k = size_ - 1; k > at; --k) items_[k] = items_[k - 1];
+    items_[at] = p;
+  }
+  std::size_t limit_;
+  std::array<PhotoItem, kMaxPhotos> items_{};
+  std::size_t size_ = 0;
+};
+
+// One photo and the line under it: group name at the left, time at the right.
+void draw_photo_cell(const Frame& f, const PhotoItem& p, const Rect& slot, float label_h) {
+  Rect box{slot.x, slot.y, slot.w, std::max(1.0f, slot.h - label_h)};
+  draw_photo(f, p.ref, box);
+  ImFont* bf = f.fonts->body;
+  char hm[16];
+  format_hm(hm, sizeof hm, p.entry->at, f.situation->directory.utc_offset_minutes);
+  const float y = box.bottom() + (label_h - bf->FontSize) * 0.5f;
+  const float tw = text_width(bf, hm);
+  text(f, bf, {slot.right() - tw, y}, color::kDim, hm);
+  text_fit(f, bf, {slot.x, y}, color::kSkyBlue, p.group, slot.w - tw - f.unit * 0.5f);
+}
+
+}  // namespace
+
+float draw_photo(const Frame& f, std::string_view ref, const Rect& box, bool left) {
+  std::optional<PhotoCache::Shown> shown;
+  if (f.view->photos) shown = f.view->photos->show(ref, box.w, box.h);
+  if (!shown || shown->width <= 0 || shown->height <= 0) {
+    // Loading, failed, or nothing loads photos: the marker, where the photo will be.
+    f.dl->AddRectFilled(tl(box), br(box), color::kBackground);
+    text_centered(f, f.fonts->body, box, color::kOrange, attachment_marker(model::AttachmentKind::image));
+    return box.w;
+  }
+  const float scale = std::min(box.w / static_cast<float>(shown->width),
+                               box.h / static_cast<float>(shown->height));
+  const float w = std::round(static_cast<float>(shown->width) * scale);
+  const float h = std::round(static_cast<float>(shown->height) * scale);
+  const float x = std::round(left ? box.x : box.x + (box.w - w) * 0.5f);
+  const float y = std::round(box.y + (box.h - h) * 0.5f);
+  f.dl->AddImage(shown->texture, {x, y}, {x + w, y + h});
+  return w;
+}
+
+void draw_photos(const Frame& f, const Rect& r, const PanelSpec& spec) {
+  const auto& s = *f.situation;
+  const auto& opt = spec.options;
+  std::size_t count = 5;
+  if (opt.contains("count") && opt["count"].is_number_integer()) {
+    count = static_cast<std::size_t>(std::clamp<long long>(opt["count"].get<long long>(), 1,
+                                                           static_cast<long long>(kMaxPhotos)));
+  }
+  NewestPhotos newest(count);
+  auto add = [&](const std::string& id) {
+    auto it = s.talk.find(id);
+    if (it == s.talk.end()) return;
+    const auto* g = s.directory.find_group(id);
+    newest.add_group(it->second, g ? std::string_view(g->name) : std::string_view(id));
+  };
+  if (opt.contains("groups") && opt["groups"].is_array()) {
+    std::size_t n = 0;
+    for (const auto& g : opt["groups"]) {
+      if (g.is_string() && n++ < kMaxPhotoGroups) add(g.get_ref<const std::string&>());
+    }
+  } else {
+    for (const auto& [id, talk] : s.talk) {
+      const auto* g = s.directory.find_group(id);
+      newest.add_group(talk, g ? std::string_view(g->name) : std::string_view(id));
+    }
+  }
+  Rect body = panel_frame(f, r, words::kPhotos);
+  f.dl->PushClipRect(tl(body), br(body), true);
+  if (newest.size() == 0) {
+    text(f, f.fonts->body, tl(body), color::kDim, words::kNoPhotos);
+    f.dl->PopClipRect();
+    return;
+  }
+  const float label_h = std::round(f.fonts->body->FontSize * 1.4f);
+  const float gap = std::round(f.unit * 0.5f);
+  const std::size_t n = newest.size();
+  const bool wide = body.w >= body.h * 1.25f;
+  // The newest takes the larger part; the others share the rest, whole cells only.
+  Rect big = body, rest{};
+  if (n > 1 && wide) {
+    big.w = std::round(body.w * 0.62f);
+    rest = {big.right() + gap, body.y, body.right() - big.right() - gap, body.h};
+  } else if (n > 1) {
+    big.h = std::round(std::min(body.w * 0.75f + label_h, body.h * 0.6f));
+    rest = {body.x, big.bottom() + gap, body.w, body.bottom() - big.bottom() - gap};
+  }
+  draw_photo_cell(f, newest[0], big, label_h);
+  if (n > 1 && rest.w > 0 && rest.h > 0) {
+    // Beside a wide panel's newest: one column; under a tall one's: two.
+    const int cols = wide ? 1 : 2;
+    const float cell_w = (rest.w - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+    const float cell_h = std::round(cell_w * 0.75f + label_h);
+    const int rows = std::max(1, static_cast<int>((rest.h + gap) / (cell_h + gap)));
+    // Fewer, larger cells than the rows allow would leave the panel's foot empty: stretch
+    // the cells' height to share the rest when there are fewer photos than places.
+    const std::size_t places = static_cast<std::size_t>(rows * cols);
+    const std::size_t shown = std::min(n - 1, places);
+    const int used_rows = static_cast<int>((shown + cols - 1) / cols);
+    const float h = std::min(cell_h * 1.4f, (rest.h - gap * static_cast<float>(used_rows - 1)) /
+                                                static_cast<float>(used_rows));
+    for (std::size_t i = 0; i < shown; ++i) {
+      const int row = static_cast<int>(i) / cols, col = static_cast<int>(i) % cols;
+      Rect cell{rest.x + static_cast<float>(col) * (cell_w + gap),
+                rest.y + static_cast<float>(row) * (h + gap), cell_w, h};
+      if (cell.bottom() > rest.bottom() + 0.5f) break;
+      draw_photo_cell(f, newest[i + 1], cell, label_h);
+    }
+  }
+  f.dl->PopClipRect();
+}
+
+}  // namespace bcp::display
