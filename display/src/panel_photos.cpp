@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 #include "bcp/client/attachment_fetch.hpp"
 #include "bcp/display/labels.hpp"
@@ -66,38 +67,94 @@ class NewestPhotos {
   std::size_t size_ = 0;
 };
 
-// One photo and the line under it: group name at the left, time at the right.
+// Where a photo of w x h pixels goes in `box`: as large as fits, its aspect kept, centred (or
+// at the box's left), on whole pixels.
+Rect fit_photo(int w, int h, const Rect& box, bool left) {
+  const float scale = std::min(box.w / static_cast<float>(w), box.h / static_cast<float>(h));
+  const float fw = std::round(static_cast<float>(w) * scale);
+  const float fh = std::round(static_cast<float>(h) * scale);
+  return {std::round(left ? box.x : box.x + (box.w - fw) * 0.5f),
+          std::round(box.y + (box.h - fh) * 0.5f), fw, fh};
+}
+
+std::optional<PhotoCache::Shown> shown_photo(const Frame& f, std::string_view ref,
+                                             const Rect& box) {
+  if (!f.view->photos) return std::nullopt;
+  auto shown = f.view->photos->show(ref, box.w, box.h);
+  if (shown && (shown->width <= 0 || shown->height <= 0)) return std::nullopt;
+  return shown;
+}
+
+void draw_marker(const Frame& f, const Rect& box) {
+  f.dl->AddRectFilled(tl(box), br(box), color::kBackground);
+  text_centered(f, f.fonts->body, box, color::kOrange,
+                attachment_marker(model::AttachmentKind::image));
+}
+
+// One photo and the line under it: group name at the left, time at the right. The photo and
+// its line are one block centred in the slot, so the line is always right under the photo (a
+// wide photo in a tall slot would otherwise leave its label at the slot's foot, far from it).
 void draw_photo_cell(const Frame& f, const PhotoItem& p, const Rect& slot, float label_h) {
-  Rect box{slot.x, slot.y, slot.w, std::max(1.0f, slot.h - label_h)};
-  draw_photo(f, p.ref, box);
+  const Rect box{slot.x, slot.y, slot.w, std::max(1.0f, slot.h - label_h)};
+  Rect under = box;  // what the label line belongs to
+  if (auto shown = shown_photo(f, p.ref, box)) {
+    under = fit_photo(shown->width, shown->height, box, false);
+    under.y = std::round(slot.y + (slot.h - under.h - label_h) * 0.5f);
+    f.dl->AddImage(shown->texture, tl(under), br(under));
+  } else {
+    draw_marker(f, box);
+  }
   ImFont* bf = f.fonts->body;
   char hm[16];
   format_hm(hm, sizeof hm, p.entry->at, f.situation->directory.utc_offset_minutes);
-  const float y = box.bottom() + (label_h - bf->FontSize) * 0.5f;
   const float tw = text_width(bf, hm);
-  text(f, bf, {slot.right() - tw, y}, color::kDim, hm);
-  text_fit(f, bf, {slot.x, y}, color::kSkyBlue, p.group, slot.w - tw - f.unit * 0.5f);
+  // The line spans the photo, but is never narrower than the name and the time need (a
+  // portrait or small photo), and never leaves the slot.
+  const float needed = text_width(bf, p.group) + f.unit * 0.5f + tw;
+  const float line_w = std::min(slot.w, std::max(under.w, needed));
+  const float line_x =
+      std::clamp(under.x + (under.w - line_w) * 0.5f, slot.x, slot.right() - line_w);
+  const float y = under.bottom() + (label_h - bf->FontSize) * 0.5f;
+  text(f, bf, {line_x + line_w - tw, y}, color::kDim, hm);
+  text_fit(f, bf, {line_x, y}, color::kSkyBlue, p.group, line_w - tw - f.unit * 0.5f);
+}
+
+// The cells the older photos share beside or under the newest: as many of them as can be shown
+// at least `min_w` wide (a 4:3 photo), in the number of columns that shows them largest.
+struct PhotoGrid {
+  std::size_t shown = 0;
+  int cols = 1;
+  float cell_w = 0, cell_h = 0;
+};
+PhotoGrid choose_grid(const Rect& area, std::size_t photos, float gap, float label_h, float min_w) {
+  for (std::size_t m = photos; m > 0; --m) {
+    PhotoGrid best;
+    float best_w = 0;  // the width a 4:3 photo gets in a cell
+    for (int cols = 1; cols <= 4 && static_cast<std::size_t>(cols) <= m; ++cols) {
+      const int rows = static_cast<int>((m + static_cast<std::size_t>(cols) - 1) /
+                                        static_cast<std::size_t>(cols));
+      const float cw = (area.w - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+      const float ch = (area.h - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows);
+      const float photo_w = std::min(cw, (ch - label_h) * 4.0f / 3.0f);
+      if (photo_w > best_w) best_w = photo_w, best = {m, cols, std::floor(cw), std::floor(ch)};
+    }
+    if (best_w >= min_w) return best;
+  }
+  return {};
 }
 
 }  // namespace
 
 float draw_photo(const Frame& f, std::string_view ref, const Rect& box, bool left) {
-  std::optional<PhotoCache::Shown> shown;
-  if (f.view->photos) shown = f.view->photos->show(ref, box.w, box.h);
-  if (!shown || shown->width <= 0 || shown->height <= 0) {
+  auto shown = shown_photo(f, ref, box);
+  if (!shown) {
     // Loading, failed, or nothing loads photos: the marker, where the photo will be.
-    f.dl->AddRectFilled(tl(box), br(box), color::kBackground);
-    text_centered(f, f.fonts->body, box, color::kOrange, attachment_marker(model::AttachmentKind::image));
+    draw_marker(f, box);
     return box.w;
   }
-  const float scale = std::min(box.w / static_cast<float>(shown->width),
-                               box.h / static_cast<float>(shown->height));
-  const float w = std::round(static_cast<float>(shown->width) * scale);
-  const float h = std::round(static_cast<float>(shown->height) * scale);
-  const float x = std::round(left ? box.x : box.x + (box.w - w) * 0.5f);
-  const float y = std::round(box.y + (box.h - h) * 0.5f);
-  f.dl->AddImage(shown->texture, {x, y}, {x + w, y + h});
-  return w;
+  const Rect at = fit_photo(shown->width, shown->height, box, left);
+  f.dl->AddImage(shown->texture, tl(at), br(at));
+  return at.w;
 }
 
 void draw_photos(const Frame& f, const Rect& r, const PanelSpec& spec) {
@@ -137,7 +194,7 @@ void draw_photos(const Frame& f, const Rect& r, const PanelSpec& spec) {
   const float gap = std::round(f.unit * 0.5f);
   const std::size_t n = newest.size();
   const bool wide = body.w >= body.h * 1.25f;
-  // The newest takes the larger part; the others share the rest, whole cells only.
+  // The newest takes the larger part; the others share the rest, whole photos only.
   Rect big = body, rest{};
   if (n > 1 && wide) {
     big.w = std::round(body.w * 0.62f);
@@ -148,23 +205,12 @@ void draw_photos(const Frame& f, const Rect& r, const PanelSpec& spec) {
   }
   draw_photo_cell(f, newest[0], big, label_h);
   if (n > 1 && rest.w > 0 && rest.h > 0) {
-    // Beside a wide panel's newest: one column; under a tall one's: two.
-    const int cols = wide ? 1 : 2;
-    const float cell_w = (rest.w - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
-    const float cell_h = std::round(cell_w * 0.75f + label_h);
-    const int rows = std::max(1, static_cast<int>((rest.h + gap) / (cell_h + gap)));
-    // Fewer, larger cells than the rows allow would leave the panel's foot empty: stretch
-    // the cells' height to share the rest when there are fewer photos than places.
-    const std::size_t places = static_cast<std::size_t>(rows * cols);
-    const std::size_t shown = std::min(n - 1, places);
-    const int used_rows = static_cast<int>((shown + cols - 1) / cols);
-    const float h = std::min(cell_h * 1.4f, (rest.h - gap * static_cast<float>(used_rows - 1)) /
-                                                static_cast<float>(used_rows));
-    for (std::size_t i = 0; i < shown; ++i) {
-      const int row = static_cast<int>(i) / cols, col = static_cast<int>(i) % cols;
-      Rect cell{rest.x + static_cast<float>(col) * (cell_w + gap),
-                rest.y + static_cast<float>(row) * (h + gap), cell_w, h};
-      if (cell.bottom() > rest.bottom() + 0.5f) break;
+    const PhotoGrid grid = choose_grid(rest, n - 1, gap, label_h, f.unit * 5.0f);
+    for (std::size_t i = 0; i < grid.shown; ++i) {
+      const int row = static_cast<int>(i) / grid.cols, col = static_cast<int>(i) % grid.cols;
+      const Rect cell{rest.x + static_cast<float>(col) * (grid.cell_w + gap),
+                      rest.y + static_cast<float>(row) * (grid.cell_h + gap), grid.cell_w,
+                      grid.cell_h};
       draw_photo_cell(f, newest[i + 1], cell, label_h);
     }
   }

@@ -164,8 +164,7 @@ TEST(PhotoServerStandIn, RefusesWithoutTheDisplayToken) {
   auto without = client::fetch_attachment("127.0.0.1", server.port_text(), "", kRed, 1 << 20, 5s);
   EXPECT_EQ(without.status, 401);
   EXPECT_FALSE(without.ok());
-  auto wrong =
-      client::fetch_attachment("127.0.0.1", server.port_text(), "nope", kRed, 1 << 20, 5s);
+  auto wrong = client::fetch_attachment("127.0.0.1", server.port_text(), "nope", kRed, 1 << 20, 5s);
   EXPECT_EQ(wrong.status, 401);
   auto with = client::fetch_attachment("127.0.0.1", server.port_text(), kToken, kRed, 1 << 20, 5s);
   EXPECT_TRUE(with.ok()) << with.error;
@@ -195,8 +194,8 @@ TEST_P(PhotoRender, PhotoPixelsInTheThumbnailAndThePanel) {
   EXPECT_EQ(count_color(first, wall.panel(PanelKind::photos), 255, 0, 0), 0);
   ASSERT_TRUE(wall.settle());
   Image img = wall.picture();
-  write_png(std::string(BCP_BINARY_DIR) + "/test-output/display/photo-" + std::to_string(w) +
-                "x" + std::to_string(h) + ".png",
+  write_png(std::string(BCP_BINARY_DIR) + "/test-output/display/photo-" + std::to_string(w) + "x" +
+                std::to_string(h) + ".png",
             img);
   // The thumbnail: ~3.5 lines of the talk font high, 4:3.
   const float font = std::round(std::min(w, h) / 40.0f);
@@ -219,6 +218,76 @@ TEST_P(PhotoRender, PhotoPixelsInTheThumbnailAndThePanel) {
 
 INSTANTIATE_TEST_SUITE_P(Sizes, PhotoRender,
                          ::testing::Values(std::pair{1920, 1080}, std::pair{3840, 2160}));
+
+// Where pixels of one colour are inside `r`: their bounding box (w == 0 when there are none).
+Rect color_box(const Image& img, const Rect& r, int red, int green, int blue) {
+  int x0 = INT32_MAX, y0 = INT32_MAX, x1 = -1, y1 = -1;
+  for (int y = static_cast<int>(r.y); y < static_cast<int>(r.bottom()); ++y) {
+    for (int x = static_cast<int>(r.x); x < static_cast<int>(r.right()); ++x) {
+      std::uint32_t p = img.pixel(x, y);
+      int pr = p >> 24, pg = (p >> 16) & 0xFF, pb = (p >> 8) & 0xFF;
+      if (std::abs(pr - red) < 30 && std::abs(pg - green) < 30 && std::abs(pb - blue) < 30) {
+        x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
+      }
+    }
+  }
+  if (x1 < 0) return {};
+  return {float(x0), float(y0), float(x1 - x0 + 1), float(y1 - y0 + 1)};
+}
+
+struct PanelCase {
+  int photos, w, h;
+};
+class PhotoPanelLabels : public ::testing::TestWithParam<PanelCase> {};
+
+// Each photo whole in the panel (4:3 kept, nothing clipped) and its group's name right under
+// it: not at the panel's foot when a wide photo leaves the slot's height unused.
+TEST_P(PhotoPanelLabels, EachLabelSitsUnderItsPhoto) {
+  const auto [photos, w, h] = GetParam();
+  constexpr int kColors[5][3] = {
+      {255, 0, 0}, {0, 200, 0}, {40, 40, 255}, {255, 0, 255}, {255, 255, 0}};
+  PhotoServer server(kToken);
+  auto s = few_messages();
+  for (int i = 0; i < photos; ++i) {
+    const auto& c = kColors[photos - 1 - i];  // the newest (posted last) is kColors[0]
+    server.add(ref_for(200 + i), solid_jpeg(800, 600, c[0], c[1], c[2]));
+    post_photos(s, {ref_for(200 + i)}, i);
+  }
+  PhotoWall wall(server, std::move(s), w, h);
+  ASSERT_TRUE(wall.settle());
+  Image img = wall.picture();
+  write_png(std::string(BCP_BINARY_DIR) + "/test-output/display/photos-panel-" +
+                std::to_string(photos) + "-" + std::to_string(w) + "x" + std::to_string(h) + ".png",
+            img);
+  const Rect panel = wall.panel(PanelKind::photos);
+  const float font = std::round(std::min(w, h) / 40.0f);
+  float newest_area = 0;
+  for (int i = 0; i < photos; ++i) {
+    const auto& c = kColors[i];
+    const Rect box = color_box(img, panel, c[0], c[1], c[2]);
+    ASSERT_GT(box.w, 0) << "photo " << i << " not shown";
+    EXPECT_NEAR(box.w / box.h, 4.0f / 3.0f, 0.03f) << "photo " << i << " clipped";
+    EXPECT_GT(box.w * box.h, 4 * font * font) << "photo " << i << " too small to read";
+    if (i == 0)
+      newest_area = box.w * box.h;
+    else
+      EXPECT_LT(box.w * box.h, newest_area) << "photo " << i << " larger than the newest";
+    // The label line: its text within 1.6 font heights under the photo, across its width (a little
+    // wider where a small photo is narrower than its name and time).
+    const Rect line{box.x - 2 * font, box.bottom(), box.w + 4 * font, 1.6f * font};
+    EXPECT_LE(line.y + font * 1.4f, panel.bottom()) << "photo " << i << "'s label clipped";
+    EXPECT_GT(count_color(img, line, 0x56, 0xB4, 0xE9, 30), static_cast<int>(font * 2))
+        << "no group name under photo " << i;
+    EXPECT_GT(count_color(img, line, 0xA8, 0xB2, 0xC0, 30), static_cast<int>(font))
+        << "no time under photo " << i;
+  }
+  EXPECT_EQ(wall.cache().failures_total(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(CountsAndSizes, PhotoPanelLabels,
+                         ::testing::Values(PanelCase{1, 1920, 1080}, PanelCase{2, 1920, 1080},
+                                           PanelCase{5, 1920, 1080}, PanelCase{1, 3840, 2160},
+                                           PanelCase{2, 3840, 2160}, PanelCase{5, 3840, 2160}));
 
 TEST(PhotoRenderFailures, BrokenMissingAndHugePhotosKeepTheMarker) {
   PhotoServer server(kToken);
