@@ -137,6 +137,10 @@ TEST_F(TalkPhotos, TheAttachmentRouteNeedsAWallOrOperatorTokenAndNamesNothingEls
       {{"Authorization", std::string("Bearer ") + kDisplay}, {"If-None-Match", "\"" + ref + "\""}});
   EXPECT_EQ(again.status, 304);
   EXPECT_TRUE(again.body.empty());
+  // The IT officer sees the walls' asking in /metrics (401/403 are not answers about photos).
+  EXPECT_EQ(daemon_->metric("bcp_photo_answers_total{status=\"200\"}"), 1);
+  EXPECT_EQ(daemon_->metric("bcp_photo_answers_total{status=\"304\"}"), 1);
+  EXPECT_EQ(daemon_->metric("bcp_photo_answers_total{status=\"404\"}"), 7);
 }
 
 TEST_F(TalkPhotos, ALevelBRoomsPhotoIsNeverAskedFor) {

@@ -13,6 +13,7 @@ void route_attachment(RequestContext& ctx, std::string_view ref) {
   // Only the ref's own shape can name a file: anything else, "..", a path, is no photo here.
   std::optional<std::string> bytes = PhotoStore(ctx.core.options.data_dir).read(ref);
   if (!bytes) {
+    ++ctx.core.metrics.photos_not_found;
     return ctx.respond(
         error_response(http::status::not_found, "no such photo", version, keep_alive));
   }
@@ -24,11 +25,13 @@ void route_attachment(RequestContext& ctx, std::string_view ref) {
   res.set(http::field::etag, etag);
   if (ctx.req[http::field::if_none_match] == etag) {
     res.result(http::status::not_modified);
+    ++ctx.core.metrics.photos_not_modified;
     return ctx.respond(std::move(res));
   }
   res.set(http::field::content_type, "image/jpeg");
   res.body() = std::move(*bytes);
   res.prepare_payload();
+  ++ctx.core.metrics.photos_served;
   ctx.respond(std::move(res));
 }
 

@@ -64,6 +64,10 @@ struct Metrics {
   std::atomic<std::uint64_t> subscribers_dropped{0};
   std::atomic<std::uint64_t> snapshots_built{0};  // serialisations; shared by walls joining
   std::atomic<std::int64_t> journal_seq{0};
+  // GET /v1/attachments/{ref} answers: 200 (the photo), 304 (the wall had it), 404.
+  std::atomic<std::uint64_t> photos_served{0};
+  std::atomic<std::uint64_t> photos_not_modified{0};
+  std::atomic<std::uint64_t> photos_not_found{0};
   // The commit queue's own counters and latency histogram, once it exists.
   const CommitStats* commits = nullptr;
   // The bot's outbox, when the town has lineworks_api.
