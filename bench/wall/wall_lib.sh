@@ -8,12 +8,11 @@ SIM_BIN="$BCP_BUILD/tools/bcp-sim"
 CLOCK_TICKS=$(getconf CLK_TCK)
 
 # wall_start SIZE TRACE_FILE LOG_FILE: a headless bcp-wall on the running bcp-feedd's stream
-# with --trace-frames; sets WALL_PID (stopped on exit). WALL_FEED_PORT, when set, is where the
-# wall connects instead (a proxy in front of the daemon).
+# with --trace-frames; sets WALL_PID (stopped on exit).
 wall_start() {
   bench_need_file "$WALL_BIN"
   SDL_VIDEODRIVER=dummy "$WALL_BIN" --config "$(dirname "$FEEDD_LOG")/config/town.json" \
-    --wall main --feed "ws://127.0.0.1:${WALL_FEED_PORT:-$FEEDD_PORT}/v1/stream" --headless --size "$1" \
+    --wall main --feed "ws://127.0.0.1:$FEEDD_PORT/v1/stream" --headless --size "$1" \
     --trace-frames "$2" 2>"$3" &
   WALL_PID=$!
   bench_on_exit "bench_stop_pid $WALL_PID"
