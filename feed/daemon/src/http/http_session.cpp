@@ -1,5 +1,7 @@
 #include "http/http_session.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/beast/websocket.hpp>
 
@@ -244,8 +246,26 @@ void HttpSession::on_upgrade(Request req) {
     return send(std::move(res));
   }
   stream_.expires_never();
-  std::make_shared<WsSession>(core_, stream_.release_socket(), std::move(slot_))
-      ->run(std::move(req));
+  // The stream lives on the stream thread (stream/stream_thread.hpp): its socket moves to
+  // that thread's context, and the session starts there.
+  net::ip::tcp::socket socket = stream_.release_socket();
+  net::ip::tcp::socket moved(core_.hub->stream_context());
+  beast::error_code ec;
+  const auto protocol = socket.local_endpoint(ec).protocol();
+  if (!ec) {
+    const auto fd = socket.release(ec);
+    if (!ec) {
+      moved.assign(protocol, fd, ec);
+      if (ec) ::close(fd);
+    }
+  }
+  if (ec) {
+    log(LogLevel::info, "stream", "upgrade lost its connection: " + ec.message());
+    return;
+  }
+  auto session = std::make_shared<WsSession>(core_, std::move(moved), std::move(slot_));
+  net::post(core_.hub->stream_context(),
+            [session, req = std::move(req)]() mutable { session->run(std::move(req)); });
 }
 
 void HttpSession::send(Response res) {

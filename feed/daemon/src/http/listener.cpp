@@ -26,9 +26,18 @@ ConnectionSlot& ConnectionSlot::operator=(ConnectionSlot&& other) noexcept {
 void ConnectionSlot::release() {
   Daemon::Core* core = std::exchange(core_, nullptr);
   if (!core) return;
-  // The graceful stop waits for the last connection to go.
-  if (--core->metrics.connections == 0 && core->stopping && core->stop_timer)
-    core->stop_timer->cancel();
+  // The graceful stop waits for the last connection to go. A stream's slot is released on
+  // the stream thread: the stop timer is the I/O thread's, so that is told by posting.
+  if (--core->metrics.connections != 0) return;
+  auto last_gone = [core] {
+    if (core->metrics.connections == 0 && core->stopping && core->stop_timer)
+      core->stop_timer->cancel();
+  };
+  if (core->ioc.get_executor().running_in_this_thread()) {
+    last_gone();
+  } else {
+    net::post(core->ioc, last_gone);
+  }
 }
 
 namespace {

@@ -85,13 +85,20 @@ std::string Metrics::prometheus_text() const {
          "asked for).\n"
       << "# TYPE bcp_stream_snapshots_built_total counter\n"
       << "bcp_stream_snapshots_built_total " << snapshots_built.load() << "\n"
+      << "# HELP bcp_stream_frames_sent_total Frames written to stream subscribers.\n"
+      << "# TYPE bcp_stream_frames_sent_total counter\n"
+      << "bcp_stream_frames_sent_total " << stream_frames_sent.load() << "\n"
+      << "# HELP bcp_stream_writes_total Socket writes to stream subscribers (each carries every "
+         "frame that waited).\n"
+      << "# TYPE bcp_stream_writes_total counter\n"
+      << "bcp_stream_writes_total " << stream_writes.load() << "\n"
       << "# HELP bcp_journal_seq Last committed journal sequence number.\n"
       << "# TYPE bcp_journal_seq gauge\n"
       << "bcp_journal_seq " << journal_seq.load() << "\n"
       << "# HELP bcp_wall_subscribers Stream subscribers that said they are this configured wall.\n"
       << "# TYPE bcp_wall_subscribers gauge\n";
   for (const auto& [wall, n] : wall_subscribers) {
-    out << "bcp_wall_subscribers{wall=\"" << label_value(wall) << "\"} " << n << "\n";
+    out << "bcp_wall_subscribers{wall=\"" << label_value(wall) << "\"} " << n.load() << "\n";
   }
   if (commits) {
     out << "# HELP bcp_commit_batches_total Journal transactions (group commits).\n"

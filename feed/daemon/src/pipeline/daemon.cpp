@@ -3,9 +3,10 @@
 // other; run(), stop() and the destructor start and end them in the order that keeps every
 // acknowledged event durable.
 //
-// Threads: constructed on the caller's thread; run() is the I/O thread; stop() may be called
-// from any thread (the signal thread in main.cpp) and only posts to the I/O thread, then stops
-// the pipeline's committer.
+// Threads: constructed on the caller's thread; run() is the I/O thread, and starts and at its
+// end joins the stream thread (stream/stream_thread.hpp); stop() may be called from any
+// thread (the signal thread in main.cpp) and only posts to the I/O thread, then stops the
+// pipeline's committer.
 #include "bcp/daemon/daemon.hpp"
 
 #include <sys/resource.h>
@@ -193,7 +194,12 @@ Daemon::Core::~Core() {
   acceptor.close(ignored);
   if (accept_backoff_timer) accept_backoff_timer->cancel();
   for (HttpSession* s : std::vector<HttpSession*>(sessions.begin(), sessions.end())) s->close_now();
-  if (hub) hub->close_all();
+  if (hub) {
+    hub->close_all();
+    // Its sessions' last handlers run there, or are destroyed with its context; what they
+    // post here (a connection's release) runs below.
+    hub->stop_thread();
+  }
   ioc.restart();
   for (int round = 0; round < 1000 && ioc.poll() > 0; ++round) {
   }
@@ -272,7 +278,7 @@ const Metrics& Daemon::metrics() const { return core_->metrics; }
 
 void Daemon::run() {
   core_->start_accept();
-  core_->hub->start_heartbeat();
+  core_->hub->start();  // the stream thread and the heartbeat
   core_->calendars->start();
   if (core_->outbox) core_->outbox->start();
   if (core_->calendar_reader) core_->calendar_reader->start();
@@ -293,6 +299,8 @@ void Daemon::run() {
         run_guarded("daemon", "a handler on the I/O thread", [this] { core_->ioc.run(); });
     if (finished || core_->ioc.stopped()) break;
   }
+  // stop() closed every stream; the stream thread finishes that and ends.
+  core_->hub->stop_thread();
 }
 
 void Daemon::stop() {

@@ -11,10 +11,13 @@
 
 namespace bcp::daemon {
 namespace {
-Frame hub_frame(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+Frame hub_frame(std::string_view json) { return text_frame(json); }
 }  // namespace
 
-StreamHub::StreamHub(Daemon::Core& core) : core_(core), heartbeat_timer_(core.ioc) {}
+StreamHub::StreamHub(Daemon::Core& core)
+    : core_(core), heartbeat_timer_(core.ioc), subscribers_(core.metrics, thread_.context()) {}
+
+StreamHub::~StreamHub() { stop_thread(); }
 
 Frame StreamHub::event_frame(const model::Event& event) {
   // Spliced rather than nested in a json object so the event is dumped exactly once.
@@ -72,17 +75,17 @@ void StreamHub::prime() {
   }
 }
 
-void StreamHub::join(const std::shared_ptr<WsSession>& session, std::optional<model::Seq> since) {
+void StreamHub::join(std::weak_ptr<WsSession> session, std::optional<model::Seq> since) {
+  std::vector<Frame> first;
   if (core_.region) {
     // A region's wall always starts from a snapshot of every town (its seq is a sum, not a
     // position it could resume from); the towns' events follow, each tagged with its town.
     const model::Seq total = stream_seq();
-    session->deliver(
+    first.push_back(
         hub_frame(model::encode(model::HelloAnswerFrame{total, model::StreamMode::snapshot})));
-    session->deliver(hub_frame(model::encode(
+    first.push_back(hub_frame(model::encode(
         model::RegionSnapshotFrame{total, core_.region->snapshot_json(core_.now())})));
-    add_live(session);
-    return;
+    return subscribers_.admit(std::move(session), std::move(first));
   }
   const model::Seq last = core_.situation.last_seq;
   // A replay is sent from the frames already made for the live stream, shared with every
@@ -91,83 +94,42 @@ void StreamHub::join(const std::shared_ptr<WsSession>& session, std::optional<mo
       since && *since <= last &&
       (*since == last || (!recent_.empty() && recent_.front().first <= *since + 1 &&
                           recent_.back().first == last));
-  session->deliver(hub_frame(model::encode(model::HelloAnswerFrame{
+  first.push_back(hub_frame(model::encode(model::HelloAnswerFrame{
       last, covered ? model::StreamMode::replay : model::StreamMode::snapshot})));
   if (covered) {
-    // Everything up to `last` is applied and in recent_; later events reach the session
-    // through broadcast(), so the stream has neither gaps nor duplicates.
+    // Everything up to `last` is applied and in recent_; later events are posted to the
+    // stream thread after this admission, so the stream has neither gaps nor duplicates.
     for (const auto& [seq, frame] : recent_) {
-      if (seq > *since) session->deliver(frame);
+      if (seq > *since) first.push_back(frame);
     }
   } else {
-    session->deliver(snapshot_frame());
+    first.push_back(snapshot_frame());
   }
-  add_live(session);
-}
-
-void StreamHub::add_live(const std::shared_ptr<WsSession>& session) {
-  if (live_.emplace(session, session->display()).second) count_wall(session->display(), +1);
-  core_.metrics.subscribers = static_cast<std::int64_t>(live_.size());
-}
-
-void StreamHub::add(const std::shared_ptr<WsSession>& session) {
-  prune_all();
-  all_.insert(session);
-}
-
-void StreamHub::leave(const std::shared_ptr<WsSession>& session) {
-  if (auto it = live_.find(session); it != live_.end()) {
-    count_wall(it->second, -1);
-    live_.erase(it);
-  }
-  core_.metrics.subscribers = static_cast<std::int64_t>(live_.size());
+  subscribers_.admit(std::move(session), std::move(first));
 }
 
 std::size_t StreamHub::streams() const {
   return static_cast<std::size_t>(std::max<std::int64_t>(0, core_.metrics.streams.load()));
 }
 
-std::vector<std::shared_ptr<WsSession>> StreamHub::alive_live() {
-  std::vector<std::shared_ptr<WsSession>> out;
-  out.reserve(live_.size());
-  for (auto it = live_.begin(); it != live_.end();) {
-    if (auto s = it->first.lock()) {
-      out.push_back(std::move(s));
-      ++it;
-    } else {
-      count_wall(it->second, -1);
-      it = live_.erase(it);
-    }
-  }
-  core_.metrics.subscribers = static_cast<std::int64_t>(live_.size());
-  return out;
-}
-
-void StreamHub::prune_all() {
-  for (auto it = all_.begin(); it != all_.end();) it = it->expired() ? all_.erase(it) : std::next(it);
-}
-
-void StreamHub::count_wall(const std::string& display, int delta) {
-  auto& walls = core_.metrics.wall_subscribers;
-  if (auto it = walls.find(display); it != walls.end()) it->second += delta;
-}
-
 void StreamHub::broadcast(const std::vector<model::Event>& events) {
-  // deliver() may drop a session (and so erase it from live_): deliver to a copy.
-  const auto subscribers = alive_live();
+  std::vector<Frame> frames;
+  frames.reserve(events.size());
   for (const model::Event& e : events) {
     Frame frame = event_frame(e);
     remember(e, frame);
-    for (const auto& s : subscribers) s->deliver(frame);
+    frames.push_back(std::move(frame));
   }
+  subscribers_.deliver(std::move(frames));
 }
 
 void StreamHub::broadcast_town(const std::string& town, const model::Event& event) {
-  deliver_all(hub_frame(model::encode_town_event_frame(town, model::to_json(event).dump())));
+  subscribers_.deliver({hub_frame(model::encode_town_event_frame(town, model::to_json(event).dump()))});
 }
 
-void StreamHub::deliver_all(const Frame& frame) {
-  for (const auto& s : alive_live()) s->deliver(frame);
+void StreamHub::start() {
+  thread_.start();
+  start_heartbeat();
 }
 
 void StreamHub::start_heartbeat() {
@@ -181,23 +143,14 @@ void StreamHub::on_heartbeat() {
   if (core_.stopping) return;
   // Rescheduled first: a failure below costs one beat, not every later one.
   start_heartbeat();
-  Frame frame = hub_frame(model::encode(model::HeartbeatFrame{stream_seq(), core_.now()}));
-  deliver_all(frame);
-  prune_all();
+  subscribers_.deliver({hub_frame(model::encode(model::HeartbeatFrame{stream_seq(), core_.now()}))});
 }
 
 void StreamHub::close_all() {
   heartbeat_timer_.cancel();
-  // Streams that never sent their hello are closed too, so none holds the shutdown up.
-  std::vector<std::shared_ptr<WsSession>> streams;
-  for (const auto& weak : all_) {
-    if (auto s = weak.lock()) streams.push_back(std::move(s));
-  }
-  live_.clear();
-  all_.clear();
-  core_.metrics.subscribers = 0;
-  for (auto& [wall, n] : core_.metrics.wall_subscribers) n = 0;
-  for (const auto& s : streams) s->abort("daemon shutting down");
+  subscribers_.close_all();
 }
+
+void StreamHub::stop_thread() { thread_.stop(); }
 
 }  // namespace bcp::daemon

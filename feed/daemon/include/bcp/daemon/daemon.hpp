@@ -43,6 +43,9 @@ struct DaemonOptions {
   std::size_t max_subscriber_queue = 4096;
   std::chrono::milliseconds heartbeat_interval{1000};
   std::chrono::milliseconds hello_timeout{10'000};
+  // A stream that sends nothing for this long is cut; it is pinged after half of it, and a
+  // wall's WebSocket answers every ping (tests shorten it).
+  std::chrono::milliseconds stream_idle_timeout{30'000};
   // A resuming subscriber further behind than this many events (or than half its queue
   // bound in bytes of them) gets a snapshot instead of a replay.
   std::size_t max_replay = 2000;

@@ -63,6 +63,10 @@ struct Metrics {
   std::atomic<std::int64_t> subscribers{0};
   std::atomic<std::uint64_t> subscribers_dropped{0};
   std::atomic<std::uint64_t> snapshots_built{0};  // serialisations; shared by walls joining
+  // Frames written to subscribers and the socket writes that carried them: a write carries
+  // every frame that waited for the subscriber, so under load frames/writes grows above 1.
+  std::atomic<std::uint64_t> stream_frames_sent{0};
+  std::atomic<std::uint64_t> stream_writes{0};
   std::atomic<std::int64_t> journal_seq{0};
   // GET /v1/attachments/{ref} answers: 200 (the photo), 304 (the wall had it), 404.
   std::atomic<std::uint64_t> photos_served{0};
@@ -74,10 +78,11 @@ struct Metrics {
   const BotStats* bot = nullptr;
   // Talk photos, when the town has lineworks_api.
   const PhotoStats* photos = nullptr;
-  // Subscribers by configured wall id, every configured wall listed (0 when none). I/O
-  // thread only. Walls naming an unknown id are not counted here: a label per name a
-  // client sends would let anyone grow the scrape without bound.
-  std::map<std::string, std::int64_t, std::less<>> wall_subscribers;
+  // Subscribers by configured wall id, every configured wall listed (0 when none). The keys
+  // are set before the daemon runs and never change; the counts are kept by the stream
+  // thread and read by the I/O thread's scrape. Walls naming an unknown id are not counted
+  // here: a label per name a client sends would let anyone grow the scrape without bound.
+  std::map<std::string, std::atomic<std::int64_t>, std::less<>> wall_subscribers;
 
   void refuse(RefusalReason r) { refused[static_cast<std::size_t>(r)]++; }
   std::uint64_t refusals(RefusalReason r) const { return refused[static_cast<std::size_t>(r)]; }
