@@ -1,5 +1,7 @@
 // bcp-feedd side of bench-fanout: N WebSocket subscribers (hello with the display token,
-// snapshot, then live events) on one I/O thread, and P blocking HTTP publishers posting
+// snapshot, then live events) on one I/O thread per core (libnats, on the other side, reads
+// each connection on a thread of its own: at 1,024 subscribers one reading thread here was
+// slower than the daemon writing), each subscriber on its own strand, and P blocking HTTP publishers posting
 // POST /v1/talk on a fixed schedule (message i at t0 + i/rate). Receipt times and the 2xx
 // times are all steady_clock stamps of this process.
 #include <boost/asio/connect.hpp>
@@ -8,7 +10,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <boost/asio/strand.hpp>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -47,7 +51,7 @@ struct Shared {
 class Subscriber : public std::enable_shared_from_this<Subscriber> {
  public:
   Subscriber(net::io_context& ioc, Shared& shared, std::vector<Receipt>& out)
-      : ws_(ioc), shared_(shared), out_(out) {}
+      : ws_(net::make_strand(ioc)), shared_(shared), out_(out) {}
 
   void start(const tcp::endpoint& ep, std::string host) {
     host_ = std::move(host);
@@ -65,9 +69,12 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
     });
   }
 
+  // On its strand: never beside one of its own handlers.
   void close() {
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().close(ignored);
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    });
   }
 
  private:
@@ -166,14 +173,15 @@ RunResult run_feedd(const Options& o) {
     subs.push_back(std::make_shared<Subscriber>(ioc, shared, out));
     subs.back()->start(ep, o.host + ":" + std::to_string(o.port));
   }
-  std::thread io([&] { ioc.run(); });
+  std::vector<std::thread> io;
+  for (unsigned i = 0; i < std::max(1u, std::thread::hardware_concurrency()); ++i) {
+    io.emplace_back([&] { ioc.run(); });
+  }
   auto stop_io = [&] {
     shared.stopping = true;
-    net::post(ioc, [&] {
-      for (auto& s : subs) s->close();
-    });
+    for (auto& s : subs) s->close();
     guard.reset();
-    io.join();
+    for (auto& t : io) t.join();
   };
 
   // Everyone on the snapshot before the first post: we measure live fan-out, not joining.

@@ -2,6 +2,8 @@
 // reference broker nats-server. Prints one JSON line (see fanout.hpp) and exits 0 when it
 // could measure (a slow result is a result), 1 when it could not.
 // Usage: bench-fanout feedd|nats PORT SUBSCRIBERS [RATE=1000] [SECONDS=5] [NATS_PAYLOAD_BYTES]
+#include <sys/resource.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -26,6 +28,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: bad arguments (target feedd|nats, PORT, SUBSCRIBERS, RATE, SECONDS > 0)\n",
                  argv[0]);
     return 2;
+  }
+  // 1,024 subscribers and the publisher's connections are more descriptors than the usual
+  // soft limit: lift it to the hard one.
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
   }
   bench::RunResult r = o.target == "feedd" ? bench::run_feedd(o) : bench::run_nats(o);
   bench::print_result(o, r);

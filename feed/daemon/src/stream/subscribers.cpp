@@ -1,6 +1,7 @@
 #include "stream/subscribers.hpp"
 
 #include <boost/asio/post.hpp>
+#include <utility>
 
 #include "bcp/daemon/metrics.hpp"
 #include "stream/ws_session.hpp"
@@ -24,17 +25,48 @@ void Subscribers::leave(const std::shared_ptr<WsSession>& session) {
 }
 
 void Subscribers::admit(std::weak_ptr<WsSession> session, std::vector<Frame> first) {
-  boost::asio::post(stream_, [this, session = std::move(session), first = std::move(first)] {
-    admit_now(session, first);
-  });
+  append(Admission{std::move(session), std::move(first)});
 }
 
 void Subscribers::deliver(std::vector<Frame> frames) {
-  boost::asio::post(stream_, [this, frames = std::move(frames)] { deliver_now(frames); });
+  std::lock_guard lock(mutex_);
+  for (Frame& frame : frames) pending_.emplace_back(std::move(frame));
+  if (!std::exchange(flush_posted_, true)) boost::asio::post(stream_, [this] { flush(); });
 }
 
-void Subscribers::close_all() {
-  boost::asio::post(stream_, [this] { close_all_now(); });
+void Subscribers::close_all() { append(CloseAll{}); }
+
+void Subscribers::append(Item item) {
+  std::lock_guard lock(mutex_);
+  pending_.push_back(std::move(item));
+  if (!std::exchange(flush_posted_, true)) boost::asio::post(stream_, [this] { flush(); });
+}
+
+void Subscribers::flush() {
+  {
+    std::lock_guard lock(mutex_);
+    taken_.swap(pending_);
+    flush_posted_ = false;
+  }
+  // In order: the frames before an admission go to those already live, the admitted session
+  // gets its first frames and then every frame after them.
+  auto deliver_run = [this] {
+    if (!run_.empty()) deliver_now(run_);
+    run_.clear();
+  };
+  for (Item& item : taken_) {
+    if (auto* frame = std::get_if<Frame>(&item)) {
+      run_.push_back(std::move(*frame));
+    } else if (auto* admission = std::get_if<Admission>(&item)) {
+      deliver_run();
+      admit_now(admission->session, admission->first);
+    } else {
+      deliver_run();
+      close_all_now();
+    }
+  }
+  deliver_run();
+  taken_.clear();
 }
 
 void Subscribers::admit_now(const std::weak_ptr<WsSession>& weak, const std::vector<Frame>& first) {

@@ -3,14 +3,19 @@
 // builds the frames and posts them here; the sessions call in from the stream thread.
 //
 // Threads: add(), leave() and everything named *_now run on the stream thread; admit(),
-// deliver() and close_all() may be called from any thread and post to it, in call order.
+// deliver() and close_all() may be called from any thread: they append to a list under a
+// mutex, in call order, and post one flush to the stream thread while none is pending. What
+// arrives while the stream thread is busy is taken by that one flush, so a subscriber gets all
+// of it in one gathered write: the busier the stream, the fewer writes per frame.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "stream/frame.hpp"
@@ -43,7 +48,15 @@ class Subscribers {
   using Owner = std::owner_less<std::weak_ptr<WsSession>>;
   using Live = std::map<std::weak_ptr<WsSession>, std::string, Owner>;
   using Registry = std::set<std::weak_ptr<WsSession>, Owner>;
+  struct Admission {
+    std::weak_ptr<WsSession> session;
+    std::vector<Frame> first;
+  };
+  struct CloseAll {};
+  using Item = std::variant<Frame, Admission, CloseAll>;
 
+  void append(Item item);
+  void flush();
   void admit_now(const std::weak_ptr<WsSession>& session, const std::vector<Frame>& first);
   void deliver_now(const std::vector<Frame>& frames);
   void close_all_now();
@@ -59,6 +72,12 @@ class Subscribers {
   Registry all_;
   std::vector<std::shared_ptr<WsSession>> alive_;  // reused by every delivery
   bool closed_ = false;
+  std::mutex mutex_;  // guards pending_ and flush_posted_
+  std::vector<Item> pending_;
+  bool flush_posted_ = false;
+  // The stream thread's: what a flush took, and the run of frames between two admissions.
+  std::vector<Item> taken_;
+  std::vector<Frame> run_;
 };
 
 }  // namespace bcp::daemon

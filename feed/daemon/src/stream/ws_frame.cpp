@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "bcp/common/utf8.hpp"
+
 namespace bcp::daemon::ws {
 
 namespace {
@@ -140,6 +142,9 @@ ReadStep FrameReader::next() {
     message_.append(payload);
     if (fin) {
       in_message_ = false;
+      if (message_opcode_ == Opcode::text && !common::valid_utf8(message_)) {
+        return fail(kCloseInvalidPayload, "a text message that is not UTF-8");
+      }
       Message whole{message_opcode_, std::move(message_)};
       message_.clear();
       return whole;

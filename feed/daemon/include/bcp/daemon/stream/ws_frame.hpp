@@ -30,6 +30,7 @@ enum class Opcode : std::uint8_t {
 inline constexpr std::uint16_t kCloseNormal = 1000;
 inline constexpr std::uint16_t kCloseGoingAway = 1001;
 inline constexpr std::uint16_t kCloseProtocolError = 1002;
+inline constexpr std::uint16_t kCloseInvalidPayload = 1007;  // a text message not in UTF-8
 inline constexpr std::uint16_t kClosePolicyViolation = 1008;
 inline constexpr std::uint16_t kCloseMessageTooBig = 1009;
 
@@ -59,7 +60,7 @@ using ReadStep = std::variant<NeedMore, Message, ProtocolError>;
 
 // Reads a client's frames (§5.2-5.4): masked, no extension bits, known opcodes, control frames
 // unfragmented and ≤ 125 bytes, fragments continuing a data message that was begun, lengths in
-// their shortest form. A data message longer than `max_message_bytes` fails before its bytes
+// their shortest form, text messages in UTF-8 (§8.1). A data message longer than `max_message_bytes` fails before its bytes
 // are held; what waits unparsed is at most one frame's header and payload.
 class FrameReader {
  public:
