@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bcp/daemon/journal/journal.hpp"
+#include "bcp/model/codec.hpp"
 
 namespace bcp::daemon {
 namespace {
@@ -123,7 +124,7 @@ TEST_F(JournalTest, AppendAssignsSeqsAndReadReturnsThemInOrder) {
 TEST_F(JournalTest, NewFileIsWalWithSchemaVersionAndApplicationId) {
   open_sqlite_journal(file_);
   EXPECT_EQ(pragma("journal_mode"), "wal");
-  EXPECT_EQ(pragma("user_version"), "4");  // 2: calendars, 3: the bot's outbox, 4: photo jobs
+  EXPECT_EQ(pragma("user_version"), "5");  // 2: calendars, 3: the bot's outbox, 4: photo jobs, 5: snapshots
   EXPECT_EQ(pragma("application_id"), std::to_string(0x42435057));
 }
 
@@ -247,7 +248,7 @@ TEST_F(JournalTest, NewerSchemaIsRefused) {
   }
   sql(file_, "PRAGMA user_version = 7;");
   EXPECT_EQ(open_error(file_),
-            file_.string() + ": schema version 7 is newer than this build supports (4)");
+            file_.string() + ": schema version 7 is newer than this build supports (5)");
 }
 
 TEST_F(JournalTest, MissingDirectoryGivesAClearError) {
@@ -324,6 +325,54 @@ TEST_F(JournalTest, ReadsFromAnotherThreadSeeAGapFreePrefix) {
   EXPECT_EQ(problem, "");
   EXPECT_GT(reads.load(), 0);
   EXPECT_EQ(j->read(0, 100000).size(), 250u);
+}
+
+// Start-up snapshots (schema step 5): stored beside the events, newest first, only the
+// `keep` newest kept, the body's bytes as they were given (any bytes: the journal does not
+// read into them).
+TEST_F(JournalTest, SnapshotsAreKeptNewestFirstAndBounded) {
+  auto j = open_sqlite_journal(file_);
+  EXPECT_TRUE(j->snapshots().empty());
+  const std::string binary("a\0b\xff", 4);
+  for (model::Seq seq : {10, 20, 30, 40}) {
+    StoredSnapshot s;
+    s.seq = seq;
+    s.format = 1;
+    s.body = "body-" + std::to_string(seq) + binary;
+    s.taken = model::parse_time("2026-11-24T05:12:00.123Z");
+    j->put_snapshot(s, 3);
+  }
+  auto stored = j->snapshots();
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[0].seq, 40);
+  EXPECT_EQ(stored[1].seq, 30);
+  EXPECT_EQ(stored[2].seq, 20);
+  EXPECT_EQ(stored[0].body, "body-40" + binary);
+  EXPECT_EQ(stored[0].format, 1);
+  EXPECT_EQ(model::format_time(stored[0].taken), "2026-11-24T05:12:00.123Z");
+  // A second snapshot at the same seq replaces the first.
+  StoredSnapshot again{40, 2, "again", {}};
+  j->put_snapshot(again, 3);
+  stored = j->snapshots();
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[0].body, "again");
+  EXPECT_EQ(stored[0].format, 2);
+}
+
+TEST_F(JournalTest, SchemaFourFileGainsTheSnapshotsTableAndKeepsItsEvents) {
+  {
+    auto j = open_sqlite_journal(file_);
+    auto batch = notices(3);
+    j->append(batch);
+  }
+  // What a build of schema 4 left: no snapshots table.
+  sql(file_, "DROP TABLE snapshots; PRAGMA user_version = 4;");
+  auto j = open_sqlite_journal(file_);
+  EXPECT_EQ(pragma("user_version"), "5");
+  EXPECT_EQ(j->last_seq(), 3);
+  EXPECT_EQ(j->read(0, 10).size(), 3u);
+  j->put_snapshot(StoredSnapshot{3, 1, "x", {}}, 3);
+  EXPECT_EQ(j->snapshots().size(), 1u);
 }
 
 }  // namespace

@@ -67,6 +67,16 @@ struct PhotoJob {
   int failures = 0;  // fetches that failed so far
 };
 
+// A start-up snapshot (pipeline/snapshots.hpp): the state a replay of the journal up to `seq`
+// rebuilds, so that a start replays only the events after it. `body` is the snapshot's own
+// encoding (format `format`); the journal stores it and never reads into it.
+struct StoredSnapshot {
+  model::Seq seq = 0;
+  int format = 0;
+  std::string body;
+  model::TimePoint taken{};
+};
+
 class Journal {
  public:
   virtual ~Journal() = default;
@@ -102,6 +112,13 @@ class Journal {
                                 const std::string& note);
   // Every job still pending, in id order.
   virtual std::vector<PhotoJob> pending_photo_jobs() const { return {}; }
+
+  // Start-up snapshots, in the same file (one backup holds them with the events they stand
+  // for). put_snapshot stores one (replacing one at the same seq) and keeps only the `keep`
+  // newest, in one transaction, durable on return (JournalError otherwise). snapshots() are
+  // the stored ones, newest first. The defaults are for journals without them.
+  virtual void put_snapshot(const StoredSnapshot& snapshot, std::size_t keep);
+  virtual std::vector<StoredSnapshot> snapshots() const { return {}; }
 };
 
 // SQLite, WAL, synchronous=FULL, one file `<dir>/journal.sqlite3`. Schema version kept in
