@@ -222,6 +222,55 @@ TEST_F(JournalTest, DamagedPagesAreRefused) {
   EXPECT_NE(err.find("corrupt"), std::string::npos) << err;
 }
 
+// A damaged page inside the events table: opening stays bounded (it checks only the edges
+// a start reads), so the file opens; the full check after the start finds the damage.
+TEST_F(JournalTest, DamagedEventPageIsFoundByTheFullCheck) {
+  {
+    auto j = open_sqlite_journal(file_);
+    for (int i = 0; i < 20; ++i) {
+      auto batch = notices(100, std::string(200, 'x'));
+      j->append(batch);
+    }
+  }
+  // A leaf page in the middle of the events b-tree (the root holds every leaf's pointer).
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &s, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  const auto pages = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  ASSERT_GT(pages, 40);
+  {
+    std::fstream f(file_, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp((pages / 2) * 4096);  // the whole page, its header included
+    std::mt19937 rng(3);
+    for (int i = 0; i < 4096; ++i) f.put(static_cast<char>(rng()));
+  }
+  auto j = open_sqlite_journal(file_);
+  EXPECT_EQ(j->last_seq(), 2000);
+  EXPECT_EQ(j->full_check(), Journal::Check::not_started);
+  j->start_full_check();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (j->full_check() == Journal::Check::running && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(j->full_check(), Journal::Check::corrupt);
+}
+
+TEST_F(JournalTest, FullCheckOfASoundFileIsOk) {
+  auto j = open_sqlite_journal(file_);
+  auto batch = notices(50);
+  j->append(batch);
+  j->start_full_check();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (j->full_check() == Journal::Check::running && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(j->full_check(), Journal::Check::ok);
+}
+
 TEST_F(JournalTest, ForeignSqliteDatabaseIsRefused) {
   sql(file_,
       "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); "

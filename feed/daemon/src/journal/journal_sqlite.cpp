@@ -21,6 +21,7 @@
 
 #include "bcp/daemon/journal/journal.hpp"
 #include "bcp/model/codec.hpp"
+#include "journal/journal_check.hpp"
 
 namespace bcp::daemon {
 namespace {
@@ -269,18 +270,16 @@ int check_identity(sqlite3* db, const std::string& where) {
   return static_cast<int>(version);
 }
 
+// Bounded whatever the journal's length (journal_check.hpp): the small tables whole, the
+// events table along its edges; the rest is FullCheck's, after the start.
 void quick_check(sqlite3* db, const std::string& where) {
-  StmtPtr s = prepare(db, "PRAGMA quick_check", where);
-  std::string problems;
-  int rc;
-  int lines = 0;
-  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-    std::string line = text_column(s.get(), 0);
-    if (line == "ok") continue;
-    if (lines++ < 3) problems += (problems.empty() ? "" : "; ") + line;
-  }
-  if (rc != SQLITE_DONE) fail(where, "journal is corrupt (" + errmsg(db) + ")");
+  const std::string problems = check_small_tables(db);
   if (!problems.empty()) fail(where, "journal is corrupt (quick_check: " + problems + ")");
+}
+
+void check_edges(sqlite3* db, const std::string& where) {
+  const std::string problems = check_event_edges(db);
+  if (!problems.empty()) fail(where, "journal is corrupt (" + problems + ")");
 }
 
 void migrate(sqlite3* db, int from, const std::string& where) {
@@ -310,7 +309,7 @@ void migrate(sqlite3* db, int from, const std::string& where) {
 
 class SqliteJournal final : public Journal {
  public:
-  explicit SqliteJournal(const fs::path& file) : where_(file.string()) {
+  explicit SqliteJournal(const fs::path& file) : where_(file.string()), full_check_(file) {
     check_file_before_open(file, where_);
     wdb_ = open_connection(file, where_);
     int version = check_identity(wdb_.get(), where_);
@@ -326,6 +325,7 @@ class SqliteJournal final : public Journal {
     // loss, not only a process crash. It is a per-connection setting.
     exec(wdb_.get(), "PRAGMA synchronous = FULL", where_);
     migrate(wdb_.get(), version, where_);
+    check_edges(wdb_.get(), where_);
 
     last_seq_ = query_int(wdb_.get(), "SELECT coalesce(max(seq), 0) FROM events", where_,
                           "cannot read last seq");
@@ -689,6 +689,9 @@ class SqliteJournal final : public Journal {
     }
   }
 
+  void start_full_check() override { full_check_.start(); }
+  Check full_check() const override { return full_check_.state(); }
+
   std::vector<StoredSnapshot> snapshots() const override {
     std::lock_guard lock(read_mu_);
     sqlite3_stmt* s = select_snapshots_.get();
@@ -755,6 +758,7 @@ class SqliteJournal final : public Journal {
   std::mutex write_mu_;
   mutable std::mutex read_mu_;
   std::atomic<model::Seq> last_seq_{0};
+  FullCheck full_check_;  // last: its thread is stopped before the connections close
 };
 
 }  // namespace

@@ -88,7 +88,18 @@ std::string Metrics::prometheus_text() const {
       << "# HELP bcp_journal_seq Last committed journal sequence number.\n"
       << "# TYPE bcp_journal_seq gauge\n"
       << "bcp_journal_seq " << journal_seq.load() << "\n"
-      << "# HELP bcp_start_snapshot_seq Seq of the snapshot this start restored (0: replayed the whole journal).\n"
+      << "# HELP bcp_journal_check The journal file's full integrity check after the start: 1 for its state.\n"
+      << "# TYPE bcp_journal_check gauge\n";
+  {
+    const Journal::Check check = journal ? journal->full_check() : Journal::Check::not_started;
+    const std::pair<Journal::Check, const char*> states[] = {{Journal::Check::not_started, "not_started"},
+                                                             {Journal::Check::running, "running"},
+                                                             {Journal::Check::ok, "ok"},
+                                                             {Journal::Check::corrupt, "corrupt"}};
+    for (const auto& [state, name] : states)
+      out << "bcp_journal_check{state=\"" << name << "\"} " << (check == state ? 1 : 0) << "\n";
+  }
+  out << "# HELP bcp_start_snapshot_seq Seq of the snapshot this start restored (0: replayed the whole journal).\n"
       << "# TYPE bcp_start_snapshot_seq gauge\n"
       << "bcp_start_snapshot_seq " << start_snapshot_seq.load() << "\n"
       << "# HELP bcp_start_replayed_events Journal events this start replayed after its snapshot.\n"

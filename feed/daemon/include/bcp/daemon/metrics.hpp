@@ -78,6 +78,8 @@ struct Metrics {
   std::atomic<std::uint64_t> photos_served{0};
   std::atomic<std::uint64_t> photos_not_modified{0};
   std::atomic<std::uint64_t> photos_not_found{0};
+  // The journal, for its full integrity check's state (Journal::full_check).
+  const Journal* journal = nullptr;
   // The commit queue's own counters and latency histogram, once it exists.
   const CommitStats* commits = nullptr;
   // The bot's outbox, when the town has lineworks_api.
