@@ -113,7 +113,7 @@ void SnapshotKeeper::replayed(const model::Event& e) {
 void SnapshotKeeper::started(std::size_t count) {
   const model::Seq seq = core_.situation.last_seq;
   due_at_ = seq + static_cast<model::Seq>(every_);
-  if (every_ > 0 && count >= every_ && seq > written_seq_) hand_off(capture());
+  if (every_ > 0 && count >= every_ && seq > written_seq_) capture_and_hand_off();
 }
 
 // ---- while running ------------------------------------------------------------------
@@ -123,7 +123,14 @@ void SnapshotKeeper::on_committed(const std::vector<model::Event>& batch) {
   if (!batch.empty()) at_event_ = event_check(batch.back());
   if (every_ == 0 || core_.situation.last_seq < due_at_) return;
   due_at_ = core_.situation.last_seq + static_cast<model::Seq>(every_);
-  hand_off(capture());
+  capture_and_hand_off();
+}
+
+void SnapshotKeeper::capture_and_hand_off() {
+  const auto t0 = std::chrono::steady_clock::now();
+  SnapshotState state = capture();
+  hand_off(std::move(state), std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::steady_clock::now() - t0));
 }
 
 SnapshotState SnapshotKeeper::capture() const {
@@ -138,10 +145,11 @@ SnapshotState SnapshotKeeper::capture() const {
   return s;
 }
 
-void SnapshotKeeper::hand_off(SnapshotState state) {
+void SnapshotKeeper::hand_off(SnapshotState state, std::chrono::microseconds copied) {
   {
     std::lock_guard lock(mu_);
     pending_ = std::move(state);
+    pending_copied_ = copied;
   }
   wake_.notify_one();
 }
@@ -153,8 +161,9 @@ void SnapshotKeeper::run_writer() {
     if (!pending_) return;  // stopping, nothing left
     SnapshotState state = std::move(*pending_);
     pending_.reset();
+    const std::chrono::microseconds copied = pending_copied_;
     lock.unlock();
-    write(state);
+    write(state, copied);
     lock.lock();
   }
 }
@@ -177,11 +186,11 @@ void SnapshotKeeper::write_final() {
             ", the journal at " + std::to_string(core_.journal->last_seq()));
     return;
   }
-  write(capture());
+  write(capture(), std::chrono::microseconds(0));
 }
 
 // Writer thread (or the shutdown): encodes and stores; a failure costs only replay time.
-void SnapshotKeeper::write(const SnapshotState& state) {
+void SnapshotKeeper::write(const SnapshotState& state, std::chrono::microseconds copied) {
   const auto t0 = std::chrono::steady_clock::now();
   try {
     StoredSnapshot stored;
@@ -199,7 +208,8 @@ void SnapshotKeeper::write(const SnapshotState& state) {
     core_.metrics.snapshot_encode_us = std::chrono::duration_cast<us>(t1 - t0).count();
     core_.metrics.snapshot_store_us = std::chrono::duration_cast<us>(t2 - t1).count();
     log(LogLevel::info, "journal",
-        snapshot_named(state.seq) + " stored (" + std::to_string(stored.body.size()) + " bytes, encoded in " +
+        snapshot_named(state.seq) + " stored (" + std::to_string(stored.body.size()) +
+            " bytes; copied in " + std::to_string(copied.count() / 1000) + " ms on the I/O thread, encoded in " +
             std::to_string(core_.metrics.snapshot_encode_us.load() / 1000) + " ms, stored in " +
             std::to_string(core_.metrics.snapshot_store_us.load() / 1000) + " ms)");
   } catch (const std::exception& e) {

@@ -23,6 +23,7 @@
 // thread is gone. The newest kKeep are kept.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
@@ -66,9 +67,11 @@ class SnapshotKeeper : public EventSink {
   std::optional<SnapshotState> usable(const StoredSnapshot& stored) const;
   void apply(SnapshotState state);
   SnapshotState capture() const;
-  void hand_off(SnapshotState state);  // to the writer thread
+  void capture_and_hand_off();
+  // To the writer thread; `copied` is how long capture() held the I/O thread.
+  void hand_off(SnapshotState state, std::chrono::microseconds copied);
   void run_writer();
-  void write(const SnapshotState& state);
+  void write(const SnapshotState& state, std::chrono::microseconds copied);
 
   Daemon::Core& core_;
   const std::size_t every_;
@@ -80,6 +83,7 @@ class SnapshotKeeper : public EventSink {
   std::mutex mu_;
   std::condition_variable wake_;
   std::optional<SnapshotState> pending_;  // the newest one not yet written; an older is dropped
+  std::chrono::microseconds pending_copied_{0};
   bool stopping_ = false;
   model::Seq writer_seq_ = 0;  // written by the writer thread (under mu_)
   std::thread writer_;
