@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bcp/daemon/journal/journal.hpp"
+#include "bcp/model/codec.hpp"
 
 namespace bcp::daemon {
 namespace {
@@ -123,7 +124,7 @@ TEST_F(JournalTest, AppendAssignsSeqsAndReadReturnsThemInOrder) {
 TEST_F(JournalTest, NewFileIsWalWithSchemaVersionAndApplicationId) {
   open_sqlite_journal(file_);
   EXPECT_EQ(pragma("journal_mode"), "wal");
-  EXPECT_EQ(pragma("user_version"), "4");  // 2: calendars, 3: the bot's outbox, 4: photo jobs
+  EXPECT_EQ(pragma("user_version"), "5");  // 2: calendars, 3: the bot's outbox, 4: photo jobs, 5: snapshots
   EXPECT_EQ(pragma("application_id"), std::to_string(0x42435057));
 }
 
@@ -221,6 +222,55 @@ TEST_F(JournalTest, DamagedPagesAreRefused) {
   EXPECT_NE(err.find("corrupt"), std::string::npos) << err;
 }
 
+// A damaged page inside the events table: opening stays bounded (it checks only the edges
+// a start reads), so the file opens; the full check after the start finds the damage.
+TEST_F(JournalTest, DamagedEventPageIsFoundByTheFullCheck) {
+  {
+    auto j = open_sqlite_journal(file_);
+    for (int i = 0; i < 20; ++i) {
+      auto batch = notices(100, std::string(200, 'x'));
+      j->append(batch);
+    }
+  }
+  // A leaf page in the middle of the events b-tree (the root holds every leaf's pointer).
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &s, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(s), SQLITE_ROW);
+  const auto pages = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  ASSERT_GT(pages, 40);
+  {
+    std::fstream f(file_, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp((pages / 2) * 4096);  // the whole page, its header included
+    std::mt19937 rng(3);
+    for (int i = 0; i < 4096; ++i) f.put(static_cast<char>(rng()));
+  }
+  auto j = open_sqlite_journal(file_);
+  EXPECT_EQ(j->last_seq(), 2000);
+  EXPECT_EQ(j->full_check(), Journal::Check::not_started);
+  j->start_full_check();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (j->full_check() == Journal::Check::running && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(j->full_check(), Journal::Check::corrupt);
+}
+
+TEST_F(JournalTest, FullCheckOfASoundFileIsOk) {
+  auto j = open_sqlite_journal(file_);
+  auto batch = notices(50);
+  j->append(batch);
+  j->start_full_check();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (j->full_check() == Journal::Check::running && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(j->full_check(), Journal::Check::ok);
+}
+
 TEST_F(JournalTest, ForeignSqliteDatabaseIsRefused) {
   sql(file_,
       "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); "
@@ -247,7 +297,7 @@ TEST_F(JournalTest, NewerSchemaIsRefused) {
   }
   sql(file_, "PRAGMA user_version = 7;");
   EXPECT_EQ(open_error(file_),
-            file_.string() + ": schema version 7 is newer than this build supports (4)");
+            file_.string() + ": schema version 7 is newer than this build supports (5)");
 }
 
 TEST_F(JournalTest, MissingDirectoryGivesAClearError) {
@@ -324,6 +374,54 @@ TEST_F(JournalTest, ReadsFromAnotherThreadSeeAGapFreePrefix) {
   EXPECT_EQ(problem, "");
   EXPECT_GT(reads.load(), 0);
   EXPECT_EQ(j->read(0, 100000).size(), 250u);
+}
+
+// Start-up snapshots (schema step 5): stored beside the events, newest first, only the
+// `keep` newest kept, the body's bytes as they were given (any bytes: the journal does not
+// read into them).
+TEST_F(JournalTest, SnapshotsAreKeptNewestFirstAndBounded) {
+  auto j = open_sqlite_journal(file_);
+  EXPECT_TRUE(j->snapshots().empty());
+  const std::string binary("a\0b\xff", 4);
+  for (model::Seq seq : {10, 20, 30, 40}) {
+    StoredSnapshot s;
+    s.seq = seq;
+    s.format = 1;
+    s.body = "body-" + std::to_string(seq) + binary;
+    s.taken = model::parse_time("2026-11-24T05:12:00.123Z");
+    j->put_snapshot(s, 3);
+  }
+  auto stored = j->snapshots();
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[0].seq, 40);
+  EXPECT_EQ(stored[1].seq, 30);
+  EXPECT_EQ(stored[2].seq, 20);
+  EXPECT_EQ(stored[0].body, "body-40" + binary);
+  EXPECT_EQ(stored[0].format, 1);
+  EXPECT_EQ(model::format_time(stored[0].taken), "2026-11-24T05:12:00.123Z");
+  // A second snapshot at the same seq replaces the first.
+  StoredSnapshot again{40, 2, "again", {}};
+  j->put_snapshot(again, 3);
+  stored = j->snapshots();
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_EQ(stored[0].body, "again");
+  EXPECT_EQ(stored[0].format, 2);
+}
+
+TEST_F(JournalTest, SchemaFourFileGainsTheSnapshotsTableAndKeepsItsEvents) {
+  {
+    auto j = open_sqlite_journal(file_);
+    auto batch = notices(3);
+    j->append(batch);
+  }
+  // What a build of schema 4 left: no snapshots table.
+  sql(file_, "DROP TABLE snapshots; PRAGMA user_version = 4;");
+  auto j = open_sqlite_journal(file_);
+  EXPECT_EQ(pragma("user_version"), "5");
+  EXPECT_EQ(j->last_seq(), 3);
+  EXPECT_EQ(j->read(0, 10).size(), 3u);
+  j->put_snapshot(StoredSnapshot{3, 1, "x", {}}, 3);
+  EXPECT_EQ(j->snapshots().size(), 1u);
 }
 
 }  // namespace

@@ -13,6 +13,16 @@ void CommitRules::replay(const model::Event& event) {
   record(event);
 }
 
+CommitRules::State CommitRules::state() const {
+  return State{rollcalls_, std::set<std::string>(alerts_.begin(), alerts_.end())};
+}
+
+void CommitRules::restore(State state) {
+  rollcalls_ = std::move(state.rollcalls);
+  alerts_ = std::unordered_set<std::string>(state.alerts.begin(), state.alerts.end());
+  undo_.clear();
+}
+
 std::optional<std::string> CommitRules::admit(const std::vector<model::Event>& events) {
   // A request is admitted whole or not at all: a later event of it that conflicts takes
   // back what the earlier ones recorded.

@@ -5,6 +5,7 @@
 // Threads: the I/O thread only (an io sink).
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <unordered_set>
 #include <variant>
@@ -23,6 +24,13 @@ class HiddenMessages : public EventSink {
   void on_committed(const std::vector<model::Event>& batch) override {
     for (const model::Event& e : batch) observe(e);
   }
+  // Sorted, for a start-up snapshot (pipeline/snapshots.hpp); restore() before any observe().
+  std::vector<std::string> ids() const {
+    std::vector<std::string> out(hidden_.begin(), hidden_.end());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  void restore(const std::vector<std::string>& ids) { hidden_.insert(ids.begin(), ids.end()); }
 
  private:
   std::unordered_set<std::string> hidden_;

@@ -21,6 +21,7 @@
 
 #include "bcp/daemon/journal/journal.hpp"
 #include "bcp/model/codec.hpp"
+#include "journal/journal_check.hpp"
 
 namespace bcp::daemon {
 namespace {
@@ -103,8 +104,22 @@ void migrate_3_to_4(sqlite3* db, const std::string& where) {
   exec(db, "CREATE INDEX photo_fetch_pending ON photo_fetch (state, id)", where);
 }
 
-constexpr std::array<Migration, 4> kMigrations = {&migrate_0_to_1, &migrate_1_to_2,
-                                                  &migrate_2_to_3, &migrate_3_to_4};
+void migrate_4_to_5(sqlite3* db, const std::string& where) {
+  // Start-up snapshots (pipeline/snapshots.hpp): the replayed state at `seq`, so that a start
+  // replays only the events after it. `format` is the body's own version: a build ignores a
+  // snapshot of a format it does not read (and replays further), it never migrates one.
+  exec(db,
+       "CREATE TABLE snapshots ("
+       " seq INTEGER PRIMARY KEY,"
+       " format INTEGER NOT NULL,"
+       " taken TEXT NOT NULL,"
+       " body BLOB NOT NULL)",
+       where);
+}
+
+constexpr std::array<Migration, 5> kMigrations = {&migrate_0_to_1, &migrate_1_to_2,
+                                                  &migrate_2_to_3, &migrate_3_to_4,
+                                                  &migrate_4_to_5};
 constexpr int kSchemaVersion = static_cast<int>(kMigrations.size());
 
 // ---- small RAII helpers -------------------------------------------------------------
@@ -255,18 +270,16 @@ int check_identity(sqlite3* db, const std::string& where) {
   return static_cast<int>(version);
 }
 
+// Bounded whatever the journal's length (journal_check.hpp): the small tables whole, the
+// events table along its edges; the rest is FullCheck's, after the start.
 void quick_check(sqlite3* db, const std::string& where) {
-  StmtPtr s = prepare(db, "PRAGMA quick_check", where);
-  std::string problems;
-  int rc;
-  int lines = 0;
-  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-    std::string line = text_column(s.get(), 0);
-    if (line == "ok") continue;
-    if (lines++ < 3) problems += (problems.empty() ? "" : "; ") + line;
-  }
-  if (rc != SQLITE_DONE) fail(where, "journal is corrupt (" + errmsg(db) + ")");
+  const std::string problems = check_small_tables(db);
   if (!problems.empty()) fail(where, "journal is corrupt (quick_check: " + problems + ")");
+}
+
+void check_edges(sqlite3* db, const std::string& where) {
+  const std::string problems = check_event_edges(db);
+  if (!problems.empty()) fail(where, "journal is corrupt (" + problems + ")");
 }
 
 void migrate(sqlite3* db, int from, const std::string& where) {
@@ -296,7 +309,7 @@ void migrate(sqlite3* db, int from, const std::string& where) {
 
 class SqliteJournal final : public Journal {
  public:
-  explicit SqliteJournal(const fs::path& file) : where_(file.string()) {
+  explicit SqliteJournal(const fs::path& file) : where_(file.string()), full_check_(file) {
     check_file_before_open(file, where_);
     wdb_ = open_connection(file, where_);
     int version = check_identity(wdb_.get(), where_);
@@ -312,6 +325,7 @@ class SqliteJournal final : public Journal {
     // loss, not only a process crash. It is a per-connection setting.
     exec(wdb_.get(), "PRAGMA synchronous = FULL", where_);
     migrate(wdb_.get(), version, where_);
+    check_edges(wdb_.get(), where_);
 
     last_seq_ = query_int(wdb_.get(), "SELECT coalesce(max(seq), 0) FROM events", where_,
                           "cannot read last seq");
@@ -355,6 +369,15 @@ class SqliteJournal final : public Journal {
                              "SELECT id, message_id, attachment, grp, file_id, created, failures"
                              " FROM photo_fetch WHERE state = 'pending' ORDER BY id",
                              where_);
+    put_snapshot_ = prepare(
+        wdb_.get(), "INSERT OR REPLACE INTO snapshots (seq, format, taken, body) VALUES (?, ?, ?, ?)",
+        where_);
+    trim_snapshots_ = prepare(wdb_.get(),
+                              "DELETE FROM snapshots WHERE seq NOT IN"
+                              " (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?)",
+                              where_);
+    select_snapshots_ = prepare(
+        rdb_.get(), "SELECT seq, format, taken, body FROM snapshots ORDER BY seq DESC", where_);
   }
 
   ~SqliteJournal() override {
@@ -368,6 +391,9 @@ class SqliteJournal final : public Journal {
     add_photo_.reset();
     update_photo_.reset();
     select_photos_.reset();
+    put_snapshot_.reset();
+    trim_snapshots_.reset();
+    select_snapshots_.reset();
     insert_.reset();
     begin_.reset();
     commit_.reset();
@@ -628,6 +654,67 @@ class SqliteJournal final : public Journal {
     return out;
   }
 
+  void put_snapshot(const StoredSnapshot& snapshot, std::size_t keep) override {
+    const std::string taken = model::format_time(snapshot.taken);
+    // The committer's connection: SQLite has one writer at a time anyway, and a lock of our
+    // own makes a commit wait for this one transaction instead of SQLite's busy polling.
+    std::lock_guard lock(write_mu_);
+    step_done(begin_.get(), "cannot begin transaction");
+    try {
+      {
+        sqlite3_stmt* s = put_snapshot_.get();
+        StmtReset reset(s);
+        sqlite3_bind_int64(s, 1, snapshot.seq);
+        sqlite3_bind_int(s, 2, snapshot.format);
+        bind(s, 3, taken);
+        sqlite3_bind_blob64(s, 4, snapshot.body.data(), snapshot.body.size(), SQLITE_STATIC);
+        if (sqlite3_step(s) != SQLITE_DONE) {
+          fail(where_, "cannot store the snapshot at seq " + std::to_string(snapshot.seq) + " (" +
+                           errmsg(wdb_.get()) + ")");
+        }
+      }
+      {
+        sqlite3_stmt* s = trim_snapshots_.get();
+        StmtReset reset(s);
+        sqlite3_bind_int64(s, 1, static_cast<std::int64_t>(keep));
+        if (sqlite3_step(s) != SQLITE_DONE) {
+          fail(where_, "cannot drop old snapshots (" + errmsg(wdb_.get()) + ")");
+        }
+      }
+      step_done(commit_.get(), "snapshot commit failed");
+    } catch (...) {
+      StmtReset r(rollback_.get());
+      sqlite3_step(rollback_.get());
+      throw;
+    }
+  }
+
+  void start_full_check() override { full_check_.start(); }
+  Check full_check() const override { return full_check_.state(); }
+
+  std::vector<StoredSnapshot> snapshots() const override {
+    std::lock_guard lock(read_mu_);
+    sqlite3_stmt* s = select_snapshots_.get();
+    StmtReset reset(s);
+    std::vector<StoredSnapshot> out;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      StoredSnapshot snapshot;
+      snapshot.seq = sqlite3_column_int64(s, 0);
+      snapshot.format = sqlite3_column_int(s, 1);
+      // A bad time is no reason to lose the snapshot: it says when, not what.
+      try {
+        snapshot.taken = model::parse_time(text_column(s, 2));
+      } catch (const std::exception&) {
+      }
+      const auto* blob = static_cast<const char*>(sqlite3_column_blob(s, 3));
+      snapshot.body.assign(blob ? blob : "", static_cast<std::size_t>(sqlite3_column_bytes(s, 3)));
+      out.push_back(std::move(snapshot));
+    }
+    if (rc != SQLITE_DONE) fail(where_, "cannot read the snapshots (" + errmsg(rdb_.get()) + ")");
+    return out;
+  }
+
  private:
   // SQLITE_STATIC: the caller's string outlives the step (reset runs before it is destroyed).
   static void bind(sqlite3_stmt* s, int index, const std::string& text) {
@@ -667,9 +754,11 @@ class SqliteJournal final : public Journal {
   StmtPtr put_calendar_, select_calendars_;
   StmtPtr add_outbox_, finish_outbox_, select_outbox_;
   StmtPtr add_photo_, update_photo_, select_photos_;
+  StmtPtr put_snapshot_, trim_snapshots_, select_snapshots_;
   std::mutex write_mu_;
   mutable std::mutex read_mu_;
   std::atomic<model::Seq> last_seq_{0};
+  FullCheck full_check_;  // last: its thread is stopped before the connections close
 };
 
 }  // namespace
@@ -692,6 +781,10 @@ std::optional<PhotoJob> Journal::add_photo_job(PhotoJob) {
 
 void Journal::update_photo_job(std::int64_t, PhotoJobState, int, const std::string&) {
   throw JournalError("this journal keeps no photo jobs");
+}
+
+void Journal::put_snapshot(const StoredSnapshot&, std::size_t) {
+  throw JournalError("this journal keeps no snapshots");
 }
 
 std::unique_ptr<Journal> open_sqlite_journal(const std::filesystem::path& file) {

@@ -95,6 +95,38 @@ std::string Metrics::prometheus_text() const {
       << "# HELP bcp_journal_seq Last committed journal sequence number.\n"
       << "# TYPE bcp_journal_seq gauge\n"
       << "bcp_journal_seq " << journal_seq.load() << "\n"
+      << "# HELP bcp_journal_check The journal file's full integrity check after the start: 1 for its state.\n"
+      << "# TYPE bcp_journal_check gauge\n";
+  {
+    const Journal::Check check = journal ? journal->full_check() : Journal::Check::not_started;
+    const std::pair<Journal::Check, const char*> states[] = {{Journal::Check::not_started, "not_started"},
+                                                             {Journal::Check::running, "running"},
+                                                             {Journal::Check::ok, "ok"},
+                                                             {Journal::Check::corrupt, "corrupt"}};
+    for (const auto& [state, name] : states)
+      out << "bcp_journal_check{state=\"" << name << "\"} " << (check == state ? 1 : 0) << "\n";
+  }
+  out << "# HELP bcp_start_snapshot_seq Seq of the snapshot this start restored (0: replayed the whole journal).\n"
+      << "# TYPE bcp_start_snapshot_seq gauge\n"
+      << "bcp_start_snapshot_seq " << start_snapshot_seq.load() << "\n"
+      << "# HELP bcp_start_replayed_events Journal events this start replayed after its snapshot.\n"
+      << "# TYPE bcp_start_replayed_events gauge\n"
+      << "bcp_start_replayed_events " << start_replayed_events.load() << "\n"
+      << "# HELP bcp_start_replay_seconds Time this start took to restore and replay the journal.\n"
+      << "# TYPE bcp_start_replay_seconds gauge\n"
+      << "bcp_start_replay_seconds " << static_cast<double>(start_replay_us.load()) / 1e6 << "\n"
+      << "# HELP bcp_snapshot_seq Seq of the newest snapshot stored since the start (0: none yet).\n"
+      << "# TYPE bcp_snapshot_seq gauge\n"
+      << "bcp_snapshot_seq " << snapshot_seq.load() << "\n"
+      << "# HELP bcp_snapshots_written_total Start-up snapshots stored.\n"
+      << "# TYPE bcp_snapshots_written_total counter\n"
+      << "bcp_snapshots_written_total " << snapshots_written.load() << "\n"
+      << "# HELP bcp_snapshot_failures_total Start-up snapshots that could not be stored.\n"
+      << "# TYPE bcp_snapshot_failures_total counter\n"
+      << "bcp_snapshot_failures_total " << snapshot_failures.load() << "\n"
+      << "# HELP bcp_snapshot_store_seconds_last The last snapshot's SQLite transaction (commits wait for it).\n"
+      << "# TYPE bcp_snapshot_store_seconds_last gauge\n"
+      << "bcp_snapshot_store_seconds_last " << static_cast<double>(snapshot_store_us.load()) / 1e6 << "\n"
       << "# HELP bcp_wall_subscribers Stream subscribers that said they are this configured wall.\n"
       << "# TYPE bcp_wall_subscribers gauge\n";
   for (const auto& [wall, n] : wall_subscribers) {

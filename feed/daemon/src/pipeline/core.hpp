@@ -52,6 +52,7 @@ class RegionService;
 class Outbox;
 class LineWorksCalendars;
 class PhotoFetcher;
+class SnapshotKeeper;
 
 // One open TCP connection, counted in metrics.connections (and against
 // options.max_connections) from accept until its socket is gone, whether it serves HTTP or
@@ -127,6 +128,10 @@ struct Daemon::Core {
   // Whom the LINE WORKS callback route tells that an answer was not counted:
   // options.bot_replies when a test set one, else the outbox; null when neither exists.
   BotReplies* bot_replies = nullptr;
+  // Start-up snapshots (pipeline/snapshots.hpp): restored from at start, written every
+  // options.snapshot_every events by its own thread and at shutdown (~Core). After the parts
+  // it copies: destroyed (its writer joined) before them and before the journal.
+  std::unique_ptr<SnapshotKeeper> snapshots;
   // Set only in a regional daemon (region_service.hpp); destroyed first, so that its threads
   // stop while everything they post to still exists.
   std::unique_ptr<RegionService> region;
@@ -148,6 +153,9 @@ struct Daemon::Core {
   model::TimePoint now() const;
   // The "nats" source: the bridge's publisher is live, or why it is not.
   SourceMonitor::Probe bridge_probe() const;
+
+  // Start-up: the newest good snapshot, then the journal after it; the events replayed.
+  std::size_t replay_journal();
 
   void start_accept();
   void on_accept(boost::system::error_code ec, net::ip::tcp::socket socket);

@@ -11,6 +11,7 @@
 
 #include <sys/resource.h>
 
+#include <chrono>
 #include <random>
 #include <stdexcept>
 
@@ -29,6 +30,7 @@
 #include "outbox/outbox.hpp"
 #include "photos/photo_fetcher.hpp"
 #include "sources/lineworks_calendars.hpp"
+#include "pipeline/snapshots.hpp"
 
 namespace bcp::daemon {
 
@@ -66,28 +68,21 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   if (ec) {
     throw std::runtime_error(options.data_dir.string() + ": cannot create data directory: " + ec.message());
   }
+  const auto opening = std::chrono::steady_clock::now();
   journal = open_sqlite_journal(options.data_dir / "journal.sqlite3");
+  metrics.journal = journal.get();
+  // Its checks are bounded (the full one runs after the start): this should not grow with the journal.
+  log(LogLevel::info, "journal",
+      "opened in " +
+          std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - opening)
+                             .count()) +
+          " ms, seq " + std::to_string(journal->last_seq()));
   journal_reader =
       std::make_unique<JournalReader>(*journal, ioc.get_executor(), options.before_journal_read);
   calendars = std::make_unique<CalendarService>(*this);
-  // Rebuild the situation from the journal: the same reducer the walls run.
-  std::size_t replayed = 0;
-  for (model::Seq since = 0;;) {
-    auto chunk = journal->read(since, 10'000);
-    if (chunk.empty()) break;
-    for (const model::Event& e : chunk) {
-      model::apply(situation, e);
-      commit_rules.replay(e);
-      calendars->observe(e);
-      hidden_messages.observe(e);
-      // Deliveries already taken stay recognisable across restarts (replay protection).
-      if (e.origin) replay_guard.remember(*e.origin);
-    }
-    since = chunk.back().seq;
-    replayed += chunk.size();
-  }
-  metrics.journal_seq = situation.last_seq;
-  log(LogLevel::info, "journal", "replayed " + std::to_string(replayed) + " events, seq " + std::to_string(situation.last_seq));
+  snapshots = std::make_unique<SnapshotKeeper>(*this, options.snapshot_every);
+  snapshots->started(replay_journal());
   calendars->load();
   alert_sources = std::make_unique<AlertSources>(town);
   alert_sources->restore(situation, now());
@@ -127,6 +122,7 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   if (bridge) pipeline->add_sink(*bridge, SinkThread::committer);
   pipeline->add_sink(*calendars, SinkThread::io);
   pipeline->add_sink(hidden_messages, SinkThread::io);
+  pipeline->add_sink(replay_guard, SinkThread::io);
   // The bot plans its messages from the reduced situation, before the walls get the batch.
   if (town.lineworks_api) {
     outbox = std::make_unique<Outbox>(*this);
@@ -168,6 +164,8 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
     photos = std::make_unique<PhotoFetcher>(*this, std::move(get), town.lineworks_api->bot_id, retry);
     metrics.photos = &photos->stats();
   }
+  // After every part it copies has taken the batch in.
+  pipeline->add_sink(*snapshots, SinkThread::io);
   pipeline->add_sink(*hub, SinkThread::io);  // last: the walls see what the others took in
   if (options.before_commit) pipeline->set_before_commit(options.before_commit);
 
@@ -180,6 +178,41 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
   if (bec) {
     throw std::runtime_error("cannot listen on " + options.host + ":" + std::to_string(options.port) + ": " + bec.message());
   }
+}
+
+std::size_t Daemon::Core::replay_journal() {
+  const auto t0 = std::chrono::steady_clock::now();
+  const model::Seq from = snapshots->restore();
+  // The rest of the journal through the same reducer the walls run, and into every part.
+  std::size_t replayed = 0;
+  for (model::Seq since = from;;) {
+    auto chunk = journal->read(since, 10'000);
+    if (chunk.empty()) break;
+    for (const model::Event& e : chunk) {
+      model::apply(situation, e);
+      commit_rules.replay(e);
+      calendars->observe(e);
+      hidden_messages.observe(e);
+      // Deliveries already taken stay recognisable across restarts (replay protection).
+      if (e.origin) replay_guard.journaled(*e.origin);
+      snapshots->replayed(e);
+    }
+    since = chunk.back().seq;
+    replayed += chunk.size();
+  }
+  const auto took =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+  metrics.journal_seq = situation.last_seq;
+  metrics.start_snapshot_seq = from;
+  metrics.start_replayed_events = replayed;
+  metrics.start_replay_us = took.count();
+  const std::string start =
+      from > 0 ? "started from the snapshot at seq " + std::to_string(from) + ", "
+               : std::string("no snapshot, ");
+  log(LogLevel::info, "journal",
+      start + "replayed " + std::to_string(replayed) + " events in " +
+          std::to_string(took.count() / 1000) + " ms, seq " + std::to_string(situation.last_seq));
+  return replayed;
 }
 
 Daemon::Core::~Core() {
@@ -203,6 +236,8 @@ Daemon::Core::~Core() {
   ioc.restart();
   for (int round = 0; round < 1000 && ioc.poll() > 0; ++round) {
   }
+  // The pipeline was stopped (~Daemon) and its last batches reduced above: a clean stop.
+  if (snapshots) snapshots->write_final();
 }
 
 Refusal submit_refusal(std::exception_ptr error) {
@@ -276,8 +311,12 @@ std::uint16_t Daemon::port() const { return core_->acceptor.local_endpoint().por
 
 const Metrics& Daemon::metrics() const { return core_->metrics; }
 
+std::string Daemon::replayed_state() const { return core_->snapshots->encoded_state(); }
+
 void Daemon::run() {
   core_->start_accept();
+  // What opening did not check (journal.hpp), now that the start's own reads are done.
+  core_->journal->start_full_check();
   core_->hub->start();  // the stream thread and the heartbeat
   core_->calendars->start();
   if (core_->outbox) core_->outbox->start();

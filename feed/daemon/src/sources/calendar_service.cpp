@@ -55,7 +55,10 @@ CalendarService::~CalendarService() {
 
 void CalendarService::observe(const model::Event& event) {
   const auto* a = std::get_if<model::StaffAvailability>(&event.body);
-  if (a && a->source == model::AvailabilitySource::calendar) said_.insert_or_assign(a->staff, *a);
+  if (a && a->source == model::AvailabilitySource::calendar) {
+    said_.insert_or_assign(a->staff, *a);
+    journaled_.insert_or_assign(a->staff, *a);
+  }
 }
 
 void CalendarService::load() {

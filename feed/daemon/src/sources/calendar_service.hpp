@@ -53,6 +53,14 @@ class CalendarService : public EventSink {
   void on_committed(const std::vector<model::Event>& batch) override {
     for (const model::Event& e : batch) observe(e);
   }
+  // Each person's latest calendar-sourced availability in the journal: what replay rebuilds
+  // (said_ may run ahead of it by what is being journaled), for a start-up snapshot.
+  const std::map<std::string, model::StaffAvailability>& journaled() const { return journaled_; }
+  // Start-up from a snapshot, before any observe().
+  void restore(std::map<std::string, model::StaffAvailability> journaled) {
+    said_ = journaled;
+    journaled_ = std::move(journaled);
+  }
   // After replay: reads the stored calendars (evaluated in the background after start()).
   void load();
   // Once the I/O thread runs: the first evaluation of the stored calendars, then the timer.
@@ -124,6 +132,7 @@ class CalendarService : public EventSink {
   calendar::Limits limits_;
   std::map<std::string, Entry> calendars_;                // staff id -> calendar
   std::map<std::string, model::StaffAvailability> said_;  // last calendar-sourced status
+  std::map<std::string, model::StaffAvailability> journaled_;  // the same, as journaled
   std::optional<model::TimePoint> next_change_;           // earliest `until` seen
   std::uint64_t versions_ = 0;
   std::size_t imports_in_flight_ = 0;

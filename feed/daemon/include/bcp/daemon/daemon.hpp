@@ -27,6 +27,9 @@ struct DaemonOptions {
   std::filesystem::path data_dir = "var/feedd";
   // Limits on every read: a request larger than these, or slower than read_timeout
   // (slow-loris), is answered or cut without holding up anyone else.
+  // A start-up snapshot every this many events (and at a clean shutdown): a start then
+  // replays at most about this many (pipeline/snapshots.hpp). 0: only at shutdown.
+  std::size_t snapshot_every = 25'000;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
   std::chrono::milliseconds read_timeout{10'000};
@@ -107,6 +110,9 @@ class Daemon {
   // streams, then makes run() return. Thread-safe; blocks until commits are done.
   void stop();
   const Metrics& metrics() const;
+  // Everything start-up rebuilds from the journal, encoded as a start-up snapshot of it would
+  // be (pipeline/snapshot_codec.hpp). Only while run() is not running: tests compare starts.
+  std::string replayed_state() const;
 
   struct Core;
 

@@ -68,10 +68,22 @@ struct Metrics {
   std::atomic<std::uint64_t> stream_frames_sent{0};
   std::atomic<std::uint64_t> stream_writes{0};
   std::atomic<std::int64_t> journal_seq{0};
+  // Start-up snapshots (pipeline/snapshots.hpp): where this start began and how much it
+  // replayed; what the keeper's writer thread stored since.
+  std::atomic<std::int64_t> start_snapshot_seq{0};  // 0: no snapshot, the whole journal
+  std::atomic<std::uint64_t> start_replayed_events{0};
+  std::atomic<std::int64_t> start_replay_us{0};  // restore and replay, before listening
+  std::atomic<std::int64_t> snapshot_seq{0};     // the newest stored since the start
+  std::atomic<std::uint64_t> snapshots_written{0};
+  std::atomic<std::uint64_t> snapshot_failures{0};
+  std::atomic<std::int64_t> snapshot_encode_us{0};  // the last one's, off the I/O thread
+  std::atomic<std::int64_t> snapshot_store_us{0};   // its SQLite transaction
   // GET /v1/attachments/{ref} answers: 200 (the photo), 304 (the wall had it), 404.
   std::atomic<std::uint64_t> photos_served{0};
   std::atomic<std::uint64_t> photos_not_modified{0};
   std::atomic<std::uint64_t> photos_not_found{0};
+  // The journal, for its full integrity check's state (Journal::full_check).
+  const Journal* journal = nullptr;
   // The commit queue's own counters and latency histogram, once it exists.
   const CommitStats* commits = nullptr;
   // The bot's outbox, when the town has lineworks_api.

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -17,6 +18,23 @@ namespace bcp::daemon {
 
 class CommitRules : public CommitAdmission {
  public:
+  struct Rollcall {
+    bool drill = false;
+    bool open = true;
+    bool operator==(const Rollcall&) const = default;
+  };
+  // What replay() rebuilds: every roll call with its kind and whether it is open, and every
+  // alert id raised. Part of a start-up snapshot (pipeline/snapshots.hpp).
+  struct State {
+    std::map<std::string, Rollcall> rollcalls;
+    std::set<std::string> alerts;
+    bool operator==(const State&) const = default;
+  };
+  // The state now, with whatever is admitted and not yet committed.
+  State state() const;
+  // Start-up from a snapshot, before any replay() or admit().
+  void restore(State state);
+
   // An event already in the journal (start-up replay): taken as it is, never refused.
   void replay(const model::Event& event);
 
@@ -32,11 +50,6 @@ class CommitRules : public CommitAdmission {
   void failed() override;
 
  private:
-  struct Rollcall {
-    bool drill = false;
-    bool open = true;
-  };
-
   std::optional<std::string> check(const model::Event& event) const;
   const std::string* open_rollcall(bool drill) const;
   void record(const model::Event& event);  // with an undo step while not yet committed

@@ -67,6 +67,16 @@ struct PhotoJob {
   int failures = 0;  // fetches that failed so far
 };
 
+// A start-up snapshot (pipeline/snapshots.hpp): the state a replay of the journal up to `seq`
+// rebuilds, so that a start replays only the events after it. `body` is the snapshot's own
+// encoding (format `format`); the journal stores it and never reads into it.
+struct StoredSnapshot {
+  model::Seq seq = 0;
+  int format = 0;
+  std::string body;
+  model::TimePoint taken{};
+};
+
 class Journal {
  public:
   virtual ~Journal() = default;
@@ -102,11 +112,28 @@ class Journal {
                                 const std::string& note);
   // Every job still pending, in id order.
   virtual std::vector<PhotoJob> pending_photo_jobs() const { return {}; }
+
+  // Start-up snapshots, in the same file (one backup holds them with the events they stand
+  // for). put_snapshot stores one (replacing one at the same seq) and keeps only the `keep`
+  // newest, in one transaction, durable on return (JournalError otherwise). snapshots() are
+  // the stored ones, newest first. The defaults are for journals without them.
+  virtual void put_snapshot(const StoredSnapshot& snapshot, std::size_t keep);
+  virtual std::vector<StoredSnapshot> snapshots() const { return {}; }
+
+  // The whole-file integrity check that opening leaves out, so that a start takes the same
+  // time however long the journal is (opening checks every other table and the events
+  // table's first and last rows). Started once, after the start (the daemon's run()), on a
+  // thread and a read connection of its own; a damaged page is logged as an error. The
+  // defaults are for journals without it.
+  enum class Check { not_started, running, ok, corrupt };
+  virtual void start_full_check() {}
+  virtual Check full_check() const { return Check::ok; }
 };
 
 // SQLite, WAL, synchronous=FULL, one file `<dir>/journal.sqlite3`. Schema version kept in
 // PRAGMA user_version with one migration per step. Throws JournalError with a clear
-// message for a corrupt, foreign or newer-schema file; never silently starts empty.
+// message for a corrupt, foreign or newer-schema file; never silently starts empty. What it
+// checks at open is bounded (start_full_check does the rest).
 std::unique_ptr<Journal> open_sqlite_journal(const std::filesystem::path& file);
 
 }  // namespace bcp::daemon
