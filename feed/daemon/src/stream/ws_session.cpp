@@ -36,6 +36,10 @@ WsSession::WsSession(Daemon::Core& core, net::ip::tcp::socket&& socket, Connecti
       hello_timer_(socket_.get_executor()),
       keepalive_timer_(socket_.get_executor()) {
   core_.metrics.streams++;
+  // The session gathers what waits into one write itself; Nagle's algorithm would only hold a
+  // small frame back until the wall acknowledged the previous one.
+  beast::error_code ignored;
+  socket_.set_option(net::ip::tcp::no_delay(true), ignored);
 }
 
 WsSession::~WsSession() { core_.metrics.streams--; }
