@@ -216,7 +216,10 @@ TEST_F(TalkPhotos, APendingPhotoIsFetchedAfterARestart) {
       << "the pending photo was not resumed: pending " << daemon_->metric("bcp_photos_pending")
       << ", asked " << tenant_.attachment_requests().size() << " times, failed "
       << daemon_->metric("bcp_photos_failed_total");
-  EXPECT_EQ(daemon_->metric("bcp_photos_fetched_total"), 1);
+  // Counted by the fetcher's thread once the commit is back, which may be just after the
+  // walls had the talk.photo: waited for, not read at once.
+  EXPECT_TRUE(wait_until([&] { return daemon_->metric("bcp_photos_fetched_total") == 1; }, 5s))
+      << daemon_->metric("bcp_photos_fetched_total");
 }
 
 }  // namespace
