@@ -10,10 +10,6 @@
 #include "stream/ws_session.hpp"
 
 namespace bcp::daemon {
-namespace {
-Frame hub_frame(std::string_view json) { return text_frame(json); }
-}  // namespace
-
 StreamHub::StreamHub(Daemon::Core& core)
     : core_(core), heartbeat_timer_(core.ioc), subscribers_(core.metrics, thread_.context()) {}
 
@@ -21,7 +17,7 @@ StreamHub::~StreamHub() { stop_thread(); }
 
 Frame StreamHub::event_frame(const model::Event& event) {
   // Spliced rather than nested in a json object so the event is dumped exactly once.
-  return hub_frame(model::encode_event_frame(model::to_json(event).dump()));
+  return text_frame(model::encode_event_frame(model::to_json(event).dump()));
 }
 
 model::Seq StreamHub::stream_seq() const {
@@ -32,7 +28,7 @@ Frame StreamHub::snapshot_frame() {
   // One serialisation per journal position, shared by every wall that joins there.
   const model::Seq last = core_.situation.last_seq;
   if (!snapshot_ || snapshot_seq_ != last) {
-    snapshot_ = hub_frame(
+    snapshot_ = text_frame(
         model::encode_snapshot_frame(last, model::situation_to_json(core_.situation).dump()));
     snapshot_seq_ = last;
     core_.metrics.snapshots_built++;
@@ -82,8 +78,8 @@ void StreamHub::join(std::weak_ptr<WsSession> session, std::optional<model::Seq>
     // position it could resume from); the towns' events follow, each tagged with its town.
     const model::Seq total = stream_seq();
     first.push_back(
-        hub_frame(model::encode(model::HelloAnswerFrame{total, model::StreamMode::snapshot})));
-    first.push_back(hub_frame(model::encode(
+        text_frame(model::encode(model::HelloAnswerFrame{total, model::StreamMode::snapshot})));
+    first.push_back(text_frame(model::encode(
         model::RegionSnapshotFrame{total, core_.region->snapshot_json(core_.now())})));
     return subscribers_.admit(std::move(session), std::move(first));
   }
@@ -94,7 +90,7 @@ void StreamHub::join(std::weak_ptr<WsSession> session, std::optional<model::Seq>
       since && *since <= last &&
       (*since == last || (!recent_.empty() && recent_.front().first <= *since + 1 &&
                           recent_.back().first == last));
-  first.push_back(hub_frame(model::encode(model::HelloAnswerFrame{
+  first.push_back(text_frame(model::encode(model::HelloAnswerFrame{
       last, covered ? model::StreamMode::replay : model::StreamMode::snapshot})));
   if (covered) {
     // Everything up to `last` is applied and in recent_; later events are posted to the
@@ -124,7 +120,7 @@ void StreamHub::broadcast(const std::vector<model::Event>& events) {
 }
 
 void StreamHub::broadcast_town(const std::string& town, const model::Event& event) {
-  subscribers_.deliver({hub_frame(model::encode_town_event_frame(town, model::to_json(event).dump()))});
+  subscribers_.deliver({text_frame(model::encode_town_event_frame(town, model::to_json(event).dump()))});
 }
 
 void StreamHub::start() {
@@ -143,7 +139,7 @@ void StreamHub::on_heartbeat() {
   if (core_.stopping) return;
   // Rescheduled first: a failure below costs one beat, not every later one.
   start_heartbeat();
-  subscribers_.deliver({hub_frame(model::encode(model::HeartbeatFrame{stream_seq(), core_.now()}))});
+  subscribers_.deliver({text_frame(model::encode(model::HeartbeatFrame{stream_seq(), core_.now()}))});
 }
 
 void StreamHub::close_all() {

@@ -28,7 +28,6 @@ enum class Opcode : std::uint8_t {
 
 // Close codes (RFC 6455 §7.4.1) the daemon sends.
 inline constexpr std::uint16_t kCloseNormal = 1000;
-inline constexpr std::uint16_t kCloseGoingAway = 1001;
 inline constexpr std::uint16_t kCloseProtocolError = 1002;
 inline constexpr std::uint16_t kCloseInvalidPayload = 1007;  // a text message not in UTF-8
 inline constexpr std::uint16_t kClosePolicyViolation = 1008;
