@@ -90,22 +90,21 @@ std::optional<FramingProblem> check_framing(const http::request_header<>& header
   return std::nullopt;
 }
 
-HttpSession::HttpSession(Daemon::Core& core, net::ip::tcp::socket&& socket, ConnectionSlot slot)
-    : core_(core), stream_(std::move(socket)), slot_(std::move(slot)) {
+HttpSession::HttpSession(Daemon::Core& core, HttpThreads& threads, net::ip::tcp::socket&& socket,
+                         ConnectionSlot slot)
+    : core_(core), threads_(threads), stream_(std::move(socket)), slot_(std::move(slot)) {
   boost::system::error_code ec;
   auto remote = stream_.socket().remote_endpoint(ec);
   if (!ec) peer_ = remote.address();
-  core_.sessions.insert(this);
-  core_.metrics.http_sessions = static_cast<std::int64_t>(core_.sessions.size());
 }
 
 HttpSession::~HttpSession() {
   // What a connection held leaves with it: the registry keeps only sessions alive now.
-  core_.sessions.erase(this);
-  core_.metrics.http_sessions = static_cast<std::int64_t>(core_.sessions.size());
+  threads_.leave(this);
 }
 
 void HttpSession::run() {
+  threads_.enter(shared_from_this());
   net::dispatch(stream_.get_executor(),
                 beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
 }
@@ -172,10 +171,16 @@ void HttpSession::on_header() {
 }
 
 void HttpSession::close_if_idle() {
-  if (reading_) close_now();
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->reading_) self->close_socket();
+  });
 }
 
 void HttpSession::close_now() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] { self->close_socket(); });
+}
+
+void HttpSession::close_socket() {
   beast::error_code ignored;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
   stream_.socket().close(ignored);
@@ -208,17 +213,24 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (beast::websocket::is_upgrade(req)) return on_upgrade(std::move(req));
   const std::uint64_t id = ++request_;
   answered_ = false;
-  const unsigned version = req.version();
-  const bool handled = run_guarded("http", "request handler", [&] {
-    handle_request(core_, std::move(req), peer_, [self = shared_from_this(), id](Response res) {
-      net::post(self->stream_.get_executor(),
-                [self, id, res = std::move(res)]() mutable { self->answer(id, std::move(res)); });
-    });
+  // The situation is the I/O thread's: the request goes there, its answer comes back here.
+  net::post(core_.ioc, [self = shared_from_this(), id, req = std::move(req)]() mutable {
+    self->route(id, std::move(req));
   });
+}
+
+void HttpSession::route(std::uint64_t id, Request req) {
+  auto answer_here = [self = shared_from_this(), id](Response res) {
+    net::post(self->stream_.get_executor(),
+              [self, id, res = std::move(res)]() mutable { self->answer(id, std::move(res)); });
+  };
+  const unsigned version = req.version();
+  const bool handled = run_guarded(
+      "http", "request handler", [&] { handle_request(core_, std::move(req), peer_, answer_here); });
   // Whatever a route threw ends this request with a 500, never the daemon (issue 12).
   if (!handled)
-    answer(id,
-           error_response(http::status::internal_server_error, "internal error", version, false));
+    answer_here(
+        error_response(http::status::internal_server_error, "internal error", version, false));
 }
 
 void HttpSession::answer(std::uint64_t id, Response res) {
@@ -232,7 +244,7 @@ void HttpSession::on_upgrade(Request req) {
     return send(
         error_response(http::status::not_found, "no WebSocket at this path", req.version(), false));
   }
-  if (core_.hub->streams() >= core_.options.max_streams) {
+  if (!core_.hub->reserve_stream()) {
     // Counted apart from the connections: every stream holds a snapshot's worth of queue.
     core_.metrics.streams_refused++;
     log(LogLevel::warning, "stream",
@@ -246,7 +258,7 @@ void HttpSession::on_upgrade(Request req) {
     return send(std::move(res));
   }
   stream_.expires_never();
-  // The stream lives on the stream thread (stream/stream_thread.hpp): its socket moves to
+  // The stream lives on the stream thread (an IoThread, ops/io_thread.hpp): its socket moves to
   // that thread's context, and the session starts there.
   net::ip::tcp::socket socket = stream_.release_socket();
   net::ip::tcp::socket moved(core_.hub->stream_context());
@@ -260,6 +272,7 @@ void HttpSession::on_upgrade(Request req) {
     }
   }
   if (ec) {
+    core_.metrics.streams--;  // the reservation above: no session was built
     log(LogLevel::info, "stream", "upgrade lost its connection: " + ec.message());
     return;
   }

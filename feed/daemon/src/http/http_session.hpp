@@ -8,7 +8,9 @@
 // obs-fold line) is answered 400 and the connection closed, so its body can never be read
 // as a second, smuggled request.
 //
-// Threads: the I/O thread only (every handler of the session runs there).
+// Threads: every handler of the session runs on its HTTP thread (http_threads.hpp), except
+// route(), which runs on the I/O thread and touches only what never changes after the
+// constructor; its answer is posted back. close_if_idle() and close_now() from any thread.
 #pragma once
 
 #include <boost/beast/core.hpp>
@@ -16,18 +18,22 @@
 #include <memory>
 #include <optional>
 
+#include "http/http_threads.hpp"
 #include "pipeline/core.hpp"
 
 namespace bcp::daemon {
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(Daemon::Core& core, net::ip::tcp::socket&& socket, ConnectionSlot slot);
+  // `socket` belongs to one of `threads`' contexts: the session runs there.
+  HttpSession(Daemon::Core& core, HttpThreads& threads, net::ip::tcp::socket&& socket,
+              ConnectionSlot slot);
   ~HttpSession();
   void run();
-  // Closes the connection if it is idle (waiting for a request); used at shutdown.
+  // Closes the connection if it is idle (waiting for a request); used at shutdown. Posted to
+  // the session's thread.
   void close_if_idle();
-  // Closes the connection whatever it is doing; used when the daemon is destroyed.
+  // Closes the connection whatever it is doing; used when the daemon is destroyed. Posted.
   void close_now();
 
  private:
@@ -37,6 +43,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_header();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_upgrade(Request req);
+  // On the I/O thread: the parsed request `id` through handle_request; its answer (or a 500
+  // if a route threw) is posted back to this session's thread.
+  void route(std::uint64_t id, Request req);
+  void close_socket();
   void send(Response res);
   // The one answer to request `id` (later ones and stale ones are dropped).
   void answer(std::uint64_t id, Response res);
@@ -44,6 +54,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void do_close();
 
   Daemon::Core& core_;
+  HttpThreads& threads_;
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;

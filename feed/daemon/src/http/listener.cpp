@@ -1,14 +1,16 @@
 // The listener: accepts TCP connections on the daemon's address, bounds how many are open
 // (limits.max_connections, a short 503 past it), backs off when out of descriptors, and hands
-// each connection to an HttpSession. The first stage a request meets.
+// each connection to an HttpSession on one of the HTTP threads. The first stage a request
+// meets.
 //
-// Threads: the I/O thread only.
+// Threads: the I/O thread only (ConnectionSlot: released on whichever thread ends it).
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include "bcp/daemon/log.hpp"
 #include "http/http_session.hpp"
+#include "http/http_threads.hpp"
 #include "pipeline/core.hpp"
 
 namespace bcp::daemon {
@@ -53,7 +55,7 @@ constexpr std::chrono::milliseconds kMaxAcceptBackoff{1000};
 
 void Daemon::Core::start_accept() {
   if (stopping) return;
-  acceptor.async_accept(net::make_strand(ioc),
+  acceptor.async_accept(http->next(),
                         [this](boost::system::error_code ec, net::ip::tcp::socket socket) {
                           on_accept(ec, std::move(socket));
                         });
@@ -107,15 +109,14 @@ void Daemon::Core::on_accept(boost::system::error_code ec, net::ip::tcp::socket 
       socket.set_option(net::socket_base::send_buffer_size(options.socket_send_buffer), ignored);
     }
     ConnectionSlot slot(*this);
-    std::make_shared<HttpSession>(*this, std::move(socket), std::move(slot))->run();
+    std::make_shared<HttpSession>(*this, *http, std::move(socket), std::move(slot))->run();
   }
   start_accept();
 }
 
 void Daemon::Core::shutdown_sessions() {
-  // close_if_idle only closes a socket; the sessions leave the set later, in their destructors.
-  for (HttpSession* s : std::vector<HttpSession*>(sessions.begin(), sessions.end()))
-    s->close_if_idle();
+  // Posted to each session's thread; the sessions leave the registry later, in their destructors.
+  http->close_idle();
 }
 
 }  // namespace bcp::daemon

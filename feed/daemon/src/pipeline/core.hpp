@@ -1,10 +1,12 @@
 // The daemon's parts, wired (docs/architecture.md draws them). Everything here is touched only
 // on the I/O thread (one io_context, one thread), except the journal and the pipeline's commit
 // queue, which own the committer thread, and the threads listed in docs/architecture.md
-// ("Threads"): the calendar pool, the bridge's publisher, the region's consumer and store, and the
-// journal reader (journal_reader.hpp: GET /v1/events).
+// ("Threads"): the HTTP threads (`http`; they read `options`, `metrics`, `stopping` and the
+// hub's stream count), the stream thread, the calendar pool, the bridge's publisher, the
+// region's consumer and store, and the journal reader (journal_reader.hpp: GET /v1/events).
 #pragma once
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/http.hpp>
 #include <deque>
@@ -45,6 +47,7 @@ using Response = http::response<http::string_body>;
 using Responder = std::function<void(Response)>;
 
 class HttpSession;
+class HttpThreads;
 class CalendarService;
 class JmaPoller;
 class TownBridge;
@@ -103,10 +106,12 @@ struct Daemon::Core {
   std::shared_ptr<JmaPoller> jma_poller;        // null unless alerts.jma.poller is set
   // ok/quiet/degraded/failing of the outside sources (source_health.hpp), journaled on change.
   std::unique_ptr<SourceMonitor> sources;
-  // HTTP sessions alive now (each enters in its constructor and leaves in its destructor),
-  // for closing the idle ones at shutdown.
-  std::unordered_set<HttpSession*> sessions;
-  bool stopping = false;
+  // The threads every HTTP connection lives on (http/http_threads.hpp), with the registry of
+  // the live sessions; the I/O thread gets their parsed requests. Ended and destroyed in
+  // ~Core's body, before the parts their last handlers reach.
+  std::unique_ptr<HttpThreads> http;
+  // Set on the I/O thread by stop() and ~Core; read on the HTTP threads too.
+  std::atomic<bool> stopping{false};
   std::unique_ptr<net::steady_timer> stop_timer;  // bounds the graceful shutdown
   // Deliveries already taken (LINE WORKS callbacks, JMA entries): the gate's replay guard.
   ReplayGuard replay_guard;

@@ -4,7 +4,7 @@
 // acknowledged event durable.
 //
 // Threads: constructed on the caller's thread; run() is the I/O thread, and starts and at its
-// end joins the stream thread (stream/stream_thread.hpp); stop() may be called from any
+// end joins the HTTP threads and the stream thread (IoThreads, ops/io_thread.hpp); stop() may be called from any
 // thread (the signal thread in main.cpp) and only posts to the I/O thread, then stops the
 // pipeline's committer.
 #include "bcp/daemon/daemon.hpp"
@@ -78,6 +78,8 @@ Daemon::Core::Core(config::TownConfig town_in, DaemonOptions options_in)
                              std::chrono::steady_clock::now() - opening)
                              .count()) +
           " ms, seq " + std::to_string(journal->last_seq()));
+  http = std::make_unique<HttpThreads>(HttpThreads::count_for(options.http_threads),
+                                       metrics.http_sessions);
   journal_reader =
       std::make_unique<JournalReader>(*journal, ioc.get_executor(), options.before_journal_read);
   calendars = std::make_unique<CalendarService>(*this);
@@ -226,13 +228,25 @@ Daemon::Core::~Core() {
   boost::system::error_code ignored;
   acceptor.close(ignored);
   if (accept_backoff_timer) accept_backoff_timer->cancel();
-  for (HttpSession* s : std::vector<HttpSession*>(sessions.begin(), sessions.end())) s->close_now();
+  if (http) {
+    // Each close runs on its session's thread; what a session's last handlers post here (its
+    // connection's release, a request to route) runs below.
+    http->close_all();
+    http->stop();
+  }
   if (hub) {
     hub->close_all();
     // Its sessions' last handlers run there, or are destroyed with its context; what they
     // post here (a connection's release) runs below.
     hub->stop_thread();
   }
+  ioc.restart();
+  for (int round = 0; round < 1000 && ioc.poll() > 0; ++round) {
+  }
+  // What was left on the HTTP threads (answers posted by the handlers above, sessions whose
+  // last handler never ran) goes with their contexts, while everything it touches exists;
+  // their connections' releases are posted here.
+  http.reset();
   ioc.restart();
   for (int round = 0; round < 1000 && ioc.poll() > 0; ++round) {
   }
@@ -314,6 +328,7 @@ const Metrics& Daemon::metrics() const { return core_->metrics; }
 std::string Daemon::replayed_state() const { return core_->snapshots->encoded_state(); }
 
 void Daemon::run() {
+  core_->http->start();
   core_->start_accept();
   // What opening did not check (journal.hpp), now that the start's own reads are done.
   core_->journal->start_full_check();
@@ -340,6 +355,9 @@ void Daemon::run() {
   }
   // stop() closed every stream; the stream thread finishes that and ends.
   core_->hub->stop_thread();
+  // Sessions still open here outlived the stop timer (a peer that never lets go).
+  core_->http->close_all();
+  core_->http->stop();
 }
 
 void Daemon::stop() {

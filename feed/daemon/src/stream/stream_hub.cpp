@@ -108,6 +108,15 @@ std::size_t StreamHub::streams() const {
   return static_cast<std::size_t>(std::max<std::int64_t>(0, core_.metrics.streams.load()));
 }
 
+bool StreamHub::reserve_stream() {
+  const auto limit = static_cast<std::int64_t>(core_.options.max_streams);
+  std::int64_t open = core_.metrics.streams.load();
+  while (open < limit) {
+    if (core_.metrics.streams.compare_exchange_weak(open, open + 1)) return true;
+  }
+  return false;
+}
+
 void StreamHub::broadcast(const std::vector<model::Event>& events) {
   std::vector<Frame> frames;
   frames.reserve(events.size());

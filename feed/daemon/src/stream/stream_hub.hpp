@@ -5,7 +5,7 @@
 // instead of growing memory.
 //
 // Threads: this class is the I/O thread's half (it reads the situation and the journal);
-// the sessions and the subscriber set live on the stream thread it owns (stream_thread.hpp,
+// the sessions and the subscriber set live on the stream thread it owns (ops/io_thread.hpp,
 // subscribers.hpp), and the frames built here are posted to them in commit order.
 #pragma once
 
@@ -21,7 +21,7 @@
 #include "bcp/daemon/pipeline/event_sink.hpp"
 #include "bcp/model/events.hpp"
 #include "stream/frame.hpp"
-#include "stream/stream_thread.hpp"
+#include "ops/io_thread.hpp"
 #include "stream/subscribers.hpp"
 
 namespace bcp::daemon {
@@ -47,8 +47,12 @@ class StreamHub : public EventSink {
   void close_all();
   // Ends the stream thread once close_all's work is done (after the I/O thread's run()).
   void stop_thread();
-  // Streams open now (metrics.streams), for limits.max_streams. Any thread.
+  // Streams open now (metrics.streams). Any thread.
   std::size_t streams() const;
+  // Counts one more stream in metrics.streams unless limits.max_streams are open (false):
+  // one check-and-count, as upgrades come from several HTTP threads at once. The WsSession
+  // built after it uncounts it in its destructor. Any thread.
+  bool reserve_stream();
 
   // Where the sessions' sockets and timers live.
   boost::asio::io_context& stream_context() { return thread_.context(); }
@@ -77,7 +81,7 @@ class StreamHub : public EventSink {
   model::Seq snapshot_seq_ = -1;
   // Joined by the destructor before any member goes; the sessions' pending handlers are
   // destroyed with its context.
-  StreamThread thread_;
+  IoThread thread_{"stream"};
   Subscribers subscribers_;
 };
 

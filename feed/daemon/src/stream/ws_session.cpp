@@ -35,7 +35,7 @@ WsSession::WsSession(Daemon::Core& core, net::ip::tcp::socket&& socket, Connecti
       reader_(model::kMaxHelloBytes),
       hello_timer_(socket_.get_executor()),
       keepalive_timer_(socket_.get_executor()) {
-  core_.metrics.streams++;
+  // Counted in metrics.streams already (StreamHub::reserve_stream, before the upgrade).
   // The session gathers what waits into one write itself; Nagle's algorithm would only hold a
   // small frame back until the wall acknowledged the previous one.
   beast::error_code ignored;

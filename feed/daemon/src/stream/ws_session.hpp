@@ -5,7 +5,7 @@
 // the hub holds it weakly.
 //
 // Threads: constructed on the I/O thread (the upgrade), with a socket of the stream thread's
-// context; everything else runs on the stream thread (stream_thread.hpp). Its hello is handed
+// context; everything else runs on the stream thread (an IoThread, ops/io_thread.hpp). Its hello is handed
 // to the I/O thread's StreamHub::join by posting.
 #pragma once
 
@@ -26,7 +26,8 @@ namespace bcp::daemon {
 
 class WsSession : public std::enable_shared_from_this<WsSession> {
  public:
-  // Counted in metrics.streams for as long as it lives; `slot` keeps the connection counted.
+  // Counted in metrics.streams (by StreamHub::reserve_stream, before it is built) for as long
+  // as it lives; `slot` keeps the connection counted.
   WsSession(Daemon::Core& core, boost::asio::ip::tcp::socket&& socket, ConnectionSlot slot);
   ~WsSession();
   // Answers the upgrade. Call on the stream thread (post it there).

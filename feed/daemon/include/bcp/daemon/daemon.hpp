@@ -30,6 +30,9 @@ struct DaemonOptions {
   // A start-up snapshot every this many events (and at a clean shutdown): a start then
   // replays at most about this many (pipeline/snapshots.hpp). 0: only at shutdown.
   std::size_t snapshot_every = 25'000;
+  // HTTP threads: every connection is read, parsed and answered on one of them, and only
+  // routed on the I/O thread (http/http_threads.hpp). 0: one per core, at most 4.
+  std::size_t http_threads = 0;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
   std::chrono::milliseconds read_timeout{10'000};

@@ -1,4 +1,4 @@
-#include "stream/stream_thread.hpp"
+#include "ops/io_thread.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -6,23 +6,24 @@
 
 namespace bcp::daemon {
 
-void StreamThread::start() {
+void IoThread::start() {
   if (thread_.joinable()) return;
   ioc_.restart();
   guard_.emplace(ioc_.get_executor());
   thread_ = std::thread([this] {
+    const std::string what = "a handler on the " + name_ + " thread";
     // As on the I/O thread: a handler that throws loses its own work only; run() again.
     for (;;) {
-      const bool finished = run_guarded("stream", "a handler on the stream thread", [this] { ioc_.run(); });
+      const bool finished = run_guarded(name_, what, [this] { ioc_.run(); });
       if (finished || ioc_.stopped()) break;
     }
   });
 }
 
-void StreamThread::stop() {
+void IoThread::stop() {
   if (!thread_.joinable()) return;
   guard_.reset();
-  // After everything already posted (StreamHub::close_all's aborts), not before it.
+  // After everything already posted (the aborts of a close_all), not before it.
   boost::asio::post(ioc_, [this] { ioc_.stop(); });
   thread_.join();
 }
