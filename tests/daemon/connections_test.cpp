@@ -5,6 +5,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
 #include <fstream>
 #include <sstream>
 
@@ -89,6 +92,43 @@ TEST(Connections, StreamsOverTheirCapAreRefusedAndTheOthersKeepStreaming) {
   ::close(over);
   ::close(extra);
   EXPECT_EQ(d.metric("bcp_streams_refused_total"), 2);
+}
+
+// Upgrades are parsed on several HTTP threads at once: the cap is checked and counted in one
+// step, so however they interleave, exactly max_streams of them become streams.
+TEST(Connections, UpgradesOnSeveralHttpThreadsAtOnceNeverPassTheStreamCap) {
+  constexpr int kCap = 5;
+  constexpr int kClients = 32;
+  TestDaemon d([](DaemonOptions& o) {
+    o.max_streams = kCap;
+    o.http_threads = 4;
+  });
+  // Connected first (accepted round-robin onto the four threads), then all upgraded together.
+  std::vector<int> fds;
+  for (int i = 0; i < kClients; ++i) {
+    fds.push_back(connect_raw(d.port()));
+    ASSERT_GE(fds.back(), 0);
+  }
+  // (+1: the /metrics read asking)
+  ASSERT_TRUE(wait_until([&] { return d.metric("bcp_http_sessions") == kClients + 1; }, 5s));
+  std::atomic<int> ready{0};
+  std::vector<int> statuses(kClients, 0);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      ready++;
+      while (ready.load() < kClients) std::this_thread::yield();
+      if (send_all(fds[i], kUpgrade)) statuses[i] = read_response(fds[i], 5s).status;
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 101), kCap);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 503), kClients - kCap);
+  EXPECT_EQ(d.metric("bcp_streams"), kCap);
+  EXPECT_EQ(d.metric("bcp_streams_refused_total"), kClients - kCap);
+  for (int fd : fds) ::close(fd);
+  EXPECT_TRUE(wait_until([&] { return d.metric("bcp_streams") == 0; }, 5s));
+  EXPECT_TRUE(wait_until([&] { return d.metric("bcp_connections") == 1; }, 5s));
 }
 
 TEST(Connections, StreamsCountAgainstTheConnectionLimit) {

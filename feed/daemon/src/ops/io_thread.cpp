@@ -1,5 +1,7 @@
 #include "ops/io_thread.hpp"
 
+#include <pthread.h>
+
 #include <boost/asio/post.hpp>
 
 #include "bcp/daemon/log.hpp"
@@ -11,6 +13,8 @@ void IoThread::start() {
   ioc_.restart();
   guard_.emplace(ioc_.get_executor());
   thread_ = std::thread([this] {
+    // Named for `top -H` and a profile: "bcp-http", "bcp-stream" (15 characters at most).
+    pthread_setname_np(pthread_self(), ("bcp-" + name_).substr(0, 15).c_str());
     const std::string what = "a handler on the " + name_ + " thread";
     // As on the I/O thread: a handler that throws loses its own work only; run() again.
     for (;;) {

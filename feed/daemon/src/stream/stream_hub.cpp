@@ -125,6 +125,11 @@ void StreamHub::broadcast(const std::vector<model::Event>& events) {
     remember(e, frame);
     frames.push_back(std::move(frame));
   }
+  // With no stream open there is nobody to wake the stream thread for (it was woken once per
+  // batch of an ingest run with no wall). A wall that connects after this gets these frames
+  // from the replay kept above: its hello is answered here, after this batch. The heartbeat
+  // still goes every interval and prunes what left.
+  if (streams() == 0) return;
   subscribers_.deliver(std::move(frames));
 }
 
