@@ -232,6 +232,33 @@ TEST(HttpBadInput, MissingOrUnknownTokenIs401) {
   expect_nothing_stored_and_serving(d, 0);
 }
 
+// The body of POST /v1/talk, /v1/availability and check-ins is parsed ahead on its HTTP thread
+// (http/routes.hpp, read_ahead): what it found is answered only after the token and the
+// content type, as when the route read the body itself, and counted once.
+TEST(HttpBadInput, ABodyReadAheadIsJudgedAfterTheTokenAndTheContentType) {
+  TestDaemon d;
+  Headers json_only = {{"Content-Type", "application/json"}};
+  const std::string level_b = with(good_talk("x"), {{"level", "B"}}).dump();
+  for (const char* target : {"/v1/talk", "/v1/availability", "/v1/rollcalls/current/checkins"}) {
+    SCOPED_TRACE(target);
+    EXPECT_EQ(d.post(target, "{\"text\": ", json_only).status, 401);
+    EXPECT_EQ(d.post(target, level_b, json_only).status, 401);
+    Headers text = bearer(kIngest);
+    text.emplace_back("Content-Type", "text/plain");
+    EXPECT_EQ(d.post(target, "{\"text\": ", text).status, 415);
+  }
+  Headers token = bearer(kIngest);
+  token.emplace_back("Content-Type", "application/json");
+  HttpResult r = d.post("/v1/talk", "{\"text\": ", token);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(d.post("/v1/talk", level_b, token).status, 403);
+  EXPECT_EQ(d.refused("unauthorized"), 6);
+  EXPECT_EQ(d.refused("content_type"), 3);
+  EXPECT_EQ(d.refused("malformed"), 1);
+  EXPECT_EQ(d.refused("classification"), 1);
+  expect_nothing_stored_and_serving(d, 0);
+}
+
 TEST(HttpBadInput, LevelAAndBItemsAre403AndNeverStored) {
   TestDaemon d;
   json b = good_talk("人事の内容");

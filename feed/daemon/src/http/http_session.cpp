@@ -6,6 +6,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "bcp/daemon/log.hpp"
+#include "http/routes.hpp"
 #include "stream/stream_hub.hpp"
 #include "stream/ws_session.hpp"
 
@@ -213,20 +214,28 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (beast::websocket::is_upgrade(req)) return on_upgrade(std::move(req));
   const std::uint64_t id = ++request_;
   answered_ = false;
+  // The body's JSON is parsed here, off the thread that owns the situation (a region has
+  // none of these routes).
+  std::optional<ReadAhead> ahead;
+  if (!core_.region) {
+    run_guarded("http", "reading a request's body ahead", [&] { ahead = read_ahead(req); });
+  }
   // The situation is the I/O thread's: the request goes there, its answer comes back here.
-  net::post(core_.ioc, [self = shared_from_this(), id, req = std::move(req)]() mutable {
-    self->route(id, std::move(req));
+  net::post(core_.ioc, [self = shared_from_this(), id, req = std::move(req),
+                        ahead = std::move(ahead)]() mutable {
+    self->route(id, std::move(req), std::move(ahead));
   });
 }
 
-void HttpSession::route(std::uint64_t id, Request req) {
+void HttpSession::route(std::uint64_t id, Request req, std::optional<ReadAhead> ahead) {
   auto answer_here = [self = shared_from_this(), id](Response res) {
     net::post(self->stream_.get_executor(),
               [self, id, res = std::move(res)]() mutable { self->answer(id, std::move(res)); });
   };
   const unsigned version = req.version();
   const bool handled = run_guarded(
-      "http", "request handler", [&] { handle_request(core_, std::move(req), peer_, answer_here); });
+      "http", "request handler",
+      [&] { handle_request(core_, std::move(req), peer_, answer_here, std::move(ahead)); });
   // Whatever a route threw ends this request with a 500, never the daemon (issue 12).
   if (!handled)
     answer_here(

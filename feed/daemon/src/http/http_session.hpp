@@ -23,6 +23,8 @@
 
 namespace bcp::daemon {
 
+struct ReadAhead;
+
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   // `socket` belongs to one of `threads`' contexts: the session runs there.
@@ -43,9 +45,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_header();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_upgrade(Request req);
-  // On the I/O thread: the parsed request `id` through handle_request; its answer (or a 500
-  // if a route threw) is posted back to this session's thread.
-  void route(std::uint64_t id, Request req);
+  // On the I/O thread: the parsed request `id` through handle_request, with what read_ahead
+  // made of its body here; its answer (or a 500 if a route threw) is posted back to this
+  // session's thread.
+  void route(std::uint64_t id, Request req, std::optional<ReadAhead> ahead);
   void close_socket();
   void send(Response res);
   // The one answer to request `id` (later ones and stale ones are dropped).

@@ -1,8 +1,9 @@
 // The routes shared by every town request and the dispatch (handle_request).
 //
-// Threading: everything here runs on the I/O thread, except the `work` of GET /v1/events,
-// which runs on the journal-reader thread (journal_reader.hpp) and touches only the journal
-// and the values it captured.
+// Threading: everything here runs on the I/O thread, except read_ahead(), which runs on a
+// request's HTTP thread and reads only the request, and the `work` of GET /v1/events, which
+// runs on the journal-reader thread (journal_reader.hpp) and touches only the journal and the
+// values it captured.
 #include "http/routes.hpp"
 
 #include <cctype>
@@ -161,7 +162,13 @@ std::optional<nlohmann::json> RequestContext::json_body() const {
 
 std::optional<nlohmann::json> RequestContext::api_body(ApiBody kind) const {
   if (!json_content_type()) return std::nullopt;
-  auto body = read_api_body(kind, req.body());
+  std::variant<nlohmann::json, Refusal> body;
+  if (ahead && ahead->kind == kind) {
+    body = std::move(ahead->body);
+  } else {
+    body = read_api_body(kind, req.body());
+  }
+  ahead.reset();
   if (auto* r = std::get_if<Refusal>(&body)) {
     refuse(*r);
     return std::nullopt;
@@ -336,9 +343,23 @@ bool is_loopback_peer(const net::ip::address& peer) {
   return v6.is_v4_mapped() && net::ip::make_address_v4(net::ip::v4_mapped, v6).is_loopback();
 }
 
+std::optional<ReadAhead> read_ahead(const Request& req) {
+  if (req.method() != http::verb::post) return std::nullopt;
+  const std::string_view type = req[http::field::content_type];
+  if (type.substr(0, type.find(';')) != "application/json") return std::nullopt;
+  const std::vector<std::string_view> s = split_path(req.target());
+  std::optional<ApiBody> kind;
+  if (s.size() == 2 && s[0] == "v1" && s[1] == "talk") kind = ApiBody::talk;
+  if (s.size() == 2 && s[0] == "v1" && s[1] == "availability") kind = ApiBody::availability;
+  if (s.size() == 4 && s[0] == "v1" && s[1] == "rollcalls" && s[3] == "checkins")
+    kind = ApiBody::checkin;
+  if (!kind) return std::nullopt;
+  return ReadAhead{*kind, read_api_body(*kind, req.body())};
+}
+
 void handle_request(Daemon::Core& core, Request&& req, const net::ip::address& peer,
-                    Responder respond) {
-  RequestContext ctx{core, std::move(req), std::move(respond), {}, nullptr, peer};
+                    Responder respond, std::optional<ReadAhead> ahead) {
+  RequestContext ctx{core, std::move(req), std::move(respond), {}, nullptr, peer, std::move(ahead)};
   ctx.segments = split_path(ctx.req.target());
   const auto& s = ctx.segments;
   const http::verb m = ctx.req.method();

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "bcp/daemon/adapters/api_body.hpp"
@@ -16,6 +17,19 @@
 
 namespace bcp::daemon {
 
+// A request's API body read ahead on its HTTP thread (http_session.cpp): stage 1 of
+// api_body.hpp (parse, level, no server-assigned fields), which reads nothing of the
+// situation, so the I/O thread does not spend its time on the JSON parse.
+struct ReadAhead {
+  ApiBody kind;
+  std::variant<nlohmann::json, Refusal> body;
+};
+
+// On an HTTP thread: the read-ahead of a request whose route reads an API body (POST
+// /v1/talk, /v1/availability, /v1/rollcalls/{id}/checkins, declared application/json);
+// nullopt for any other.
+std::optional<ReadAhead> read_ahead(const Request& req);
+
 struct RequestContext {
   Daemon::Core& core;
   Request req;
@@ -23,6 +37,9 @@ struct RequestContext {
   std::vector<std::string_view> segments;  // path split on '/', without the query
   const config::Token* token = nullptr;
   net::ip::address peer;  // the client's address
+  // Taken by api_body() of its kind, after the token and content type are checked: the
+  // refusals come in the same order as when the body is read there.
+  mutable std::optional<ReadAhead> ahead;
 
   void reply(http::status status, const nlohmann::json& body) const;
   // Answers with {"error": message}, counts the refusal and logs it (without content).
@@ -67,6 +84,11 @@ struct RequestContext {
   void commit_all(std::vector<model::Event> events, http::status status,
                   nlohmann::json extra) const;
 };
+
+// Routes one request (see routes_*.cpp) on the I/O thread. `peer` is the client's address
+// (loopback checks); `ahead` what read_ahead() made of it on its HTTP thread.
+void handle_request(Daemon::Core& core, Request&& req, const net::ip::address& peer,
+                    Responder respond, std::optional<ReadAhead> ahead = std::nullopt);
 
 // The token of `Authorization: Bearer TOKEN` (scheme in any case, RFC 9110 11.1); nullopt
 // when there is none, another scheme, or more than one Authorization header.

@@ -172,9 +172,6 @@ struct Daemon::Core {
   std::uint64_t accept_failures_in_episode = 0;
 };
 
-// Routes one request (see routes_*.cpp). `peer` is the client's address (loopback checks).
-void handle_request(Daemon::Core& core, Request&& req, const net::ip::address& peer,
-                    Responder respond);
 
 // Helpers shared by the routes.
 Response json_response(http::status status, const nlohmann::json& body, unsigned version, bool keep_alive);
