@@ -233,8 +233,8 @@ TEST(HttpBadInput, MissingOrUnknownTokenIs401) {
 }
 
 // The body of POST /v1/talk, /v1/availability and check-ins is parsed ahead on its HTTP thread
-// (http/routes.hpp, read_ahead): what it found is answered only after the token and the
-// content type, as when the route read the body itself, and counted once.
+// (http/routes.hpp, read_ahead) when its token is known: what it found is answered only after
+// the token and the content type, as when the route read the body itself, and counted once.
 TEST(HttpBadInput, ABodyReadAheadIsJudgedAfterTheTokenAndTheContentType) {
   TestDaemon d;
   Headers json_only = {{"Content-Type", "application/json"}};
@@ -243,6 +243,7 @@ TEST(HttpBadInput, ABodyReadAheadIsJudgedAfterTheTokenAndTheContentType) {
     SCOPED_TRACE(target);
     EXPECT_EQ(d.post(target, "{\"text\": ", json_only).status, 401);
     EXPECT_EQ(d.post(target, level_b, json_only).status, 401);
+    EXPECT_EQ(d.post(target, "{\"text\": ", bearer("ingest-sample-x")).status, 401);
     Headers text = bearer(kIngest);
     text.emplace_back("Content-Type", "text/plain");
     EXPECT_EQ(d.post(target, "{\"text\": ", text).status, 415);
@@ -252,7 +253,7 @@ TEST(HttpBadInput, ABodyReadAheadIsJudgedAfterTheTokenAndTheContentType) {
   HttpResult r = d.post("/v1/talk", "{\"text\": ", token);
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(d.post("/v1/talk", level_b, token).status, 403);
-  EXPECT_EQ(d.refused("unauthorized"), 6);
+  EXPECT_EQ(d.refused("unauthorized"), 9);
   EXPECT_EQ(d.refused("content_type"), 3);
   EXPECT_EQ(d.refused("malformed"), 1);
   EXPECT_EQ(d.refused("classification"), 1);

@@ -218,7 +218,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   // none of these routes).
   std::optional<ReadAhead> ahead;
   if (!core_.region) {
-    run_guarded("http", "reading a request's body ahead", [&] { ahead = read_ahead(req); });
+    run_guarded("http", "reading a request's body ahead", [&] { ahead = read_ahead(req, core_.town); });
   }
   // The situation is the I/O thread's: the request goes there, its answer comes back here.
   net::post(core_.ioc, [self = shared_from_this(), id, req = std::move(req),

@@ -116,7 +116,7 @@ void Daemon::Core::on_accept(boost::system::error_code ec, net::ip::tcp::socket 
 
 void Daemon::Core::shutdown_sessions() {
   // Posted to each session's thread; the sessions leave the registry later, in their destructors.
-  http->close_idle();
+  if (http) http->close_idle();
 }
 
 }  // namespace bcp::daemon

@@ -102,7 +102,8 @@ bool RequestContext::require(std::initializer_list<config::Role> roles) {
     refuse(http::status::unauthorized, RefusalReason::unauthorized, "missing bearer token");
     return false;
   }
-  token = core.town.find_token(*credentials);
+  // Read ahead, the same credentials named this token on the HTTP thread already.
+  token = ahead ? ahead->token : core.town.find_token(*credentials);
   if (!token) {
     refuse(http::status::unauthorized, RefusalReason::unauthorized, "unknown token");
     return false;
@@ -343,7 +344,7 @@ bool is_loopback_peer(const net::ip::address& peer) {
   return v6.is_v4_mapped() && net::ip::make_address_v4(net::ip::v4_mapped, v6).is_loopback();
 }
 
-std::optional<ReadAhead> read_ahead(const Request& req) {
+std::optional<ReadAhead> read_ahead(const Request& req, const config::TownConfig& town) {
   if (req.method() != http::verb::post) return std::nullopt;
   const std::string_view type = req[http::field::content_type];
   if (type.substr(0, type.find(';')) != "application/json") return std::nullopt;
@@ -354,7 +355,10 @@ std::optional<ReadAhead> read_ahead(const Request& req) {
   if (s.size() == 4 && s[0] == "v1" && s[1] == "rollcalls" && s[3] == "checkins")
     kind = ApiBody::checkin;
   if (!kind) return std::nullopt;
-  return ReadAhead{*kind, read_api_body(*kind, req.body())};
+  const auto credentials = bearer_credentials(req);
+  const config::Token* token = credentials ? town.find_token(*credentials) : nullptr;
+  if (!token) return std::nullopt;
+  return ReadAhead{*kind, token, read_api_body(*kind, req.body())};
 }
 
 void handle_request(Daemon::Core& core, Request&& req, const net::ip::address& peer,

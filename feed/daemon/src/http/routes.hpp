@@ -22,13 +22,15 @@ namespace bcp::daemon {
 // situation, so the I/O thread does not spend its time on the JSON parse.
 struct ReadAhead {
   ApiBody kind;
+  const config::Token* token;  // what the bearer credentials name (the digests compared here too)
   std::variant<nlohmann::json, Refusal> body;
 };
 
 // On an HTTP thread: the read-ahead of a request whose route reads an API body (POST
-// /v1/talk, /v1/availability, /v1/rollcalls/{id}/checkins, declared application/json);
-// nullopt for any other.
-std::optional<ReadAhead> read_ahead(const Request& req);
+// /v1/talk, /v1/availability, /v1/rollcalls/{id}/checkins, declared application/json) and
+// whose bearer token is one of `town`'s; nullopt for any other (a body without a known token
+// is never parsed: the I/O thread answers 401).
+std::optional<ReadAhead> read_ahead(const Request& req, const config::TownConfig& town);
 
 struct RequestContext {
   Daemon::Core& core;
