@@ -1,7 +1,7 @@
 // The routes shared by every town request and the dispatch (handle_request).
 //
 // Threading: everything here runs on the I/O thread, except read_ahead(), which runs on a
-// request's HTTP thread and reads only the request, and the `work` of GET /v1/events, which
+// request's HTTP thread and reads only the request and the town's tokens (fixed at start), and the `work` of GET /v1/events, which
 // runs on the journal-reader thread (journal_reader.hpp) and touches only the journal and the
 // values it captured.
 #include "http/routes.hpp"
