@@ -17,7 +17,7 @@ HttpThreads::HttpThreads(std::size_t count, std::atomic<std::int64_t>& gauge) : 
 }
 
 HttpThreads::~HttpThreads() {
-  stop();
+  for (auto& thread : threads_) thread->stop();
   // The contexts go first, while the registry their sessions leave still exists.
   threads_.clear();
 }
@@ -71,6 +71,7 @@ void HttpThreads::close_all() {
 }
 
 void HttpThreads::stop() {
+  close_all();
   for (auto& thread : threads_) thread->stop();
 }
 

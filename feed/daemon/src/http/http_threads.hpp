@@ -7,7 +7,7 @@
 // pointers, a session enters when it starts and leaves in its destructor, and a close is
 // posted to the session's own thread.
 //
-// Threads: start(), stop(), close_idle() and close_all() on the I/O thread or the daemon's
+// Threads: start(), stop() and close_idle() on the I/O thread or the daemon's
 // owner; next() on the I/O thread (the acceptor); enter() and leave() on a session's thread.
 #pragma once
 
@@ -44,15 +44,16 @@ class HttpThreads {
 
   void enter(const std::shared_ptr<HttpSession>& session);
   void leave(HttpSession* session);
-  // A close posted to every live session's thread: of those waiting for a request (the
-  // graceful stop), or of all of them.
+  // A close posted to the thread of every live session waiting for a request (the graceful
+  // stop).
   void close_idle();
-  void close_all();
-  // Runs the closes already posted, then ends and joins every thread. Handlers still pending
-  // are destroyed with the contexts (with this object), taking their sessions with them.
+  // Posts a close to every live session's thread, runs it, then ends and joins every thread.
+  // Handlers still pending are destroyed with the contexts (with this object), taking their
+  // sessions with them.
   void stop();
 
  private:
+  void close_all();
   template <typename F>
   void for_each_session(F&& f);
 

@@ -228,28 +228,26 @@ Daemon::Core::~Core() {
   boost::system::error_code ignored;
   acceptor.close(ignored);
   if (accept_backoff_timer) accept_backoff_timer->cancel();
-  if (http) {
-    // Each close runs on its session's thread; what a session's last handlers post here (its
-    // connection's release, a request to route) runs below.
-    http->close_all();
-    http->stop();
-  }
+  // Each close runs on its session's thread; what a session's last handlers post here (its
+  // connection's release, a request to route) runs below.
+  if (http) http->stop();
   if (hub) {
     hub->close_all();
     // Its sessions' last handlers run there, or are destroyed with its context; what they
     // post here (a connection's release) runs below.
     hub->stop_thread();
   }
-  ioc.restart();
-  for (int round = 0; round < 1000 && ioc.poll() > 0; ++round) {
-  }
+  auto run_what_was_posted = [this] {
+    ioc.restart();
+    for (int round = 0; round < 1000 && ioc.poll() > 0; ++round) {
+    }
+  };
+  run_what_was_posted();
   // What was left on the HTTP threads (answers posted by the handlers above, sessions whose
   // last handler never ran) goes with their contexts, while everything it touches exists;
   // their connections' releases are posted here.
   http.reset();
-  ioc.restart();
-  for (int round = 0; round < 1000 && ioc.poll() > 0; ++round) {
-  }
+  run_what_was_posted();
   // The pipeline was stopped (~Daemon) and its last batches reduced above: a clean stop.
   if (snapshots) snapshots->write_final();
 }
@@ -356,7 +354,6 @@ void Daemon::run() {
   // stop() closed every stream; the stream thread finishes that and ends.
   core_->hub->stop_thread();
   // Sessions still open here outlived the stop timer (a peer that never lets go).
-  core_->http->close_all();
   core_->http->stop();
 }
 
